@@ -1,0 +1,133 @@
+package io.jdbccache;
+
+import java.sql.DriverPropertyInfo;
+import java.util.Locale;
+
+/**
+ * Every configuration key the driver understands, with its default and description.
+ *
+ * <p>Keys are read from, in increasing precedence: the built-in defaults, the rules file ({@link #CONFIG}), and the
+ * connection properties / URL parameters. All keys start with {@code cache.}; such keys are never passed to the real
+ * driver. An unknown {@code cache.} key or a value that does not parse is an {@link java.sql.SQLException} at connect
+ * time naming the key, the value and where it came from.
+ *
+ * <p>This enum is the single source of truth: {@code docs/configuration.md} and
+ * {@code docs/jdbc-cache.reference.properties} list exactly these keys (a test checks it).
+ */
+public enum CacheProperty {
+    ANALYSIS_CACHE_SIZE("cache.analysisCacheSize", "10000", ValueType.INTEGER,
+            "Distinct SQL strings whose parse result is kept, so a statement seen before is never parsed again."),
+    CONFIG("cache.config", "", ValueType.STRING,
+            "Rules file: a file path or a classpath: location. Defaults to the system property jdbccache.config, "
+                    + "then to jdbc-cache.properties on the classpath if present."),
+    DETERMINISTIC_FUNCTIONS("cache.deterministicFunctions", "", ValueType.LIST,
+            "Extra functions (comma-separated, case-insensitive) known to be deterministic, so queries calling them "
+                    + "may be cached. Functions not on the built-in or this list make a query uncacheable."),
+    ENABLED("cache.enabled", "true", ValueType.BOOLEAN,
+            "false turns caching off: every statement goes to the database; writes still invalidate."),
+    MAX_BYTES("cache.maxBytes", "64MB", ValueType.SIZE,
+            "Memory bound of the in-process cache, as the estimated retained size of cached results."),
+    MAX_RESULT_BYTES("cache.maxResultBytes", "1MB", ValueType.SIZE,
+            "A result larger than this (estimated) is streamed to the caller uncached."),
+    MAX_RESULT_ROWS("cache.maxResultRows", "10000", ValueType.INTEGER,
+            "A result with more rows than this is streamed to the caller uncached."),
+    NAME("cache.name", "default", ValueType.STRING,
+            "Name of the cache; connections with the same name share one cache (and, later, one JMX bean)."),
+    NEVER_CACHE_QUERIES("cache.neverCacheQueries", "", ValueType.PATTERN,
+            "Regular expression; a query whose normalized SQL matches (find) is never cached."),
+    NEVER_CACHE_TABLES("cache.neverCacheTables", "", ValueType.LIST,
+            "Tables (name or schema.name, case-insensitive) whose readers are never cached; writes to them still "
+                    + "invalidate."),
+    ONLY_CACHE_QUERIES("cache.onlyCacheQueries", "", ValueType.PATTERN,
+            "Allow-list mode: if set, only queries whose normalized SQL matches (find) this regular expression are "
+                    + "cached."),
+    ONLY_CACHE_TABLES("cache.onlyCacheTables", "", ValueType.LIST,
+            "Allow-list mode: if set, only queries reading nothing but these tables are cached."),
+    TABLE_TTL("cache.ttl.<table>", "", ValueType.DURATION,
+            "TTL for results that read this table (name or schema.name); a result reading several tables gets the "
+                    + "smallest. 0 means never cache results reading it."),
+    TTL("cache.ttl", "60s", ValueType.DURATION,
+            "Default time to live of a cached result: the bound on staleness for writes the driver cannot see."),
+    TTL_JITTER("cache.ttlJitter", "0.1", ValueType.FRACTION,
+            "Each entry's TTL is shortened by a random fraction up to this, so entries cached together do not "
+                    + "expire together (0 to 0.5).");
+
+    /** How a value is written and checked. */
+    public enum ValueType {
+        STRING, BOOLEAN, INTEGER, SIZE, DURATION, FRACTION, LIST, PATTERN
+    }
+
+    private final String key;
+    private final String defaultValue;
+    private final ValueType type;
+    private final String description;
+
+    CacheProperty(String key, String defaultValue, ValueType type, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.type = type;
+        this.description = description;
+    }
+
+    /** The key as written in a properties file; a per-table key is shown with a {@code <table>} placeholder. */
+    public String key() {
+        return key;
+    }
+
+    /** The default as it would be written in a properties file; empty means unset. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public ValueType type() {
+        return type;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** True for keys that take a table name as their last part, like {@code cache.ttl.orders}. */
+    public boolean isPerTable() {
+        return key.endsWith(".<table>");
+    }
+
+    /** The prefix of a per-table key, e.g. {@code cache.ttl.}. */
+    public String perTablePrefix() {
+        return key.substring(0, key.length() - "<table>".length());
+    }
+
+    /**
+     * Finds the property a key belongs to.
+     *
+     * @return the property, or {@code null} if the key is not one of ours
+     */
+    public static CacheProperty forKey(String key) {
+        for (CacheProperty property : values()) {
+            if (property.isPerTable()) {
+                String prefix = property.perTablePrefix();
+                if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                    return property;
+                }
+            } else if (property.key.equals(key)) {
+                return property;
+            }
+        }
+        return null;
+    }
+
+    /** True for keys this driver owns (and so never passes to the real driver). */
+    public static boolean isCacheKey(String key) {
+        return key.toLowerCase(Locale.ROOT).startsWith("cache.");
+    }
+
+    DriverPropertyInfo toPropertyInfo(String currentValue) {
+        DriverPropertyInfo info = new DriverPropertyInfo(key, currentValue == null ? defaultValue : currentValue);
+        info.description = description + (defaultValue.isEmpty() ? "" : " Default: " + defaultValue + ".");
+        info.required = false;
+        if (type == ValueType.BOOLEAN) {
+            info.choices = new String[] {"true", "false"};
+        }
+        return info;
+    }
+}

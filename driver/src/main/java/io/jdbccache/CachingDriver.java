@@ -1,0 +1,168 @@
+package io.jdbccache;
+
+import io.jdbccache.internal.cache.CacheRegistry;
+import io.jdbccache.internal.cache.ResultCache;
+import io.jdbccache.internal.config.CacheConfig;
+import io.jdbccache.internal.config.CacheUrl;
+import io.jdbccache.internal.config.ConfigLoader;
+import io.jdbccache.internal.jdbc.CachingConnection;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+
+/**
+ * The jdbc-cache driver: accepts {@code jdbc:cache:<rest>} and connects through the driver that accepts
+ * {@code jdbc:<rest>}, caching SELECT results and invalidating them when writes go through it.
+ *
+ * <p>Registered with {@link DriverManager} when the class loads (and through {@code META-INF/services}), so a URL
+ * change is all an application needs. {@code cache.} properties (from the URL, the connection properties or the rules
+ * file, see {@link CacheProperty}) configure the cache and are never passed to the real driver; every other
+ * property is. Thread-safe.
+ */
+public final class CachingDriver implements Driver {
+    private static final CachingDriver INSTANCE = new CachingDriver();
+    private static final Map<Map<String, String>, CacheConfig> CONFIGS = new ConcurrentHashMap<>();
+    private static volatile boolean registered;
+
+    static {
+        try {
+            register();
+        } catch (SQLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Registers the driver with {@link DriverManager} if it is not registered yet. */
+    public static synchronized void register() throws SQLException {
+        if (!registered) {
+            DriverManager.registerDriver(INSTANCE);
+            registered = true;
+        }
+    }
+
+    /** Deregisters the driver, for containers that redeploy applications. */
+    public static synchronized void deregister() throws SQLException {
+        if (registered) {
+            DriverManager.deregisterDriver(INSTANCE);
+            registered = false;
+        }
+    }
+
+    public static boolean isRegistered() {
+        return registered;
+    }
+
+    /**
+     * A point-in-time snapshot of a cache's statistics.
+     *
+     * @param cacheName the {@code cache.name} of the cache
+     * @return empty if no connection has used a cache of that name
+     */
+    public static Optional<CacheStats> statistics(String cacheName) {
+        ResultCache cache = CacheRegistry.find(cacheName);
+        return cache == null ? Optional.empty() : Optional.of(cache.stats());
+    }
+
+    /** Drops every entry of the named cache; does nothing if there is no such cache. */
+    public static void invalidateAll(String cacheName) {
+        ResultCache cache = CacheRegistry.find(cacheName);
+        if (cache != null) {
+            cache.invalidateAll();
+        }
+    }
+
+    @Override
+    public boolean acceptsURL(String url) {
+        return CacheUrl.accepts(url);
+    }
+
+    /**
+     * Connects through the real driver.
+     *
+     * @return null if the URL is not a {@code jdbc:cache:} URL (as {@link Driver#connect} requires)
+     * @throws SQLException the real driver's own exception when it fails; ours (SQLState HY024/HY092) when the
+     *                      configuration is invalid; 08001 when no driver accepts the real URL
+     */
+    @Override
+    public Connection connect(String url, Properties info) throws SQLException {
+        if (!acceptsURL(url)) {
+            return null;
+        }
+        CacheUrl cacheUrl = CacheUrl.parse(url);
+        Properties realProperties = new Properties();
+        Map<String, String> cacheProperties = new LinkedHashMap<>(cacheUrl.cacheParameters());
+        if (info != null) {
+            for (String key : info.stringPropertyNames()) {
+                if (CacheProperty.isCacheKey(key)) {
+                    cacheProperties.put(key, info.getProperty(key));
+                } else {
+                    realProperties.setProperty(key, info.getProperty(key));
+                }
+            }
+        }
+        CacheConfig config = intern(ConfigLoader.load(cacheProperties));
+        Driver realDriver = DriverManager.getDriver(cacheUrl.realUrl());
+        Connection connection = realDriver.connect(cacheUrl.realUrl(), realProperties);
+        if (connection == null) {
+            throw new SQLException("jdbc-cache: no driver accepts " + cacheUrl.databaseIdentity(), "08001");
+        }
+        return CachingConnection.open(connection, CacheRegistry.forConfig(config), config,
+                cacheUrl.databaseIdentity());
+    }
+
+    private static CacheConfig intern(CacheConfig config) {
+        // Equal configurations share one instance, so per-statement decisions memoized against it stay valid.
+        CacheConfig existing = CONFIGS.putIfAbsent(config.raw(), config);
+        return existing == null ? config : existing;
+    }
+
+    @Override
+    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
+        List<DriverPropertyInfo> result = new ArrayList<>();
+        for (CacheProperty property : CacheProperty.values()) {
+            result.add(property.toPropertyInfo(info == null ? null : info.getProperty(property.key())));
+        }
+        if (acceptsURL(url)) {
+            String realUrl = CacheUrl.parse(url).realUrl();
+            try {
+                Driver realDriver = DriverManager.getDriver(realUrl);
+                result.addAll(List.of(realDriver.getPropertyInfo(realUrl, info)));
+            } catch (SQLException noRealDriver) {
+                // Only our own properties can be described.
+            }
+        }
+        return result.toArray(new DriverPropertyInfo[0]);
+    }
+
+    @Override
+    public int getMajorVersion() {
+        return 0;
+    }
+
+    @Override
+    public int getMinorVersion() {
+        return 1;
+    }
+
+    /** False: compliance is that of the real driver, which this one cannot vouch for. */
+    @Override
+    public boolean jdbcCompliant() {
+        return false;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        return Logger.getLogger("io.jdbccache");
+    }
+}

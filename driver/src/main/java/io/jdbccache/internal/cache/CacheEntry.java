@@ -1,0 +1,44 @@
+package io.jdbccache.internal.cache;
+
+import io.jdbccache.internal.result.ResultSnapshot;
+
+/**
+ * A cached result and the table-version stamps it was read under. Immutable; current only while every stamp still
+ * matches its table's version.
+ */
+public final class CacheEntry {
+    private static final int OVERHEAD_BYTES = 96;
+    private final ResultSnapshot snapshot;
+    private final ReadStamp stamp;
+    private final long ttlNanos;
+    private final int weight;
+
+    CacheEntry(ResultSnapshot snapshot, ReadStamp stamp, long ttlNanos, int keyBytes) {
+        this.snapshot = snapshot;
+        this.stamp = stamp;
+        this.ttlNanos = ttlNanos;
+        long bytes = snapshot.estimatedBytes() + OVERHEAD_BYTES + keyBytes + 16L * stamp.dependencies().length;
+        this.weight = (int) Math.min(Integer.MAX_VALUE, bytes);
+    }
+
+    public ResultSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** True while no table this result read has been written since it was read. */
+    public boolean isCurrent() {
+        return stamp.isCurrent();
+    }
+
+    TableVersion[] dependencies() {
+        return stamp.dependencies();
+    }
+
+    long ttlNanos() {
+        return ttlNanos;
+    }
+
+    int weight() {
+        return weight;
+    }
+}

@@ -1,0 +1,102 @@
+package io.jdbccache.internal.cache;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.Calendar;
+import java.util.UUID;
+
+/**
+ * Turns bound parameter values into immutable key parts that keep their type: {@code setInt(1, 5)} and
+ * {@code setString(1, "5")} must make different keys, and a caller mutating a Timestamp or byte[] after binding it
+ * must not change a stored key. Values of types we cannot compare safely make the statement uncacheable.
+ */
+public final class ParameterValues {
+    /** Marks a parameter whose value cannot be part of a key (a stream, a LOB, an unknown object). */
+    public static final Object UNCACHEABLE = new Object() {
+        @Override
+        public String toString() {
+            return "<uncacheable>";
+        }
+    };
+
+    private ParameterValues() {
+    }
+
+    /** Key part for a value bound with a typed setter or {@code setObject(index, value)}. */
+    public static Object of(Object value) {
+        if (value == null || value instanceof String || value instanceof Integer || value instanceof Long
+                || value instanceof Short || value instanceof Byte || value instanceof Boolean
+                || value instanceof Double || value instanceof Float || value instanceof BigDecimal
+                || value instanceof BigInteger || value instanceof Character || value instanceof UUID
+                || value instanceof java.time.temporal.TemporalAccessor) {
+            // java.time types are immutable value classes.
+            return value;
+        }
+        if (value instanceof java.sql.Timestamp) {
+            return ((java.sql.Timestamp) value).clone();
+        }
+        if (value instanceof java.sql.Date) {
+            return new java.sql.Date(((java.sql.Date) value).getTime());
+        }
+        if (value instanceof java.sql.Time) {
+            return new java.sql.Time(((java.sql.Time) value).getTime());
+        }
+        if (value instanceof byte[]) {
+            return new Bytes((byte[]) value);
+        }
+        return UNCACHEABLE;
+    }
+
+    /** Key part for {@code setObject(index, value, targetSqlType[, scaleOrLength])}. */
+    public static Object typed(Object value, Object targetType, int scaleOrLength) {
+        Object part = of(value);
+        return part == UNCACHEABLE ? UNCACHEABLE : new Typed(part, String.valueOf(targetType), scaleOrLength);
+    }
+
+    /** Key part for {@code setNull(index, sqlType[, typeName])}. */
+    public static Object nullOf(int sqlType, String typeName) {
+        return new Null(sqlType, typeName);
+    }
+
+    /** Key part for a date/time bound with a Calendar, whose time zone changes the value sent. */
+    public static Object withCalendar(Object value, Calendar calendar) {
+        Object part = of(value);
+        if (part == UNCACHEABLE) {
+            return UNCACHEABLE;
+        }
+        return calendar == null ? part : new Typed(part, "calendar:" + calendar.getTimeZone().getID(), 0);
+    }
+
+    /** Key part for a string bound with {@code setNString}, which some drivers send differently. */
+    public static Object national(String value) {
+        return new Typed(value, "NSTRING", 0);
+    }
+
+    /** A value bound with an explicit target type. */
+    record Typed(Object value, String type, int scaleOrLength) {
+    }
+
+    /** A NULL bound with its declared type. */
+    record Null(int sqlType, String typeName) {
+    }
+
+    /** A copied byte array compared by content. */
+    static final class Bytes {
+        private final byte[] bytes;
+
+        Bytes(byte[] source) {
+            this.bytes = source.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Bytes && Arrays.equals(bytes, ((Bytes) o).bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.jdbccache.internal.cache;
+
+/**
+ * The versions of the tables a read depends on, taken before the read went to the database. A result stored under
+ * these stamps is served only while none of them has moved, which closes the classic cache-aside race: a write
+ * that commits during the read bumps a version, so the possibly stale result is never served.
+ */
+public final class ReadStamp {
+    private final TableVersion[] dependencies;
+    private final long[] stamps;
+
+    private ReadStamp(TableVersion[] dependencies, long[] stamps) {
+        this.dependencies = dependencies;
+        this.stamps = stamps;
+    }
+
+    /** Takes the stamps now; {@code dependencies[0]} is conventionally the database-wide version. */
+    public static ReadStamp take(TableVersion[] dependencies) {
+        long[] stamps = new long[dependencies.length];
+        for (int i = 0; i < dependencies.length; i++) {
+            stamps[i] = dependencies[i].current();
+        }
+        return new ReadStamp(dependencies, stamps);
+    }
+
+    TableVersion[] dependencies() {
+        return dependencies;
+    }
+
+    long[] stamps() {
+        return stamps;
+    }
+
+    /** True while none of the tables has been written since the stamps were taken. */
+    public boolean isCurrent() {
+        for (int i = 0; i < dependencies.length; i++) {
+            if (dependencies[i].current() != stamps[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

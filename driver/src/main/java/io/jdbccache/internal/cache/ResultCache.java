@@ -1,0 +1,161 @@
+package io.jdbccache.internal.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.jdbccache.CacheStats;
+import io.jdbccache.internal.result.ResultSnapshot;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The in-process result store of one named cache, with its statistics and the per-database scopes it serves.
+ * Thread-safe and lock-free on the hit path: Caffeine's lookup plus a check of the entry's version stamps.
+ */
+public final class ResultCache {
+    private final String name;
+    private final long maxBytes;
+    private final int analysisCacheSize;
+    private final Cache<CacheKey, CacheEntry> entries;
+    private final ConcurrentHashMap<String, DatabaseScope> databases = new ConcurrentHashMap<>();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder bypasses = new LongAdder();
+    private final LongAdder stores = new LongAdder();
+    private final LongAdder invalidations = new LongAdder();
+    private final LongAdder evictions = new LongAdder();
+
+    ResultCache(String name, long maxBytes, int analysisCacheSize) {
+        this.name = name;
+        this.maxBytes = maxBytes;
+        this.analysisCacheSize = analysisCacheSize;
+        this.entries = Caffeine.newBuilder()
+                .maximumWeight(maxBytes)
+                .weigher((CacheKey key, CacheEntry entry) -> entry.weight())
+                .expireAfter(new EntryExpiry())
+                .executor(Runnable::run)
+                .removalListener(this::onRemoval)
+                .build();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The scope of a database, created on first use. */
+    public DatabaseScope database(String identity, io.jdbccache.internal.sql.TableRef.IdentifierCase identifierCase) {
+        return databases.computeIfAbsent(identity + "|" + identifierCase,
+                id -> new DatabaseScope(identity, identifierCase, analysisCacheSize));
+    }
+
+    /**
+     * Returns the current entry for {@code key}, or null. Does not count: the caller counts a hit or a miss once it
+     * knows which it served.
+     */
+    public CacheEntry lookup(CacheKey key) {
+        CacheEntry entry = entries.getIfPresent(key);
+        return entry != null && entry.isCurrent() ? entry : null;
+    }
+
+    /**
+     * Stores a result read under {@code stamp}, unless a write moved one of its tables meanwhile. A TTL of zero or
+     * less stores nothing.
+     *
+     * @return true if stored
+     */
+    public boolean store(CacheKey key, ResultSnapshot snapshot, ReadStamp stamp, long ttlNanos, double jitter) {
+        if (ttlNanos <= 0 || !stamp.isCurrent()) {
+            return false;
+        }
+        long ttl = jitter > 0 ? (long) (ttlNanos * (1.0 - jitter * ThreadLocalRandom.current().nextDouble())) : ttlNanos;
+        CacheEntry entry = new CacheEntry(snapshot, stamp, Math.max(1, ttl), 2 * key.sql().length());
+        for (TableVersion dependency : entry.dependencies()) {
+            dependency.dependents().add(key);
+        }
+        entries.put(key, entry);
+        stores.increment();
+        return true;
+    }
+
+    /**
+     * Marks the tables written: every entry that read one of them stops being served at once, and is dropped.
+     * Called before and after a write executes, so that a read overlapping the write cannot store its result.
+     */
+    public void invalidate(TableVersion[] tables) {
+        for (TableVersion table : tables) {
+            table.bump();
+            invalidations.increment();
+            for (CacheKey key : table.dependents()) {
+                entries.invalidate(key);
+            }
+        }
+    }
+
+    /** Marks everything of one database written (a write whose tables are unknown). */
+    public void invalidateDatabase(DatabaseScope database) {
+        database.everything().bump();
+        invalidations.increment();
+        entries.asMap().keySet().removeIf(key -> key.context().database() == database);
+    }
+
+    /** Drops every entry of every database. */
+    public void invalidateAll() {
+        for (DatabaseScope database : databases.values()) {
+            database.everything().bump();
+        }
+        invalidations.increment();
+        entries.invalidateAll();
+    }
+
+    public void recordHit() {
+        hits.increment();
+    }
+
+    public void recordMiss() {
+        misses.increment();
+    }
+
+    public void recordBypass() {
+        bypasses.increment();
+    }
+
+    /** A point-in-time snapshot of the counters. */
+    public CacheStats stats() {
+        entries.cleanUp();
+        long weighted = entries.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+        return new CacheStats(name, hits.sum(), misses.sum(), bypasses.sum(), stores.sum(), invalidations.sum(),
+                evictions.sum(), entries.estimatedSize(), weighted, maxBytes);
+    }
+
+    private void onRemoval(CacheKey key, CacheEntry entry, RemovalCause cause) {
+        if (cause == RemovalCause.REPLACED || key == null || entry == null) {
+            return;
+        }
+        if (cause.wasEvicted()) {
+            evictions.increment();
+        }
+        for (TableVersion dependency : entry.dependencies()) {
+            dependency.dependents().remove(key);
+        }
+    }
+
+    /** Each entry lives for its own (jittered) TTL from when it was stored; reads do not extend it. */
+    private static final class EntryExpiry implements Expiry<CacheKey, CacheEntry> {
+        @Override
+        public long expireAfterCreate(CacheKey key, CacheEntry entry, long currentTime) {
+            return entry.ttlNanos();
+        }
+
+        @Override
+        public long expireAfterUpdate(CacheKey key, CacheEntry entry, long currentTime, long currentDuration) {
+            return entry.ttlNanos();
+        }
+
+        @Override
+        public long expireAfterRead(CacheKey key, CacheEntry entry, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.jdbccache.internal.config;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A {@code jdbc:cache:} URL taken apart: the real driver's URL (prefix stripped once, at the start, and our own
+ * {@code cache.} parameters removed so the real driver never sees them) and those parameters.
+ */
+public final class CacheUrl {
+    /** The prefix this driver accepts. */
+    public static final String PREFIX = "jdbc:cache:";
+
+    private final String realUrl;
+    private final Map<String, String> cacheParameters;
+
+    private CacheUrl(String realUrl, Map<String, String> cacheParameters) {
+        this.realUrl = realUrl;
+        this.cacheParameters = cacheParameters;
+    }
+
+    /** True if this driver should handle the URL. */
+    public static boolean accepts(String url) {
+        return url != null && url.startsWith(PREFIX) && url.length() > PREFIX.length()
+                && !url.startsWith(PREFIX + "cache:");
+    }
+
+    /**
+     * Splits an accepted URL. Parameters are recognized after {@code ?} or {@code &} (URL-decoded) and after
+     * {@code ;} (as H2 and others write settings).
+     */
+    public static CacheUrl parse(String url) {
+        String real = "jdbc:" + url.substring(PREFIX.length());
+        Map<String, String> parameters = new LinkedHashMap<>();
+        StringBuilder kept = new StringBuilder(real.length());
+        int i = 0;
+        boolean queryOpen = false;
+        boolean droppedQueryStart = false;
+        while (i < real.length()) {
+            char c = real.charAt(i);
+            boolean separator = c == '?' || c == '&' || c == ';';
+            if (separator && real.startsWith("cache.", i + 1)) {
+                int end = i + 1;
+                while (end < real.length() && real.charAt(end) != '&' && real.charAt(end) != ';') {
+                    end++;
+                }
+                String pair = real.substring(i + 1, end);
+                int eq = pair.indexOf('=');
+                String key = eq < 0 ? pair : pair.substring(0, eq);
+                String value = eq < 0 ? "" : pair.substring(eq + 1);
+                if (c != ';') {
+                    value = URLDecoder.decode(value, StandardCharsets.UTF_8);
+                }
+                parameters.put(key, value);
+                if (c == '?') {
+                    queryOpen = true;
+                    droppedQueryStart = true;
+                }
+                i = end;
+                continue;
+            }
+            if (c == '?') {
+                queryOpen = true;
+            }
+            if (c == '&' && droppedQueryStart) {
+                // The parameter that opened the query string was ours: the next one opens it now.
+                kept.append('?');
+                droppedQueryStart = false;
+            } else {
+                kept.append(c);
+            }
+            i++;
+        }
+        assert queryOpen || !droppedQueryStart;
+        return new CacheUrl(kept.toString(), parameters);
+    }
+
+    /** The URL to hand to the real driver. */
+    public String realUrl() {
+        return realUrl;
+    }
+
+    /** The {@code cache.} parameters found in the URL, in order. */
+    public Map<String, String> cacheParameters() {
+        return cacheParameters;
+    }
+
+    /**
+     * The database's identity for sharing and invalidation: the real URL without parameters ({@code ?...} or
+     * {@code ;...}), which carry options rather than the database's address.
+     */
+    public String databaseIdentity() {
+        int end = realUrl.length();
+        int query = realUrl.indexOf('?');
+        int settings = realUrl.indexOf(';');
+        if (query >= 0) {
+            end = Math.min(end, query);
+        }
+        if (settings >= 0) {
+            end = Math.min(end, settings);
+        }
+        return realUrl.substring(0, end);
+    }
+}

@@ -1,0 +1,359 @@
+package io.jdbccache.internal.jdbc;
+
+import io.jdbccache.internal.cache.ConnectionContext;
+import io.jdbccache.internal.cache.DatabaseScope;
+import io.jdbccache.internal.cache.ResultCache;
+import io.jdbccache.internal.cache.TableVersion;
+import io.jdbccache.internal.config.CacheConfig;
+import io.jdbccache.internal.sql.SqlAnalysis;
+import io.jdbccache.internal.sql.TableRef;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A connection whose statements may answer reads from the cache. It owns the connection's state that decides
+ * whether the cache may be used: the context that is part of every key (database, user, catalog, schema, session
+ * settings), the transaction and the tables it wrote, and session changes that make resolution uncertain.
+ *
+ * <p>Not thread-safe, like the connections it wraps: one thread at a time.
+ */
+public final class CachingConnection extends DelegatingConnection {
+    private final ResultCache cache;
+    private final CacheConfig config;
+    private final DatabaseScope database;
+    private ConnectionContext context;
+    private boolean autoCommit;
+    private boolean explicitTransaction;
+    private int isolation;
+    private boolean scopeChanged;
+    private final Set<TableVersion> transactionWrites = new LinkedHashSet<>();
+    private boolean transactionWroteEverything;
+
+    private CachingConnection(Connection delegate, ResultCache cache, CacheConfig config, DatabaseScope database,
+            ConnectionContext context, boolean autoCommit, int isolation) {
+        super(delegate);
+        this.cache = cache;
+        this.config = config;
+        this.database = database;
+        this.context = context;
+        this.autoCommit = autoCommit;
+        this.isolation = isolation;
+    }
+
+    /**
+     * Wraps a freshly opened connection, reading once what the cache key needs from it.
+     *
+     * @throws SQLException from the real driver; the real connection is closed if wrapping fails
+     */
+    public static CachingConnection open(Connection delegate, ResultCache cache, CacheConfig config,
+            String databaseIdentity) throws SQLException {
+        try {
+            java.sql.DatabaseMetaData metaData = delegate.getMetaData();
+            TableRef.IdentifierCase identifierCase = metaData.storesLowerCaseIdentifiers()
+                    ? TableRef.IdentifierCase.LOWER
+                    : metaData.storesUpperCaseIdentifiers() ? TableRef.IdentifierCase.UPPER
+                    : TableRef.IdentifierCase.AS_IS;
+            DatabaseScope database = cache.database(databaseIdentity, identifierCase);
+            ConnectionContext context = new ConnectionContext(database, metaData.getUserName(),
+                    delegate.getCatalog(), delegate.getSchema(), "");
+            return new CachingConnection(delegate, cache, config, database, context, delegate.getAutoCommit(),
+                    delegate.getTransactionIsolation());
+        } catch (SQLException | RuntimeException e) {
+            try {
+                delegate.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    ResultCache cache() {
+        return cache;
+    }
+
+    CacheConfig config() {
+        return config;
+    }
+
+    DatabaseScope database() {
+        return database;
+    }
+
+    ConnectionContext context() {
+        return context;
+    }
+
+    Connection delegate() {
+        return delegate;
+    }
+
+    SqlAnalysis analyze(String sql) {
+        return database.analyze(sql);
+    }
+
+    private boolean inTransaction() {
+        return !autoCommit || explicitTransaction;
+    }
+
+    // ---- reads -------------------------------------------------------------------------------------------------
+
+    /**
+     * Decides whether a cacheable read may use the cache on this connection now.
+     *
+     * @return the plan (whose bypass reason may still say no), or null when this connection's state forbids the
+     *         cache for this read
+     */
+    ReadPlan readPlan(SqlAnalysis analysis) {
+        if (scopeChanged || (inTransaction() && isolation >= Connection.TRANSACTION_REPEATABLE_READ)) {
+            return null;
+        }
+        long epoch = database.catalogEpoch();
+        Object memo = analysis.planMemo();
+        ReadPlan plan;
+        if (memo instanceof ReadPlan && ((ReadPlan) memo).appliesTo(config, database, context.schema(), epoch)) {
+            plan = (ReadPlan) memo;
+        } else {
+            plan = ReadPlans.decide(analysis, config, database, context.schema(), epoch, delegate);
+            if (plan.catalogEpoch() == epoch && plan.bypassReason() != ReadPlans.CATALOG_UNAVAILABLE) {
+                analysis.planMemo(plan);
+            }
+        }
+        if (inTransaction() && (transactionWroteEverything || (!transactionWrites.isEmpty()
+                && readsWrittenTable(plan.dependencies())))) {
+            return null;
+        }
+        return plan;
+    }
+
+    private boolean readsWrittenTable(TableVersion[] dependencies) {
+        for (TableVersion dependency : dependencies) {
+            if (transactionWrites.contains(dependency)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- statements' effects ----------------------------------------------------------------------------------
+
+    /** Called before any statement runs; marks written tables so overlapping reads cannot store. */
+    void beforeStatement(SqlAnalysis analysis) {
+        if (analysis.isWrite()) {
+            invalidate(writePlan(analysis));
+        }
+    }
+
+    /** Called after a statement ran, whether or not it succeeded. */
+    void afterStatement(SqlAnalysis analysis) {
+        switch (analysis.kind()) {
+            case WRITE:
+            case WRITE_UNKNOWN:
+                WritePlan plan = writePlan(analysis);
+                if (analysis.changesSchema()) {
+                    database.forgetCatalog();
+                }
+                invalidate(plan);
+                if (inTransaction()) {
+                    remember(plan);
+                }
+                break;
+            case BEGIN:
+                explicitTransaction = true;
+                break;
+            case COMMIT:
+            case ROLLBACK:
+                endTransaction();
+                explicitTransaction = false;
+                break;
+            case ROLLBACK_TO_SAVEPOINT:
+                invalidateTransactionWrites();
+                break;
+            case SESSION_SETTING:
+                context = context.withSetting(analysis.normalizedSql());
+                break;
+            case SESSION_SCOPE_CHANGE:
+                scopeChanged = true;
+                break;
+            default:
+                break;
+        }
+    }
+
+    /** Called around a batch: the union of its statements' writes. */
+    void beforeBatch(List<SqlAnalysis> analyses) {
+        for (SqlAnalysis analysis : analyses) {
+            beforeStatement(analysis);
+        }
+    }
+
+    void afterBatch(List<SqlAnalysis> analyses) {
+        for (SqlAnalysis analysis : analyses) {
+            afterStatement(analysis);
+        }
+    }
+
+    private WritePlan writePlan(SqlAnalysis analysis) {
+        long epoch = database.catalogEpoch();
+        Object memo = analysis.planMemo();
+        if (memo instanceof WritePlan && ((WritePlan) memo).appliesTo(database, context.schema(), epoch)) {
+            return (WritePlan) memo;
+        }
+        WritePlan plan = resolveWrite(analysis, epoch);
+        analysis.planMemo(plan);
+        return plan;
+    }
+
+    private WritePlan resolveWrite(SqlAnalysis analysis, long epoch) {
+        if (analysis.kind() == SqlAnalysis.Kind.WRITE_UNKNOWN || analysis.tables() == null) {
+            return new WritePlan(database, context.schema(), epoch, WritePlan.NONE, true);
+        }
+        Set<String> names = new LinkedHashSet<>();
+        List<String> pending = new ArrayList<>();
+        for (TableRef table : analysis.tables()) {
+            pending.add(database.resolve(table, context.schema()));
+        }
+        while (!pending.isEmpty()) {
+            String name = pending.remove(pending.size() - 1);
+            if (names.add(name) && !analysis.changesSchema()) {
+                pending.addAll(database.tableInfo(name, delegate).cascadeChildren());
+            }
+        }
+        TableVersion[] tables = new TableVersion[names.size()];
+        int i = 0;
+        for (String name : names) {
+            tables[i++] = database.version(name);
+        }
+        return new WritePlan(database, context.schema(), epoch, tables, false);
+    }
+
+    private void invalidate(WritePlan plan) {
+        if (plan.everything()) {
+            cache.invalidateDatabase(database);
+        } else {
+            cache.invalidate(plan.tables());
+        }
+    }
+
+    private void remember(WritePlan plan) {
+        if (plan.everything()) {
+            transactionWroteEverything = true;
+        } else {
+            java.util.Collections.addAll(transactionWrites, plan.tables());
+        }
+    }
+
+    /**
+     * Ends the transaction's bookkeeping. Written tables are invalidated again after the database committed or
+     * rolled back, so no reader that ran during the transaction can leave its state cached.
+     */
+    private void endTransaction() {
+        invalidateTransactionWrites();
+        transactionWrites.clear();
+        transactionWroteEverything = false;
+    }
+
+    private void invalidateTransactionWrites() {
+        if (transactionWroteEverything) {
+            cache.invalidateDatabase(database);
+        } else if (!transactionWrites.isEmpty()) {
+            cache.invalidate(transactionWrites.toArray(new TableVersion[0]));
+        }
+    }
+
+    // ---- Connection methods that change the cache's view ----------------------------------------------------
+
+    @Override
+    protected Statement wrapStatement(Statement statement) {
+        return statement == null ? null : new CachingStatement(this, statement);
+    }
+
+    @Override
+    protected PreparedStatement wrapPreparedStatement(PreparedStatement statement, String sql) {
+        return statement == null ? null : new CachingPreparedStatement(this, statement, sql);
+    }
+
+    @Override
+    protected CallableStatement wrapCallableStatement(CallableStatement statement, String sql) {
+        return statement == null ? null : new CachingCallableStatement(this, statement, sql);
+    }
+
+    @Override
+    public void setAutoCommit(boolean newAutoCommit) throws SQLException {
+        try {
+            delegate.setAutoCommit(newAutoCommit);
+        } finally {
+            if (newAutoCommit && !autoCommit) {
+                // Switching autocommit on commits the open transaction (JDBC 4.3, 10.1.1).
+                endTransaction();
+            }
+            autoCommit = delegate.getAutoCommit();
+            explicitTransaction = false;
+        }
+    }
+
+    @Override
+    public void commit() throws SQLException {
+        try {
+            delegate.commit();
+        } finally {
+            endTransaction();
+            explicitTransaction = false;
+        }
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        try {
+            delegate.rollback();
+        } finally {
+            endTransaction();
+            explicitTransaction = false;
+        }
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        try {
+            delegate.rollback(savepoint);
+        } finally {
+            invalidateTransactionWrites();
+        }
+    }
+
+    @Override
+    public void setTransactionIsolation(int level) throws SQLException {
+        delegate.setTransactionIsolation(level);
+        isolation = level;
+    }
+
+    @Override
+    public void setSchema(String schema) throws SQLException {
+        delegate.setSchema(schema);
+        context = context.withSchema(delegate.getSchema());
+    }
+
+    @Override
+    public void setCatalog(String catalog) throws SQLException {
+        delegate.setCatalog(catalog);
+        context = context.withCatalog(delegate.getCatalog());
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try {
+            delegate.close();
+        } finally {
+            // Closing with an open transaction rolls it back on most databases and commits it on some.
+            endTransaction();
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.jdbccache.internal.jdbc;
+
+import io.jdbccache.internal.cache.DatabaseScope;
+import io.jdbccache.internal.cache.TableVersion;
+import io.jdbccache.internal.config.CacheConfig;
+import io.jdbccache.internal.sql.DeterministicFunctions;
+import io.jdbccache.internal.sql.SqlAnalysis;
+import io.jdbccache.internal.sql.TableRef;
+import java.sql.Connection;
+import java.util.Locale;
+import java.util.Map;
+
+/** Decides, once per SQL and setting, whether and how long a read's result may be cached. */
+final class ReadPlans {
+    /** The catalog could not be read: decide again next time rather than remember a guess. */
+    static final String CATALOG_UNAVAILABLE = "table catalog unavailable";
+
+    private ReadPlans() {
+    }
+
+    static ReadPlan decide(SqlAnalysis analysis, CacheConfig config, DatabaseScope database, String schema,
+            long epoch, Connection connection) {
+        String reason = ruleReason(analysis, config, schema);
+        long ttl = reason == null ? ttl(analysis, config, schema) : 0;
+        if (reason == null && ttl <= 0) {
+            reason = "TTL is 0 for a table it reads";
+        }
+        TableVersion[] dependencies = new TableVersion[1 + analysis.tables().size()];
+        dependencies[0] = database.everything();
+        int i = 1;
+        for (TableRef table : analysis.tables()) {
+            String name = database.resolve(table, schema);
+            dependencies[i++] = database.version(name);
+            if (reason == null) {
+                DatabaseScope.TableInfo info = database.tableInfo(name, connection);
+                if (!info.known()) {
+                    reason = CATALOG_UNAVAILABLE;
+                } else if (!info.baseTable()) {
+                    reason = "reads " + name + ", a " + info.type().toLowerCase(Locale.ROOT);
+                }
+            }
+        }
+        return new ReadPlan(config, database, schema, epoch, dependencies, reason, ttl);
+    }
+
+    private static String ruleReason(SqlAnalysis analysis, CacheConfig config, String schema) {
+        if (!config.enabled()) {
+            return "cache.enabled=false";
+        }
+        for (String function : analysis.functions()) {
+            if (!DeterministicFunctions.isDeterministic(function, config.deterministicFunctions())) {
+                return "function " + function + " is not known to be deterministic";
+            }
+        }
+        String sql = analysis.normalizedSql();
+        if (config.onlyCacheQueries() != null && !config.onlyCacheQueries().matcher(sql).find()) {
+            return "not matched by cache.onlyCacheQueries";
+        }
+        if (config.neverCacheQueries() != null && config.neverCacheQueries().matcher(sql).find()) {
+            return "matched by cache.neverCacheQueries";
+        }
+        for (TableRef table : analysis.tables()) {
+            if (table.matchesAnyOf(config.neverCacheTables(), schema)) {
+                return "reads " + table.name() + ", listed in cache.neverCacheTables";
+            }
+            if (config.onlyCacheTables() != null && !table.matchesAnyOf(config.onlyCacheTables(), schema)) {
+                return "reads " + table.name() + ", not listed in cache.onlyCacheTables";
+            }
+        }
+        return null;
+    }
+
+    private static long ttl(SqlAnalysis analysis, CacheConfig config, String schema) {
+        long ttl = config.ttlNanos();
+        for (Map.Entry<String, Long> entry : config.tableTtlNanos().entrySet()) {
+            for (TableRef table : analysis.tables()) {
+                if (table.matchesAnyOf(java.util.Set.of(entry.getKey()), schema)) {
+                    ttl = Math.min(ttl, entry.getValue());
+                }
+            }
+        }
+        return ttl;
+    }
+}

@@ -1,0 +1,228 @@
+package io.jdbccache.internal.jdbc;
+
+import io.jdbccache.internal.cache.CacheEntry;
+import io.jdbccache.internal.cache.CacheKey;
+import io.jdbccache.internal.cache.ParameterValues;
+import io.jdbccache.internal.cache.ReadStamp;
+import io.jdbccache.internal.cache.ResultCache;
+import io.jdbccache.internal.config.CacheConfig;
+import io.jdbccache.internal.result.CachedResultSet;
+import io.jdbccache.internal.result.ColumnInfo;
+import io.jdbccache.internal.result.Materialization;
+import io.jdbccache.internal.result.ReplayingResultSet;
+import io.jdbccache.internal.result.ResultMaterializer;
+import io.jdbccache.internal.result.ResultSnapshot;
+import io.jdbccache.internal.sql.SqlAnalysis;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What every caching statement shares: answering a read from the cache or the database, bracketing other statements
+ * with the connection's invalidation, and remembering which result set is current. One per statement; not
+ * thread-safe, like the statement.
+ */
+final class StatementCore {
+    static final Object[] NO_PARAMETERS = new Object[0];
+
+    private final CachingConnection connection;
+    private final Statement owner;
+    private final Statement delegate;
+    private final ResultCache cache;
+    private final CacheConfig config;
+    private ResultSet current;
+    private boolean currentIsOurs;
+    private ResultSet lastDelegateResult;
+    private ResultSet lastWrapper;
+    private int resultSetType = -1;
+    private int holdability;
+    private boolean updatable;
+    private long maxRows;
+    private int fetchSize;
+    private int maxFieldSize;
+    private final List<SqlAnalysis> batch = new ArrayList<>();
+
+    StatementCore(CachingConnection connection, Statement owner, Statement delegate) {
+        this.connection = connection;
+        this.owner = owner;
+        this.delegate = delegate;
+        this.cache = connection.cache();
+        this.config = connection.config();
+    }
+
+    /** Starts an execution: closes the result set we handed out last, and analyzes the SQL. */
+    SqlAnalysis start(String sql) throws SQLException {
+        closeCurrent();
+        return connection.analyze(sql);
+    }
+
+    /** Closes the current result set if it is one of ours (the delegate closes its own). */
+    void closeCurrent() throws SQLException {
+        if (currentIsOurs && current != null) {
+            current.close();
+        }
+        current = null;
+        currentIsOurs = false;
+    }
+
+    /**
+     * Answers a cacheable read: from the cache if a current entry exists, otherwise from the database, storing the
+     * result when it fits. {@code sql} null means the owner is a prepared statement.
+     */
+    ResultSet query(SqlAnalysis analysis, String sql, Object[] parameters) throws SQLException {
+        ReadPlan plan = usable(parameters) ? connection.readPlan(analysis) : null;
+        if (plan == null || plan.bypassReason() != null) {
+            cache.recordBypass();
+            return bypassQuery(analysis, sql);
+        }
+        // The parameter array is immutable once handed out (ParameterList copies on change), so the key shares it.
+        CacheKey key = new CacheKey(connection.context(), analysis.normalizedSql(), parameters, maxRows);
+        CacheEntry entry = cache.lookup(key);
+        if (entry != null) {
+            cache.recordHit();
+            return ours(new CachedResultSet(entry.snapshot(), owner, resultSetType, holdability));
+        }
+        cache.recordMiss();
+        ReadStamp stamp = ReadStamp.take(plan.dependencies());
+        ResultSet live = sql == null ? ((java.sql.PreparedStatement) delegate).executeQuery()
+                : delegate.executeQuery(sql);
+        Materialization materialized = ResultMaterializer.materialize(live, (ColumnInfo[]) analysis.columnsMemo(),
+                config.maxResultRows(), config.maxResultBytes());
+        if (materialized instanceof Materialization.Complete) {
+            ResultSnapshot snapshot = ((Materialization.Complete) materialized).snapshot();
+            live.close();
+            analysis.columnsMemo(snapshot.columns());
+            cache.store(key, snapshot, stamp, plan.ttlNanos(), config.ttlJitter());
+            return ours(new CachedResultSet(snapshot, owner, resultSetType, holdability));
+        }
+        if (materialized instanceof Materialization.Overflow) {
+            Materialization.Overflow overflow = (Materialization.Overflow) materialized;
+            return ours(new ReplayingResultSet(owner, overflow.prefix(), overflow.live()));
+        }
+        return ours(new io.jdbccache.internal.jdbc.DelegatingResultSet(owner, live));
+    }
+
+    private ResultSet bypassQuery(SqlAnalysis analysis, String sql) throws SQLException {
+        connection.beforeStatement(analysis);
+        try {
+            ResultSet live = sql == null ? ((java.sql.PreparedStatement) delegate).executeQuery()
+                    : delegate.executeQuery(sql);
+            return ours(live == null ? null : new DelegatingResultSet(owner, live));
+        } finally {
+            connection.afterStatement(analysis);
+        }
+    }
+
+    /** Whether this statement's settings and parameters allow the cache at all; reads the settings once. */
+    private boolean usable(Object[] parameters) throws SQLException {
+        if (resultSetType < 0) {
+            resultSetType = delegate.getResultSetType();
+            holdability = delegate.getResultSetHoldability();
+            updatable = delegate.getResultSetConcurrency() == ResultSet.CONCUR_UPDATABLE;
+        }
+        if (updatable || fetchSize < 0 || maxFieldSize != 0) {
+            return false;
+        }
+        for (Object parameter : parameters) {
+            if (parameter == ParameterValues.UNCACHEABLE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private ResultSet ours(ResultSet resultSet) {
+        current = resultSet;
+        currentIsOurs = true;
+        return resultSet;
+    }
+
+    /** Runs a statement that the cache does not answer, with the connection's invalidation around it. */
+    <T> T run(SqlAnalysis analysis, SqlCall<T> call) throws SQLException {
+        if (analysis.kind() == SqlAnalysis.Kind.QUERY || analysis.kind() == SqlAnalysis.Kind.UNCACHEABLE_READ) {
+            cache.recordBypass();
+        }
+        connection.beforeStatement(analysis);
+        try {
+            return call.call();
+        } finally {
+            connection.afterStatement(analysis);
+        }
+    }
+
+    void addBatch(SqlAnalysis analysis) {
+        batch.add(analysis);
+    }
+
+    void clearBatch() {
+        batch.clear();
+    }
+
+    /** Runs a batch with the union of its statements' invalidations around it; the batch is then empty. */
+    <T> T runBatch(SqlCall<T> call) throws SQLException {
+        closeCurrent();
+        List<SqlAnalysis> analyses = new ArrayList<>(batch);
+        batch.clear();
+        connection.beforeBatch(analyses);
+        try {
+            return call.call();
+        } finally {
+            connection.afterBatch(analyses);
+        }
+    }
+
+    ResultSet getResultSet() throws SQLException {
+        if (currentIsOurs) {
+            return current;
+        }
+        ResultSet live = delegate.getResultSet();
+        if (live == null) {
+            return null;
+        }
+        if (live != lastDelegateResult) {
+            lastDelegateResult = live;
+            lastWrapper = new DelegatingResultSet(owner, live);
+        }
+        return lastWrapper;
+    }
+
+    long getUpdateCount() throws SQLException {
+        return currentIsOurs ? -1 : delegate.getLargeUpdateCount();
+    }
+
+    boolean getMoreResults(int mode) throws SQLException {
+        if (currentIsOurs) {
+            // A cached answer is a single result set: after it there are no more results.
+            if (current != null && mode != Statement.KEEP_CURRENT_RESULT) {
+                current.close();
+            }
+            current = null;
+            return false;
+        }
+        return delegate.getMoreResults(mode);
+    }
+
+    boolean servedByCache() {
+        return currentIsOurs;
+    }
+
+    void maxRows(long rows) {
+        this.maxRows = rows;
+    }
+
+    void fetchSize(int rows) {
+        this.fetchSize = rows;
+    }
+
+    void maxFieldSize(int bytes) {
+        this.maxFieldSize = bytes;
+    }
+
+    /** A call to the real statement. */
+    @FunctionalInterface
+    interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+}

@@ -1,0 +1,20 @@
+package io.jdbccache.internal.jdbc;
+
+import io.jdbccache.internal.cache.DatabaseScope;
+import io.jdbccache.internal.cache.TableVersion;
+
+/**
+ * The stamps one write statement bumps in one setting: its target tables plus every table reachable from them
+ * through cascading foreign keys. {@code everything} means the targets are unknown and the whole database is
+ * invalidated.
+ */
+record WritePlan(DatabaseScope database, String schema, long catalogEpoch, TableVersion[] tables,
+        boolean everything) {
+
+    static final TableVersion[] NONE = new TableVersion[0];
+
+    boolean appliesTo(DatabaseScope currentDatabase, String currentSchema, long currentEpoch) {
+        return database == currentDatabase && catalogEpoch == currentEpoch
+                && java.util.Objects.equals(schema, currentSchema);
+    }
+}

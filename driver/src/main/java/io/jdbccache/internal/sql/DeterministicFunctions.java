@@ -1,0 +1,53 @@
+package io.jdbccache.internal.sql;
+
+import java.util.Set;
+
+/**
+ * Built-in functions whose result depends only on their arguments (and on the session settings that are part of
+ * the cache key). A query calling anything else (now(), random(), nextval(), a user function) is not cached unless
+ * the user lists the function in {@code cache.deterministicFunctions}.
+ */
+public final class DeterministicFunctions {
+    private static final Set<String> BUILT_IN = Set.of(
+            // aggregates and window functions
+            "count", "sum", "avg", "min", "max", "string_agg", "array_agg", "bool_and", "bool_or", "every",
+            "stddev", "stddev_pop", "stddev_samp", "variance", "var_pop", "var_samp", "group_concat", "listagg",
+            "json_agg", "jsonb_agg", "json_object_agg", "jsonb_object_agg", "bit_and", "bit_or",
+            "row_number", "rank", "dense_rank", "ntile", "lag", "lead", "first_value", "last_value", "nth_value",
+            "percent_rank", "cume_dist", "percentile_cont", "percentile_disc", "mode",
+            // conditional
+            "coalesce", "nullif", "greatest", "least", "nvl", "nvl2", "ifnull", "decode", "num_nulls",
+            "num_nonnulls",
+            // numeric
+            "abs", "ceil", "ceiling", "floor", "round", "trunc", "truncate", "mod", "div", "power", "pow", "sqrt",
+            "cbrt", "exp", "ln", "log", "log10", "sign", "pi", "degrees", "radians", "sin", "cos", "tan", "asin",
+            "acos", "atan", "atan2", "width_bucket", "gcd", "lcm",
+            // text
+            "lower", "upper", "lcase", "ucase", "length", "char_length", "character_length", "octet_length",
+            "bit_length", "substring", "substr", "trim", "ltrim", "rtrim", "btrim", "replace", "concat",
+            "concat_ws", "left", "right", "lpad", "rpad", "position", "strpos", "instr", "locate", "split_part",
+            "reverse", "repeat", "initcap", "translate", "ascii", "chr", "char", "md5", "encode",
+            "regexp_replace", "regexp_matches", "regexp_match", "regexp_substr", "regexp_like", "starts_with",
+            "quote_ident", "quote_literal", "quote_nullable", "to_hex", "format", "space",
+            // dates from arguments (not from the clock)
+            "date_trunc", "date_part", "extract", "to_date", "to_timestamp", "to_char", "to_number", "make_date",
+            "make_time", "make_timestamp", "make_interval", "justify_days", "justify_hours", "justify_interval",
+            "dateadd", "datediff", "year", "month", "day", "hour", "minute", "second", "dayofweek", "dayofyear",
+            // json and arrays
+            "json_build_object", "jsonb_build_object", "json_build_array", "jsonb_build_array", "to_json",
+            "to_jsonb", "row_to_json", "json_extract_path", "json_extract_path_text", "jsonb_extract_path",
+            "jsonb_extract_path_text", "jsonb_array_length", "json_array_length", "jsonb_typeof", "json_typeof",
+            "jsonb_set", "jsonb_strip_nulls", "array_length", "array_position", "array_to_string",
+            "string_to_array", "cardinality", "unnest", "generate_series", "array_append", "array_cat",
+            "array_remove", "array_upper", "array_lower",
+            // casts written as functions
+            "cast", "convert", "to_jsonb");
+
+    private DeterministicFunctions() {
+    }
+
+    /** True if {@code lowerCaseName} is a built-in deterministic function or one the user declared. */
+    public static boolean isDeterministic(String lowerCaseName, Set<String> declared) {
+        return BUILT_IN.contains(lowerCaseName) || declared.contains(lowerCaseName);
+    }
+}

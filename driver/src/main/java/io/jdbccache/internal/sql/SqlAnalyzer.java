@@ -1,0 +1,398 @@
+package io.jdbccache.internal.sql;
+
+import io.jdbccache.internal.sql.SqlAnalysis.Kind;
+import io.jdbccache.internal.sql.SqlLexer.Token;
+import io.jdbccache.internal.sql.SqlLexer.Type;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.NextValExpression;
+import net.sf.jsqlparser.expression.TimeKeyExpression;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.ExplainStatement;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.UnsupportedStatement;
+import net.sf.jsqlparser.statement.alter.Alter;
+import net.sf.jsqlparser.statement.create.index.CreateIndex;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.create.view.AlterView;
+import net.sf.jsqlparser.statement.create.view.CreateView;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.drop.Drop;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.merge.Merge;
+import net.sf.jsqlparser.statement.refresh.RefreshMaterializedViewStatement;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.truncate.Truncate;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.upsert.Upsert;
+import net.sf.jsqlparser.util.TablesNamesFinder;
+
+/**
+ * Decides what a SQL string does to the cache: a cacheable read and the tables it reads, a write and the tables it
+ * writes, transaction control, or a session change. When in doubt it answers with the safer kind: an unknown
+ * statement is a write to unknown tables, an unparseable read is not cached.
+ *
+ * <p>Stateless and thread-safe; callers keep its results in a bounded cache keyed by the SQL string, so each
+ * distinct string is parsed once.
+ */
+public final class SqlAnalyzer {
+    private static final Set<String> READ_KEYWORDS = Set.of("select", "with", "values", "table", "show", "explain",
+            "describe", "desc");
+    /** Settings that change how names resolve or who is asking: caching is off for the connection afterwards. */
+    private static final Set<String> SCOPE_SETTINGS = Set.of("search_path", "schema", "role", "session",
+            "session_authorization", "current_schema");
+    /** Settings that cannot change any query result. */
+    private static final Set<String> HARMLESS_SETTINGS = Set.of("application_name", "statement_timeout",
+            "lock_timeout", "idle_in_transaction_session_timeout", "client_min_messages", "log_statement",
+            "transaction", "synchronous_commit", "work_mem", "maintenance_work_mem", "query_timeout",
+            "jit", "enable_seqscan", "enable_indexscan", "random_page_cost");
+    /** Words that read the clock or a session-varying value when they appear bare (not as a call). */
+    private static final Set<String> VOLATILE_WORDS = Set.of("current_date", "current_time", "current_timestamp",
+            "localtime", "localtimestamp", "sysdate", "systimestamp", "sysdatetime", "rownum", "unix_timestamp");
+    private static final Set<String> SYSTEM_SCHEMAS = Set.of("pg_catalog", "information_schema", "sys",
+            "performance_schema", "mysql", "pg_toast");
+
+    private SqlAnalyzer() {
+    }
+
+    /**
+     * Analyzes one SQL string.
+     *
+     * @param sql            the statement as the application wrote it
+     * @param identifierCase how the database folds unquoted identifiers (used for the canonical text)
+     */
+    public static SqlAnalysis analyze(String sql, TableRef.IdentifierCase identifierCase) {
+        List<Token> tokens = SqlLexer.tokenize(sql);
+        if (tokens == null) {
+            return new SqlAnalysis(Kind.WRITE_UNKNOWN, sql, null, null, null);
+        }
+        tokens = withoutTrailingSemicolons(tokens);
+        String normalized = SqlLexer.canonical(tokens, identifierCase != TableRef.IdentifierCase.AS_IS);
+        if (tokens.isEmpty()) {
+            return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "empty statement", null);
+        }
+        if (tokens.stream().anyMatch(t -> t.type() == Type.PUNCTUATION && t.text().equals(";"))) {
+            return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null);
+        }
+        String first = firstWord(tokens);
+        SqlAnalysis control = transactionOrSession(first, tokens, normalized);
+        if (control != null) {
+            return control;
+        }
+        Statement statement;
+        try {
+            statement = CCJSqlParserUtil.newParser(sql).Statement();
+        } catch (Exception | Error e) {
+            // JavaCC reports some failures as Errors (TokenMgrError); neither may escape into the application.
+            statement = null;
+        }
+        if (statement == null || statement instanceof UnsupportedStatement) {
+            return unparseable(first, tokens, normalized);
+        }
+        return analyzeParsed(statement, tokens, normalized);
+    }
+
+    private static SqlAnalysis analyzeParsed(Statement statement, List<Token> tokens, String normalized) {
+        if (statement instanceof Select) {
+            return analyzeSelect((Select) statement, tokens, normalized);
+        }
+        if (statement instanceof ExplainStatement) {
+            boolean executes = tokens.stream().anyMatch(t -> t.isWord("analyze") || t.isWord("analyse"));
+            Statement inner = ((ExplainStatement) statement).getStatement();
+            if (executes && inner != null && !(inner instanceof Select)) {
+                return analyzeParsed(inner, tokens, normalized);
+            }
+            return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "EXPLAIN", null);
+        }
+        List<Table> targets = writeTargets(statement);
+        if (targets == null) {
+            return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null);
+        }
+        List<TableRef> tables = new ArrayList<>();
+        for (Table table : targets) {
+            if (table != null && table.getName() != null) {
+                tables.add(new TableRef(table.getSchemaName(), table.getName()));
+            }
+        }
+        if (tables.isEmpty()) {
+            return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null);
+        }
+        return new SqlAnalysis(Kind.WRITE, normalized, tables, null, null);
+    }
+
+    private static SqlAnalysis analyzeSelect(Select select, List<Token> tokens, String normalized) {
+        ReferenceCollector collector = new ReferenceCollector();
+        Set<String> tableNames;
+        try {
+            tableNames = collector.getTables((Statement) select);
+        } catch (RuntimeException e) {
+            return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "tables not determinable", null);
+        }
+        List<TableRef> tables = new ArrayList<>();
+        for (String name : tableNames) {
+            tables.add(TableRef.parse(name));
+        }
+        if (writesInCte(tokens)) {
+            // WITH x AS (UPDATE ... RETURNING ...) SELECT ...: a write to every table it names.
+            return tables.isEmpty() ? new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null)
+                    : new SqlAnalysis(Kind.WRITE, normalized, tables, null, null);
+        }
+        if (select instanceof PlainSelect) {
+            PlainSelect plain = (PlainSelect) select;
+            if (plain.getIntoTables() != null && !plain.getIntoTables().isEmpty()) {
+                List<TableRef> into = new ArrayList<>();
+                for (Table table : plain.getIntoTables()) {
+                    into.add(new TableRef(table.getSchemaName(), table.getName()));
+                }
+                return new SqlAnalysis(Kind.WRITE, normalized, into, null, null);
+            }
+        }
+        String reason = structuralBypassReason(tokens, tables, collector);
+        return new SqlAnalysis(reason == null ? Kind.QUERY : Kind.UNCACHEABLE_READ, normalized, tables, reason,
+                collector.functions);
+    }
+
+    private static String structuralBypassReason(List<Token> tokens, List<TableRef> tables,
+            ReferenceCollector collector) {
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            if (tokens.get(i).isWord("for") && (tokens.get(i + 1).isWord("update") || tokens.get(i + 1).isWord("share")
+                    || tokens.get(i + 1).isWord("no") || tokens.get(i + 1).isWord("key"))) {
+                return "locking read (FOR UPDATE/SHARE)";
+            }
+            if (tokens.get(i).isWord("lock") && tokens.get(i + 1).isWord("in")) {
+                return "locking read (LOCK IN SHARE MODE)";
+            }
+        }
+        if (collector.volatileExpression != null) {
+            return "non-deterministic " + collector.volatileExpression;
+        }
+        for (Token token : tokens) {
+            if (token.type() == Type.WORD && VOLATILE_WORDS.contains(token.text().toLowerCase(Locale.ROOT))) {
+                return "non-deterministic " + token.text().toLowerCase(Locale.ROOT);
+            }
+        }
+        for (TableRef table : tables) {
+            String schema = table.schema() == null ? null : TableRef.unquote(table.schema()).toLowerCase(Locale.ROOT);
+            String name = TableRef.unquote(table.name()).toLowerCase(Locale.ROOT);
+            if ((schema != null && SYSTEM_SCHEMAS.contains(schema)) || name.startsWith("pg_")) {
+                return "system catalog " + (schema == null ? name : schema + "." + name);
+            }
+        }
+        return null;
+    }
+
+    private static boolean writesInCte(List<Token> tokens) {
+        if (!tokens.get(0).isWord("with")) {
+            return false;
+        }
+        for (Token token : tokens) {
+            if (token.isWord("insert") || token.isWord("update") || token.isWord("delete") || token.isWord("merge")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The tables a write statement changes, or null when the statement's effect is unknown. */
+    private static List<Table> writeTargets(Statement statement) {
+        List<Table> tables = new ArrayList<>();
+        if (statement instanceof Insert) {
+            Insert insert = (Insert) statement;
+            if (insert.getWithItemsList() != null && !insert.getWithItemsList().isEmpty()) {
+                return allTables(statement);
+            }
+            tables.add(insert.getTable());
+        } else if (statement instanceof Update) {
+            Update update = (Update) statement;
+            if ((update.getWithItemsList() != null && !update.getWithItemsList().isEmpty())
+                    || (update.getStartJoins() != null && !update.getStartJoins().isEmpty())) {
+                return allTables(statement);
+            }
+            tables.add(update.getTable());
+        } else if (statement instanceof Delete) {
+            Delete delete = (Delete) statement;
+            if ((delete.getWithItemsList() != null && !delete.getWithItemsList().isEmpty())
+                    || (delete.getTables() != null && !delete.getTables().isEmpty())) {
+                return allTables(statement);
+            }
+            tables.add(delete.getTable());
+        } else if (statement instanceof Merge) {
+            tables.add(((Merge) statement).getTable());
+        } else if (statement instanceof Upsert) {
+            tables.add(((Upsert) statement).getTable());
+        } else if (statement instanceof Truncate) {
+            Truncate truncate = (Truncate) statement;
+            if (truncate.getTables() != null) {
+                tables.addAll(truncate.getTables());
+            } else {
+                tables.add(truncate.getTable());
+            }
+        } else if (statement instanceof Drop) {
+            Drop drop = (Drop) statement;
+            String type = drop.getType() == null ? "" : drop.getType().toLowerCase(Locale.ROOT);
+            if (!type.contains("table") && !type.contains("view")) {
+                return null;
+            }
+            tables.add(drop.getName());
+        } else if (statement instanceof Alter) {
+            tables.add(((Alter) statement).getTable());
+        } else if (statement instanceof CreateTable) {
+            tables.add(((CreateTable) statement).getTable());
+        } else if (statement instanceof CreateView) {
+            tables.add(((CreateView) statement).getView());
+        } else if (statement instanceof AlterView) {
+            tables.add(((AlterView) statement).getView());
+        } else if (statement instanceof CreateIndex) {
+            tables.add(((CreateIndex) statement).getTable());
+        } else if (statement instanceof RefreshMaterializedViewStatement) {
+            tables.add(((RefreshMaterializedViewStatement) statement).getView());
+        } else {
+            return null;
+        }
+        return tables;
+    }
+
+    private static List<Table> allTables(Statement statement) {
+        try {
+            List<Table> tables = new ArrayList<>();
+            for (String name : new TablesNamesFinder<Void>().getTables(statement)) {
+                TableRef ref = TableRef.parse(name);
+                tables.add(new Table(ref.schema(), ref.name()));
+            }
+            return tables;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static SqlAnalysis unparseable(String first, List<Token> tokens, String normalized) {
+        boolean read = READ_KEYWORDS.contains(first);
+        if (read && !writesInCte(tokens) && tokens.stream().noneMatch(t -> t.isWord("into"))
+                && !(first.equals("explain") && tokens.stream().anyMatch(t -> t.isWord("analyze")))) {
+            return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "not parseable", null);
+        }
+        return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null);
+    }
+
+    /** Transaction control and session settings, recognized from their leading words alone. */
+    private static SqlAnalysis transactionOrSession(String first, List<Token> tokens, String normalized) {
+        String second = tokens.size() > 1 ? tokens.get(1).text().toLowerCase(Locale.ROOT) : "";
+        switch (first) {
+            case "begin":
+            case "start":
+                if (first.equals("start") && !second.equals("transaction")) {
+                    return null;
+                }
+                return new SqlAnalysis(Kind.BEGIN, normalized, null, null, null);
+            case "commit":
+            case "end":
+                if (second.equals("prepared")) {
+                    return null;
+                }
+                return new SqlAnalysis(Kind.COMMIT, normalized, null, null, null);
+            case "rollback":
+            case "abort":
+                if (tokens.stream().anyMatch(t -> t.isWord("to"))) {
+                    return new SqlAnalysis(Kind.ROLLBACK_TO_SAVEPOINT, normalized, null, null, null);
+                }
+                if (second.equals("prepared")) {
+                    return null;
+                }
+                return new SqlAnalysis(Kind.ROLLBACK, normalized, null, null, null);
+            case "savepoint":
+            case "release":
+                return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "savepoint", null);
+            case "show":
+                return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "SHOW", null);
+            case "use":
+                return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
+            case "set":
+            case "reset":
+                return sessionSetting(tokens, normalized);
+            case "discard":
+                return new SqlAnalysis(Kind.SESSION_SETTING, normalized, null, null, null);
+            default:
+                return null;
+        }
+    }
+
+    private static SqlAnalysis sessionSetting(List<Token> tokens, String normalized) {
+        int index = 1;
+        while (index < tokens.size() && (tokens.get(index).isWord("session") || tokens.get(index).isWord("local"))
+                && index + 1 < tokens.size() && !tokens.get(index + 1).isWord("authorization")) {
+            index++;
+        }
+        String setting = index < tokens.size() ? TableRef.unquote(tokens.get(index).text()).toLowerCase(Locale.ROOT)
+                : "";
+        if (setting.equals("all") || SCOPE_SETTINGS.contains(setting)
+                || (setting.equals("session") && tokens.size() > index + 1)) {
+            return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
+        }
+        if (HARMLESS_SETTINGS.contains(setting)) {
+            return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "session setting", null);
+        }
+        return new SqlAnalysis(Kind.SESSION_SETTING, normalized, null, null, null);
+    }
+
+    private static String firstWord(List<Token> tokens) {
+        for (Token token : tokens) {
+            if (token.type() == Type.WORD) {
+                return token.text().toLowerCase(Locale.ROOT);
+            }
+            if (!(token.type() == Type.PUNCTUATION && token.text().equals("("))) {
+                return "";
+            }
+        }
+        return "";
+    }
+
+    private static List<Token> withoutTrailingSemicolons(List<Token> tokens) {
+        int end = tokens.size();
+        while (end > 0 && tokens.get(end - 1).type() == Type.PUNCTUATION && tokens.get(end - 1).text().equals(";")) {
+            end--;
+        }
+        return end == tokens.size() ? tokens : tokens.subList(0, end);
+    }
+
+    /** Collects table names, called function names and clock/sequence expressions of a read. */
+    private static final class ReferenceCollector extends TablesNamesFinder<Void> {
+        final Set<String> functions = new LinkedHashSet<>();
+        String volatileExpression;
+
+        @Override
+        public <S> Void visit(Function function, S context) {
+            functions.add(functionName(function.getName()));
+            return super.visit(function, context);
+        }
+
+        @Override
+        public <S> Void visit(AnalyticExpression expression, S context) {
+            functions.add(functionName(expression.getName()));
+            return super.visit(expression, context);
+        }
+
+        @Override
+        public <S> Void visit(TimeKeyExpression expression, S context) {
+            volatileExpression = expression.getStringValue().toLowerCase(Locale.ROOT);
+            return super.visit(expression, context);
+        }
+
+        @Override
+        public <S> Void visit(NextValExpression expression, S context) {
+            volatileExpression = "NEXT VALUE FOR";
+            return super.visit(expression, context);
+        }
+
+        private static String functionName(String name) {
+            String lower = name == null ? "" : name.toLowerCase(Locale.ROOT);
+            return lower.startsWith("pg_catalog.") ? lower.substring("pg_catalog.".length()) : lower;
+        }
+    }
+}
