@@ -41,7 +41,7 @@ public final class DeterministicFunctions {
             "string_to_array", "cardinality", "unnest", "generate_series", "array_append", "array_cat",
             "array_remove", "array_upper", "array_lower",
             // casts written as functions
-            "cast", "convert", "to_jsonb");
+            "cast", "convert");
 
     private DeterministicFunctions() {
     }

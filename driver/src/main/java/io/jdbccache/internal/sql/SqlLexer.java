@@ -167,7 +167,7 @@ final class SqlLexer {
     }
 
     private static boolean isOperatorChar(char c) {
-        return "+-*/<>=~!@#%^&|`?:".indexOf(c) >= 0;
+        return "+-*/<>=~!@#%^&|`:".indexOf(c) >= 0;
     }
 
     private static int skipBlockComment(String sql, int start) {

@@ -1,0 +1,98 @@
+package io.jdbccache.internal.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @Test
+    void defaultsApplyWhenNothingIsSet() throws SQLException {
+        CacheConfig config = ConfigLoader.load(Map.of());
+        assertThat(config.name()).isEqualTo("default");
+        assertThat(config.enabled()).isTrue();
+        assertThat(config.ttlNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(60));
+        assertThat(config.maxBytes()).isEqualTo(64L << 20);
+        assertThat(config.maxResultRows()).isEqualTo(10_000);
+        assertThat(config.onlyCacheTables()).isNull();
+    }
+
+    @Test
+    void rulesFileIsReadAndConnectionPropertiesWin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rules.properties");
+        Files.writeString(file, "cache.ttl=5m\ncache.ttl.Exchange_Rates=10s\ncache.neverCacheTables=cart_items, "
+                + "shop.Sessions\ncache.maxBytes=128MB\ncache.name=catalog\n");
+        CacheConfig config = ConfigLoader.load(Map.of("cache.config", file.toString(), "cache.name", "override"));
+        assertThat(config.name()).isEqualTo("override");
+        assertThat(config.ttlNanos()).isEqualTo(TimeUnit.MINUTES.toNanos(5));
+        assertThat(config.tableTtlNanos()).containsEntry("exchange_rates", TimeUnit.SECONDS.toNanos(10));
+        assertThat(config.neverCacheTables()).containsExactly("cart_items", "shop.sessions");
+        assertThat(config.maxBytes()).isEqualTo(128L << 20);
+    }
+
+    @Test
+    void unknownKeyInTheFileIsAnErrorNamingKeyAndFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rules.properties");
+        Files.writeString(file, "cache.tll=5m\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("cache.config", file.toString())))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("cache.tll").hasMessageContaining(file.toString())
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("HY092");
+    }
+
+    @Test
+    void badValueIsAnErrorNamingKeyValueAndOrigin() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("cache.ttl", "soon")))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("cache.ttl").hasMessageContaining("soon")
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("HY024");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("cache.maxBytes", "-1")))
+                .hasMessageContaining("cache.maxBytes");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("cache.neverCacheQueries", "(")))
+                .hasMessageContaining("cache.neverCacheQueries");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("cache.ttlJitter", "0.9")))
+                .hasMessageContaining("cache.ttlJitter");
+    }
+
+    @Test
+    void missingRulesFileIsAnError() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("cache.config", "/nonexistent/rules.properties")))
+                .isInstanceOf(SQLException.class).hasMessageContaining("/nonexistent/rules.properties");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("cache.config", "classpath:nope.properties")))
+                .isInstanceOf(SQLException.class).hasMessageContaining("nope.properties");
+    }
+
+    @Test
+    void sizesAndDurationsParse() {
+        assertThat(Sizes.parseBytes("512KB")).isEqualTo(512 * 1024);
+        assertThat(Sizes.parseBytes("1g")).isEqualTo(1L << 30);
+        assertThat(Sizes.parseBytes("65536")).isEqualTo(65536);
+        assertThat(Sizes.parseBytes("lots")).isEqualTo(-1);
+        assertThat(Sizes.parseDuration("500ms").toMillis()).isEqualTo(500);
+        assertThat(Sizes.parseDuration("2h").toHours()).isEqualTo(2);
+        assertThat(Sizes.parseDuration("0").isZero()).isTrue();
+        assertThat(Sizes.parseDuration("5")).isNull();
+    }
+
+    @Test
+    void urlLosesOurParametersAndKeepsTheRest() {
+        CacheUrl pg = CacheUrl.parse("jdbc:cache:postgresql://127.0.0.1/test?cache.ttl=5m&sslmode=disable"
+                + "&cache.name=a%20b");
+        assertThat(pg.realUrl()).isEqualTo("jdbc:postgresql://127.0.0.1/test?sslmode=disable");
+        assertThat(pg.cacheParameters()).containsEntry("cache.ttl", "5m").containsEntry("cache.name", "a b");
+        assertThat(pg.databaseIdentity()).isEqualTo("jdbc:postgresql://127.0.0.1/test");
+        CacheUrl h2 = CacheUrl.parse("jdbc:cache:h2:mem:shop;DB_CLOSE_DELAY=-1;cache.ttl=1m");
+        assertThat(h2.realUrl()).isEqualTo("jdbc:h2:mem:shop;DB_CLOSE_DELAY=-1");
+        assertThat(h2.cacheParameters()).containsEntry("cache.ttl", "1m");
+        assertThat(CacheUrl.accepts("jdbc:postgresql://x/y")).isFalse();
+        assertThat(CacheUrl.accepts("jdbc:cache:cache:h2:mem:x")).isFalse();
+        assertThat(CacheUrl.parse("jdbc:cache:h2:mem:jdbc:cache:x").realUrl()).isEqualTo("jdbc:h2:mem:jdbc:cache:x");
+    }
+}
