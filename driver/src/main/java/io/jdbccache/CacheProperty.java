@@ -43,11 +43,11 @@ public enum CacheProperty {
                     + "cached."),
     ONLY_CACHE_TABLES("cache.onlyCacheTables", "", ValueType.LIST,
             "Allow-list mode: if set, only queries reading nothing but these tables are cached."),
+    TTL("cache.ttl", "60s", ValueType.DURATION,
+            "Default time to live of a cached result: the bound on staleness for writes the driver cannot see."),
     TABLE_TTL("cache.ttl.<table>", "", ValueType.DURATION,
             "TTL for results that read this table (name or schema.name); a result reading several tables gets the "
                     + "smallest. 0 means never cache results reading it."),
-    TTL("cache.ttl", "60s", ValueType.DURATION,
-            "Default time to live of a cached result: the bound on staleness for writes the driver cannot see."),
     TTL_JITTER("cache.ttlJitter", "0.1", ValueType.FRACTION,
             "Each entry's TTL is shortened by a random fraction up to this, so entries cached together do not "
                     + "expire together (0 to 0.5).");
