@@ -32,6 +32,7 @@ public final class CachingConnection extends DelegatingConnection {
     private ConnectionContext context;
     private boolean autoCommit;
     private boolean explicitTransaction;
+    private boolean snapshotTransaction;
     private int isolation;
     private boolean scopeChanged;
     private final Set<TableVersion> transactionWrites = new LinkedHashSet<>();
@@ -113,7 +114,8 @@ public final class CachingConnection extends DelegatingConnection {
      *         cache for this read
      */
     ReadPlan readPlan(SqlAnalysis analysis) {
-        if (scopeChanged || (inTransaction() && isolation >= Connection.TRANSACTION_REPEATABLE_READ)) {
+        if (scopeChanged || (inTransaction() && (snapshotTransaction
+                || isolation >= Connection.TRANSACTION_REPEATABLE_READ))) {
             return null;
         }
         long epoch = database.catalogEpoch();
@@ -168,6 +170,7 @@ public final class CachingConnection extends DelegatingConnection {
                 break;
             case BEGIN:
                 explicitTransaction = true;
+                snapshotTransaction = analysis.bypassReason() != null;
                 break;
             case COMMIT:
             case ROLLBACK:
@@ -256,6 +259,7 @@ public final class CachingConnection extends DelegatingConnection {
      * rolled back, so no reader that ran during the transaction can leave its state cached.
      */
     private void endTransaction() {
+        snapshotTransaction = false;
         invalidateTransactionWrites();
         transactionWrites.clear();
         transactionWroteEverything = false;

@@ -229,6 +229,10 @@ public final class SqlAnalyzer {
             tables.add(((Upsert) statement).getTable());
         } else if (statement instanceof Truncate) {
             Truncate truncate = (Truncate) statement;
+            if (truncate.getCascade()) {
+                // TRUNCATE ... CASCADE empties every referencing table, whatever its foreign keys' rules.
+                return null;
+            }
             if (truncate.getTables() != null) {
                 tables.addAll(truncate.getTables());
             } else {
@@ -290,7 +294,9 @@ public final class SqlAnalyzer {
                 if (first.equals("start") && !second.equals("transaction")) {
                     return null;
                 }
-                return new SqlAnalysis(Kind.BEGIN, normalized, null, null, null);
+                // The reason marks a transaction whose snapshot a cache hit could break.
+                return new SqlAnalysis(Kind.BEGIN, normalized, null,
+                        snapshotIsolation(tokens) ? "snapshot isolation" : null, null);
             case "commit":
             case "end":
                 if (second.equals("prepared")) {
@@ -315,12 +321,28 @@ public final class SqlAnalyzer {
                 return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
             case "set":
             case "reset":
+                if (snapshotIsolation(tokens)) {
+                    return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
+                }
                 return sessionSetting(tokens, normalized);
+            case "create":
+                // A temporary table shadows a permanent one of the same name for this session only.
+                for (int i = 1; i < Math.min(tokens.size(), 4); i++) {
+                    if (tokens.get(i).isWord("temp") || tokens.get(i).isWord("temporary")) {
+                        return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
+                    }
+                }
+                return null;
             case "discard":
                 return new SqlAnalysis(Kind.SESSION_SETTING, normalized, null, null, null);
             default:
                 return null;
         }
+    }
+
+    private static boolean snapshotIsolation(List<Token> tokens) {
+        return tokens.stream().anyMatch(t -> t.isWord("repeatable") || t.isWord("serializable")
+                || t.isWord("snapshot"));
     }
 
     private static SqlAnalysis sessionSetting(List<Token> tokens, String normalized) {

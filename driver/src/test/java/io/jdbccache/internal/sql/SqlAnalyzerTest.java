@@ -85,6 +85,7 @@ class SqlAnalyzerTest {
         "UPDATE products SET x = 1; DELETE FROM orders",
         "VACUUM products",
         "GRANT SELECT ON products TO bob",
+        "TRUNCATE products CASCADE",
         "this is not sql at all",
         "SELECT * INTO new_table FROM products WHERE",
     })
@@ -150,6 +151,9 @@ class SqlAnalyzerTest {
         "SET TIME ZONE 'UTC'|SESSION_SETTING",
         "SET DateStyle = ISO|SESSION_SETTING",
         "SET application_name = 'x'|UNCACHEABLE_READ",
+        "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE|SESSION_SCOPE_CHANGE",
+        "CREATE TEMP TABLE products (id int)|SESSION_SCOPE_CHANGE",
+        "CREATE LOCAL TEMPORARY TABLE t (id int)|SESSION_SCOPE_CHANGE",
         "SHOW search_path|UNCACHEABLE_READ",
     })
     void transactionControlAndSessionChangesAreRecognized(String sql, Kind kind) {
