@@ -42,7 +42,8 @@ final class StatementCore {
     private long maxRows;
     private int fetchSize;
     private int maxFieldSize;
-    private final List<SqlAnalysis> batch = new ArrayList<>();
+    /** The distinct statements of the pending batch: a prepared batch of n rows invalidates once, not n times. */
+    private final java.util.Set<SqlAnalysis> batch = new java.util.LinkedHashSet<>();
 
     StatementCore(CachingConnection connection, Statement owner, Statement delegate) {
         this.connection = connection;
