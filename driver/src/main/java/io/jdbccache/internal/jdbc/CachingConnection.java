@@ -186,6 +186,9 @@ public final class CachingConnection extends DelegatingConnection {
             case SESSION_SCOPE_CHANGE:
                 scopeChanged = true;
                 break;
+            case AUTOCOMMIT_CHANGE:
+                readAutoCommitBack();
+                break;
             default:
                 break;
         }
@@ -270,6 +273,19 @@ public final class CachingConnection extends DelegatingConnection {
             cache.invalidateDatabase(database);
         } else if (!transactionWrites.isEmpty()) {
             cache.invalidate(transactionWrites.toArray(new TableVersion[0]));
+        }
+    }
+
+    private void readAutoCommitBack() {
+        boolean wasAutoCommit = autoCommit;
+        try {
+            autoCommit = delegate.getAutoCommit();
+        } catch (SQLException e) {
+            // Unknown state: behave as inside a transaction, which only makes the cache more careful.
+            autoCommit = false;
+        }
+        if (autoCommit && !wasAutoCommit) {
+            endTransaction();
         }
     }
 

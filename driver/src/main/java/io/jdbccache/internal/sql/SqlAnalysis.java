@@ -28,7 +28,9 @@ public final class SqlAnalysis {
         /** A session setting that may change results (time zone, date style...): becomes part of the key. */
         SESSION_SETTING,
         /** Changes how table names resolve or who runs queries (search_path, role, schema): reads bypass. */
-        SESSION_SCOPE_CHANGE
+        SESSION_SCOPE_CHANGE,
+        /** SET AUTOCOMMIT sent as SQL: the connection reads its autocommit state back afterwards. */
+        AUTOCOMMIT_CHANGE
     }
 
     private final Kind kind;

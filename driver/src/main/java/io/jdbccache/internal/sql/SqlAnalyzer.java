@@ -277,12 +277,41 @@ public final class SqlAnalyzer {
     }
 
     private static SqlAnalysis unparseable(String first, List<Token> tokens, String normalized) {
+        TableRef target = insertOrMergeTarget(first, tokens);
+        if (target != null) {
+            return new SqlAnalysis(Kind.WRITE, normalized, List.of(target), null, null);
+        }
         boolean read = READ_KEYWORDS.contains(first);
         if (read && !writesInCte(tokens) && tokens.stream().noneMatch(t -> t.isWord("into"))
                 && !(first.equals("explain") && tokens.stream().anyMatch(t -> t.isWord("analyze")))) {
             return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "not parseable", null);
         }
         return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null);
+    }
+
+    /**
+     * The target of an INSERT, MERGE or REPLACE the parser could not read (H2's {@code MERGE INTO t KEY (...)}, say):
+     * such a statement can only change the table after INTO (cascades are added from the catalog), so the name is
+     * enough. Anything less certain returns null and is treated as a write to unknown tables.
+     */
+    private static TableRef insertOrMergeTarget(String first, List<Token> tokens) {
+        if (!(first.equals("insert") || first.equals("merge") || first.equals("replace")) || tokens.size() < 3
+                || !tokens.get(0).isWord(first) || !tokens.get(1).isWord("into")) {
+            return null;
+        }
+        int i = 2;
+        String schema = null;
+        String name = identifier(tokens.get(i));
+        while (name != null && i + 2 < tokens.size() && tokens.get(i + 1).text().equals(".")) {
+            schema = name;
+            i += 2;
+            name = identifier(tokens.get(i));
+        }
+        return name == null ? null : new TableRef(schema, name);
+    }
+
+    private static String identifier(Token token) {
+        return token.type() == Type.WORD || token.type() == Type.QUOTED_IDENTIFIER ? token.text() : null;
     }
 
     /** Transaction control and session settings, recognized from their leading words alone. */
@@ -323,6 +352,9 @@ public final class SqlAnalyzer {
             case "reset":
                 if (snapshotIsolation(tokens)) {
                     return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
+                }
+                if (tokens.size() > 1 && tokens.get(1).isWord("autocommit")) {
+                    return new SqlAnalysis(Kind.AUTOCOMMIT_CHANGE, normalized, null, null, null);
                 }
                 return sessionSetting(tokens, normalized);
             case "create":

@@ -70,6 +70,7 @@ class SqlAnalyzerTest {
         "ALTER TABLE products ADD COLUMN stock INT|public.products",
         "DROP TABLE products|public.products",
         "CREATE INDEX idx ON products (name)|public.products",
+        "MERGE INTO products KEY (id) VALUES (1, 'apple', 11)|public.products",
         "CREATE VIEW cheap AS SELECT * FROM products WHERE price < 10|public.cheap",
     })
     void writesNameTheTablesTheyChange(String sql, String table) {
@@ -155,6 +156,7 @@ class SqlAnalyzerTest {
         "CREATE TEMP TABLE products (id int)|SESSION_SCOPE_CHANGE",
         "CREATE LOCAL TEMPORARY TABLE t (id int)|SESSION_SCOPE_CHANGE",
         "SHOW search_path|UNCACHEABLE_READ",
+        "SET AUTOCOMMIT OFF|AUTOCOMMIT_CHANGE",
     })
     void transactionControlAndSessionChangesAreRecognized(String sql, Kind kind) {
         assertThat(analyze(sql).kind()).as(sql).isEqualTo(kind);
