@@ -1,0 +1,150 @@
+package io.jdbccache.it;
+
+import static io.jdbccache.it.TestDb.executions;
+import static io.jdbccache.it.TestDb.query;
+import static io.jdbccache.it.TestDb.row;
+import static io.jdbccache.it.TestDb.update;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Transactions see their own writes; others see committed data only; rollback leaves the cache correct. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Database.class)
+class TransactionTest {
+    private static final String PRICE = "SELECT price FROM products WHERE id = 1";
+    private static final String CATEGORIES = "SELECT id, title FROM categories ORDER BY id";
+
+    @Parameter
+    Database database;
+    TestDb db;
+    Connection writer;
+    Connection reader;
+
+    @BeforeEach
+    void setUp() throws SQLException {
+        db = TestDb.open(database);
+        db.createProducts();
+        writer = db.cached();
+        reader = db.cached();
+    }
+
+    @AfterEach
+    void tearDown() throws SQLException {
+        db.close();
+    }
+
+    @Test
+    void ownWritesAreSeenAndOthersSeeThemAfterCommit() throws SQLException {
+        assertThat(query(reader, PRICE)).containsExactly(row(10));
+        writer.setAutoCommit(false);
+        assertThat(query(writer, PRICE)).containsExactly(row(10));
+        update(writer, "UPDATE products SET price = 11 WHERE id = 1");
+        for (int i = 0; i < 2; i++) {
+            assertThat(query(writer, PRICE)).as("own write").containsExactly(row(11));
+            assertThat(query(reader, PRICE)).as("uncommitted write is invisible to others").containsExactly(row(10));
+        }
+        // The writer's reads of a table it wrote bypass the cache; its reads of other tables may use it.
+        long bypasses = db.stats().bypassCount();
+        query(writer, PRICE);
+        assertThat(db.stats().bypassCount()).isEqualTo(bypasses + 1);
+        writer.commit();
+        assertThat(query(reader, PRICE)).containsExactly(row(11));
+        assertThat(query(writer, PRICE)).containsExactly(row(11));
+        assertThat(query(db.raw(), PRICE)).containsExactly(row(11));
+        long executions = executions();
+        assertThat(query(reader, PRICE)).containsExactly(row(11));
+        assertThat(query(writer, PRICE)).containsExactly(row(11));
+        assertThat(executions()).as("cached again after commit").isEqualTo(executions);
+    }
+
+    @Test
+    void readsOfUnwrittenTablesInATransactionMayUseTheCache() throws SQLException {
+        query(reader, CATEGORIES);
+        writer.setAutoCommit(false);
+        update(writer, "UPDATE products SET price = 11 WHERE id = 1");
+        long executions = executions();
+        assertThat(query(writer, CATEGORIES)).hasSize(2);
+        assertThat(executions()).isEqualTo(executions);
+        writer.commit();
+    }
+
+    @Test
+    void rollbackLeavesTheCacheCorrect() throws SQLException {
+        writer.setAutoCommit(false);
+        update(writer, "UPDATE products SET price = 99 WHERE id = 1");
+        assertThat(query(writer, PRICE)).containsExactly(row(99));
+        assertThat(query(reader, PRICE)).containsExactly(row(10));
+        writer.rollback();
+        for (Connection c : List.of(writer, reader, writer, reader)) {
+            assertThat(query(c, PRICE)).containsExactly(row(10));
+        }
+        writer.setAutoCommit(true);
+        assertThat(query(writer, PRICE)).containsExactly(row(10));
+    }
+
+    @Test
+    void rollbackToSavepoint() throws SQLException {
+        writer.setAutoCommit(false);
+        update(writer, "UPDATE products SET price = 11 WHERE id = 1");
+        Savepoint savepoint = writer.setSavepoint();
+        update(writer, "UPDATE products SET price = 12 WHERE id = 1");
+        assertThat(query(writer, PRICE)).containsExactly(row(12));
+        writer.rollback(savepoint);
+        assertThat(query(writer, PRICE)).containsExactly(row(11));
+        writer.commit();
+        assertThat(query(reader, PRICE)).containsExactly(row(11));
+        assertThat(query(writer, PRICE)).containsExactly(row(11));
+    }
+
+    @Test
+    void setAutoCommitTrueCommits() throws SQLException {
+        writer.setAutoCommit(false);
+        update(writer, "UPDATE products SET price = 13 WHERE id = 1");
+        assertThat(query(reader, PRICE)).containsExactly(row(10));
+        writer.setAutoCommit(true);
+        assertThat(query(reader, PRICE)).containsExactly(row(13));
+    }
+
+    @Test
+    void sqlBeginCommitIsTracked() throws SQLException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(database == Database.POSTGRESQL, "BEGIN is PostgreSQL syntax");
+        assertSqlTransactionControlIsTracked("BEGIN");
+    }
+
+    @Test
+    void sqlSetAutocommitOffIsTracked() throws SQLException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(database == Database.H2, "SET AUTOCOMMIT OFF is H2 syntax");
+        assertSqlTransactionControlIsTracked("SET AUTOCOMMIT OFF");
+    }
+
+    private void assertSqlTransactionControlIsTracked(String begin) throws SQLException {
+        assertThat(query(reader, PRICE)).containsExactly(row(10));
+        TestDb.exec(writer, begin);
+        update(writer, "UPDATE products SET price = 14 WHERE id = 1");
+        assertThat(query(writer, PRICE)).containsExactly(row(14));
+        assertThat(query(reader, PRICE)).containsExactly(row(10));
+        TestDb.exec(writer, "COMMIT");
+        assertThat(query(reader, PRICE)).as("after COMMIT").containsExactly(row(14));
+    }
+
+    @Test
+    void closingAConnectionWithAnOpenTransactionLeavesNothingStale() throws SQLException {
+        assertThat(query(reader, PRICE)).containsExactly(row(10));
+        writer.setAutoCommit(false);
+        update(writer, "UPDATE products SET price = 15 WHERE id = 1");
+        assertThat(query(writer, PRICE)).containsExactly(row(15));
+        writer.close();
+        List<List<Object>> truth = query(db.raw(), PRICE);
+        assertThat(query(reader, PRICE)).isEqualTo(truth);
+    }
+}
