@@ -15,8 +15,14 @@ import java.util.Locale;
  * {@code docs/jdbc-cache.reference.properties} list exactly these keys (a test checks it).
  */
 public enum CacheProperty {
+    ALSO_INVALIDATES("cache.alsoInvalidates.<table>", "", ValueType.LIST,
+            "Tables that a write to <table> also changes behind the driver's back (triggers, functions): a write to "
+                    + "<table> invalidates their readers too. Names as written in SQL, comma-separated."),
     ANALYSIS_CACHE_SIZE("cache.analysisCacheSize", "10000", ValueType.INTEGER,
             "Distinct SQL strings whose parse result is kept, so a statement seen before is never parsed again."),
+    CACHE_IN_SNAPSHOT_TRANSACTIONS("cache.cacheInSnapshotTransactions", "false", ValueType.BOOLEAN,
+            "true lets REPEATABLE READ and SERIALIZABLE transactions be served from the cache (a hit may then not "
+                    + "match the transaction's snapshot); by default they read through to the database."),
     CONFIG("cache.config", "", ValueType.STRING,
             "Rules file: a file path or a classpath: location. Defaults to the system property jdbccache.config, "
                     + "then to jdbc-cache.properties on the classpath if present."),
@@ -43,6 +49,9 @@ public enum CacheProperty {
                     + "cached."),
     ONLY_CACHE_TABLES("cache.onlyCacheTables", "", ValueType.LIST,
             "Allow-list mode: if set, only queries reading nothing but these tables are cached."),
+    SINGLE_FLIGHT_WAIT("cache.singleFlightWait", "2s", ValueType.DURATION,
+            "How long concurrent callers of a query already being fetched wait to share its result before going "
+                    + "to the database themselves; 0 turns sharing off."),
     TTL("cache.ttl", "60s", ValueType.DURATION,
             "Default time to live of a cached result: the bound on staleness for writes the driver cannot see."),
     TABLE_TTL("cache.ttl.<table>", "", ValueType.DURATION,
@@ -50,7 +59,13 @@ public enum CacheProperty {
                     + "smallest. 0 means never cache results reading it."),
     TTL_JITTER("cache.ttlJitter", "0.1", ValueType.FRACTION,
             "Each entry's TTL is shortened by a random fraction up to this, so entries cached together do not "
-                    + "expire together (0 to 0.5).");
+                    + "expire together (0 to 0.5)."),
+    UNKNOWN_FUNCTIONS_MAY_WRITE("cache.unknownFunctionsMayWrite", "true", ValueType.BOOLEAN,
+            "A read calling a function that is neither known deterministic nor a known read-only built-in is "
+                    + "treated as a possible write: everything cached for the database is invalidated around it."),
+    WARMUP("cache.warmup.<name>", "", ValueType.STRING,
+            "A query run once when the first connection of the cache opens to a database, to fill the cache "
+                    + "before traffic arrives. Any number of keys; failures are ignored.");
 
     /** How a value is written and checked. */
     public enum ValueType {
@@ -87,14 +102,14 @@ public enum CacheProperty {
         return description;
     }
 
-    /** True for keys that take a table name as their last part, like {@code cache.ttl.orders}. */
+    /** True for keys that take a table or other name as their last part, like {@code cache.ttl.orders}. */
     public boolean isPerTable() {
-        return key.endsWith(".<table>");
+        return key.endsWith(">");
     }
 
-    /** The prefix of a per-table key, e.g. {@code cache.ttl.}. */
+    /** The prefix of a per-table (per-name) key, e.g. {@code cache.ttl.}. */
     public String perTablePrefix() {
-        return key.substring(0, key.length() - "<table>".length());
+        return key.substring(0, key.lastIndexOf('<'));
     }
 
     /**

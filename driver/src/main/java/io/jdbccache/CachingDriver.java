@@ -117,8 +117,10 @@ public final class CachingDriver implements Driver {
         if (connection == null) {
             throw new SQLException("jdbc-cache: no driver accepts " + cacheUrl.databaseIdentity(), "08001");
         }
-        return CachingConnection.open(connection, CacheRegistry.forConfig(config), config,
-                cacheUrl.databaseIdentity());
+        CachingConnection cachingConnection = CachingConnection.open(connection, CacheRegistry.forConfig(config),
+                config, cacheUrl.databaseIdentity());
+        cachingConnection.warmUpIfFirst();
+        return cachingConnection;
     }
 
     private static CacheConfig intern(CacheConfig config) {

@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import io.jdbccache.internal.sql.DeterministicFunctions;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,6 +28,7 @@ public final class DatabaseScope {
     private final ConcurrentHashMap<String, TableVersion> versions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TableInfo> catalog = new ConcurrentHashMap<>();
     private final TableVersion everything;
+    private final java.util.concurrent.atomic.AtomicBoolean warmedUp = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong catalogEpoch = new java.util.concurrent.atomic.AtomicLong();
 
     DatabaseScope(String identity, TableRef.IdentifierCase identifierCase, int analysisCacheSize) {
@@ -56,6 +59,11 @@ public final class DatabaseScope {
         return analysis;
     }
 
+    /** True exactly once: for the first connection, which then runs the warm-up queries. */
+    public boolean claimWarmUp() {
+        return warmedUp.compareAndSet(false, true);
+    }
+
     /** The version stamp of every table, including the database-wide one at index 0. */
     public TableVersion everything() {
         return everything;
@@ -77,14 +85,7 @@ public final class DatabaseScope {
      * failed lookup is not remembered and reports an unknown table.
      */
     public TableInfo tableInfo(String resolvedName, Connection connection) {
-        TableInfo info = catalog.get(resolvedName);
-        if (info == null) {
-            info = lookUp(resolvedName, connection);
-            if (info.known()) {
-                catalog.put(resolvedName, info);
-            }
-        }
-        return info;
+        return tableInfo(resolvedName, connection, 0);
     }
 
     /** Moves whenever catalog facts are forgotten, so decisions derived from them are made again. */
@@ -99,6 +100,10 @@ public final class DatabaseScope {
     }
 
     private TableInfo lookUp(String resolvedName, Connection connection) {
+        return lookUp(resolvedName, connection, 0);
+    }
+
+    private TableInfo lookUp(String resolvedName, Connection connection, int depth) {
         int dot = resolvedName.lastIndexOf('.');
         String schema = dot < 0 ? null : resolvedName.substring(0, dot);
         String name = resolvedName.substring(dot + 1);
@@ -118,6 +123,10 @@ public final class DatabaseScope {
             if (type == null) {
                 return TableInfo.UNKNOWN;
             }
+            String upper = type.toUpperCase(Locale.ROOT);
+            if (upper.equals("VIEW")) {
+                return view(resolvedName, schema, name, connection, depth);
+            }
             List<String> children = new ArrayList<>();
             try (ResultSet keys = metaData.getExportedKeys(null, schema, name)) {
                 while (keys.next()) {
@@ -130,13 +139,97 @@ public final class DatabaseScope {
                     }
                 }
             }
-            String upper = type.toUpperCase(Locale.ROOT);
-            boolean baseTable = upper.equals("TABLE") || upper.equals("BASE TABLE")
-                    || upper.equals("PARTITIONED TABLE");
-            return new TableInfo(true, upper, baseTable, List.copyOf(children));
+            // A materialized view holds its own rows, changed only by REFRESH: it is cached like a table.
+            boolean cacheable = upper.equals("TABLE") || upper.equals("BASE TABLE")
+                    || upper.equals("PARTITIONED TABLE") || upper.equals("MATERIALIZED VIEW");
+            return new TableInfo(true, upper, cacheable, List.copyOf(children), List.of());
         } catch (SQLException | RuntimeException e) {
             return TableInfo.UNKNOWN;
         }
+    }
+
+    /**
+     * A view is cacheable when its definition reads only cacheable relations through deterministic functions; its
+     * results then depend on every relation it reads, transitively.
+     */
+    private TableInfo view(String resolvedName, String schema, String name, Connection connection, int depth)
+            throws SQLException {
+        String definition = viewDefinition(schema, name, connection);
+        if (definition == null || depth > 8) {
+            return new TableInfo(true, "VIEW", false, List.of(), List.of());
+        }
+        SqlAnalysis analysis = SqlAnalyzer.analyze(definition, identifierCase);
+        boolean cacheable = analysis.kind() == SqlAnalysis.Kind.QUERY && analysis.functions().stream()
+                .allMatch(f -> DeterministicFunctions.isDeterministic(f, java.util.Set.of()));
+        Set<String> readsFrom = new java.util.LinkedHashSet<>();
+        if (analysis.tables() != null) {
+            for (TableRef table : analysis.tables()) {
+                String base = table.resolve(identifierCase, schema);
+                if (base.equals(resolvedName)) {
+                    continue;
+                }
+                TableInfo info = tableInfo(base, connection, depth + 1);
+                cacheable &= info.known() && info.cacheable();
+                readsFrom.add(base);
+                readsFrom.addAll(info.readsFrom());
+            }
+        }
+        if (isPostgres(connection)) {
+            // The catalog's dependency graph is exact where the text may be ambiguous (search_path at creation).
+            readsFrom.addAll(postgresViewDependencies(schema, name, connection));
+        }
+        return new TableInfo(true, "VIEW", cacheable, List.of(), List.copyOf(readsFrom));
+    }
+
+    private TableInfo tableInfo(String resolvedName, Connection connection, int depth) {
+        TableInfo info = catalog.get(resolvedName);
+        if (info == null) {
+            info = lookUp(resolvedName, connection, depth);
+            if (info.known()) {
+                catalog.put(resolvedName, info);
+            }
+        }
+        return info;
+    }
+
+    private static boolean isPostgres(Connection connection) throws SQLException {
+        return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+    }
+
+    private static String viewDefinition(String schema, String name, Connection connection) throws SQLException {
+        String sql = isPostgres(connection)
+                ? "SELECT pg_get_viewdef(c.oid, true) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname = ? AND c.relname = ?"
+                : "SELECT VIEW_DEFINITION FROM INFORMATION_SCHEMA.VIEWS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?";
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, schema);
+            statement.setString(2, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        }
+    }
+
+    private static List<String> postgresViewDependencies(String schema, String name, Connection connection)
+            throws SQLException {
+        String sql = "SELECT DISTINCT rn.nspname, rc.relname FROM pg_class v"
+                + " JOIN pg_namespace vn ON vn.oid = v.relnamespace"
+                + " JOIN pg_rewrite r ON r.ev_class = v.oid"
+                + " JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid"
+                + " AND d.refclassid = 'pg_class'::regclass"
+                + " JOIN pg_class rc ON rc.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+                + " WHERE vn.nspname = ? AND v.relname = ? AND rc.oid <> v.oid";
+        List<String> result = new ArrayList<>();
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, schema);
+            statement.setString(2, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    result.add(rows.getString(1) + "." + rows.getString(2));
+                }
+            }
+        }
+        return result;
     }
 
     private static boolean changesChild(int rule) {
@@ -156,12 +249,15 @@ public final class DatabaseScope {
      *
      * @param known           false when the lookup failed or found nothing
      * @param type            the catalog's table type (TABLE, VIEW, ...)
-     * @param baseTable       true for plain tables: results reading anything else (views, foreign tables, temporary
-     *                        tables) are not cached, since writes to what lies behind them are invisible here
+     * @param cacheable       true for tables, materialized views and views over cacheable relations: results
+     *                        reading anything else (foreign tables, temporary tables, views calling volatile
+     *                        functions) are not cached, since changes behind them are invisible here
      * @param cascadeChildren tables that a write to this one may change through ON DELETE/UPDATE CASCADE, SET NULL
      *                        or SET DEFAULT foreign keys
+     * @param readsFrom       for a view, every relation it reads, transitively: its results depend on them all
      */
-    public record TableInfo(boolean known, String type, boolean baseTable, List<String> cascadeChildren) {
-        static final TableInfo UNKNOWN = new TableInfo(false, "UNKNOWN", false, List.of());
+    public record TableInfo(boolean known, String type, boolean cacheable, List<String> cascadeChildren,
+            List<String> readsFrom) {
+        static final TableInfo UNKNOWN = new TableInfo(false, "UNKNOWN", false, List.of(), List.of());
     }
 }

@@ -31,6 +31,16 @@ public final class ReadStamp {
         return stamps;
     }
 
+    /** True if no transaction holds uncommitted writes to any of the tables now. */
+    boolean noUncommittedWrites() {
+        for (TableVersion dependency : dependencies) {
+            if (dependency.hasUncommittedWrites()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** True while none of the tables has been written since the stamps were taken. */
     public boolean isCurrent() {
         for (int i = 0; i < dependencies.length; i++) {

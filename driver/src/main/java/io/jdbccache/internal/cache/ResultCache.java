@@ -20,6 +20,7 @@ public final class ResultCache {
     private final int analysisCacheSize;
     private final Cache<CacheKey, CacheEntry> entries;
     private final ConcurrentHashMap<String, DatabaseScope> databases = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<CacheKey, Flight> flights = new ConcurrentHashMap<>();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder bypasses = new LongAdder();
@@ -60,13 +61,14 @@ public final class ResultCache {
     }
 
     /**
-     * Stores a result read under {@code stamp}, unless a write moved one of its tables meanwhile. A TTL of zero or
+     * Stores a result read under {@code stamp}, unless a write moved one of its tables meanwhile or a transaction
+     * holds uncommitted writes to one of them (its commit could otherwise race with this store). A TTL of zero or
      * less stores nothing.
      *
      * @return true if stored
      */
     public boolean store(CacheKey key, ResultSnapshot snapshot, ReadStamp stamp, long ttlNanos, double jitter) {
-        if (ttlNanos <= 0 || !stamp.isCurrent()) {
+        if (ttlNanos <= 0 || !stamp.isCurrent() || !stamp.noUncommittedWrites()) {
             return false;
         }
         long ttl = jitter > 0 ? (long) (ttlNanos * (1.0 - jitter * ThreadLocalRandom.current().nextDouble())) : ttlNanos;
@@ -77,6 +79,21 @@ public final class ResultCache {
         entries.put(key, entry);
         stores.increment();
         return true;
+    }
+
+    /**
+     * Registers {@code flight} as the fetch of {@code key} unless one is already in progress.
+     *
+     * @return the fetch already in progress (the caller should wait for it), or null if the caller now leads
+     */
+    public Flight joinFlight(CacheKey key, Flight flight) {
+        return flights.putIfAbsent(key, flight);
+    }
+
+    /** Ends a fetch this caller led, handing its result (null if none) to the waiters. */
+    public void endFlight(CacheKey key, Flight flight, ResultSnapshot result) {
+        flights.remove(key, flight);
+        flight.complete(result);
     }
 
     /**

@@ -14,6 +14,8 @@ public final class TableVersion {
     private final String name;
     private final AtomicLong version = new AtomicLong();
     private final Set<CacheKey> dependents = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger openTransactionWriters =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     TableVersion(String name) {
         this.name = name;
@@ -30,6 +32,21 @@ public final class TableVersion {
 
     void bump() {
         version.incrementAndGet();
+    }
+
+    /** Marks one more open transaction as having uncommitted writes to this table. */
+    public void transactionWriteStarted() {
+        openTransactionWriters.incrementAndGet();
+    }
+
+    /** The transaction that wrote this table has committed or rolled back. */
+    public void transactionWriteEnded() {
+        openTransactionWriters.decrementAndGet();
+    }
+
+    /** True while some transaction holds uncommitted writes to this table: its readers' results are not stored. */
+    boolean hasUncommittedWrites() {
+        return openTransactionWriters.get() > 0;
     }
 
     Set<CacheKey> dependents() {

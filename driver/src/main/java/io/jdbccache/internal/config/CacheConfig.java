@@ -30,6 +30,11 @@ public final class CacheConfig {
     private final Pattern neverCacheQueries;
     private final Pattern onlyCacheQueries;
     private final Map<String, Long> tableTtlNanos;
+    private final Map<String, java.util.List<String>> alsoInvalidates;
+    private final boolean cacheInSnapshotTransactions;
+    private final long singleFlightWaitNanos;
+    private final boolean unknownFunctionsMayWrite;
+    private final java.util.List<String> warmupQueries;
 
     private CacheConfig(Map<String, String> raw, String origin) throws SQLException {
         this.raw = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
@@ -52,6 +57,12 @@ public final class CacheConfig {
         neverCacheQueries = parser.pattern(CacheProperty.NEVER_CACHE_QUERIES);
         onlyCacheQueries = parser.pattern(CacheProperty.ONLY_CACHE_QUERIES);
         tableTtlNanos = parser.perTableDurations(CacheProperty.TABLE_TTL);
+        alsoInvalidates = parser.perTableLists(CacheProperty.ALSO_INVALIDATES);
+        cacheInSnapshotTransactions = parser.bool(CacheProperty.CACHE_IN_SNAPSHOT_TRANSACTIONS);
+        singleFlightWaitNanos = parser.duration(CacheProperty.SINGLE_FLIGHT_WAIT,
+                CacheProperty.SINGLE_FLIGHT_WAIT.key());
+        unknownFunctionsMayWrite = parser.bool(CacheProperty.UNKNOWN_FUNCTIONS_MAY_WRITE);
+        warmupQueries = java.util.List.copyOf(new java.util.TreeMap<>(parser.perName(CacheProperty.WARMUP)).values());
         parser.rejectUnknownKeys();
     }
 
@@ -124,6 +135,31 @@ public final class CacheConfig {
     /** Per-table TTLs keyed by lower-case {@code name} or {@code schema.name}. */
     public Map<String, Long> tableTtlNanos() {
         return tableTtlNanos;
+    }
+
+    /**
+     * Extra invalidation targets: lower-case {@code name} or {@code schema.name} of a written table to the table
+     * names (as written in SQL) whose readers its writes also invalidate.
+     */
+    public Map<String, java.util.List<String>> alsoInvalidates() {
+        return alsoInvalidates;
+    }
+
+    public boolean cacheInSnapshotTransactions() {
+        return cacheInSnapshotTransactions;
+    }
+
+    public long singleFlightWaitNanos() {
+        return singleFlightWaitNanos;
+    }
+
+    public boolean unknownFunctionsMayWrite() {
+        return unknownFunctionsMayWrite;
+    }
+
+    /** Warm-up queries, ordered by their key's name. */
+    public java.util.List<String> warmupQueries() {
+        return warmupQueries;
     }
 
     /** The merged {@code cache.} keys this configuration was built from. */
@@ -267,6 +303,34 @@ public final class CacheConfig {
                 }
             }
             return Collections.unmodifiableMap(result);
+        }
+
+        Map<String, java.util.List<String>> perTableLists(CacheProperty property) {
+            Map<String, java.util.List<String>> result = new LinkedHashMap<>();
+            for (Map.Entry<String, String> entry : perName(property).entrySet()) {
+                java.util.List<String> names = new java.util.ArrayList<>();
+                for (String item : entry.getValue().split(",")) {
+                    if (!item.isBlank()) {
+                        names.add(item.trim());
+                    }
+                }
+                result.put(entry.getKey().toLowerCase(Locale.ROOT), java.util.List.copyOf(names));
+            }
+            return Collections.unmodifiableMap(result);
+        }
+
+        /** Values of a per-name key ({@code prefix.<name>}), keyed by the name as written. */
+        Map<String, String> perName(CacheProperty property) {
+            String prefix = property.perTablePrefix();
+            Map<String, String> result = new LinkedHashMap<>();
+            for (Map.Entry<String, String> entry : raw.entrySet()) {
+                String key = entry.getKey();
+                if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                    consumed.add(key);
+                    result.put(key.substring(prefix.length()).trim(), entry.getValue().trim());
+                }
+            }
+            return result;
         }
 
         void rejectUnknownKeys() throws SQLException {

@@ -5,6 +5,7 @@ import io.jdbccache.internal.cache.DatabaseScope;
 import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.cache.TableVersion;
 import io.jdbccache.internal.config.CacheConfig;
+import io.jdbccache.internal.sql.DeterministicFunctions;
 import io.jdbccache.internal.sql.SqlAnalysis;
 import io.jdbccache.internal.sql.TableRef;
 import java.sql.CallableStatement;
@@ -77,6 +78,37 @@ public final class CachingConnection extends DelegatingConnection {
         }
     }
 
+    /**
+     * Runs the rules file's warm-up queries through this connection if it is the first of its cache to this
+     * database. A query that fails is skipped: warming up must never fail a connection.
+     *
+     * @return how many queries ran successfully
+     */
+    public int warmUpIfFirst() {
+        if (config.warmupQueries().isEmpty() || !database.claimWarmUp()) {
+            return 0;
+        }
+        int succeeded = 0;
+        for (String query : config.warmupQueries()) {
+            try (Statement statement = createStatement(); java.sql.ResultSet rows = statement.executeQuery(query)) {
+                while (rows.next()) {
+                    // reading the rows is what fills the cache
+                }
+                succeeded++;
+            } catch (SQLException e) {
+                // skipped, see above
+            }
+        }
+        try {
+            if (!autoCommit) {
+                rollback();
+            }
+        } catch (SQLException e) {
+            // the pool's own reset will deal with the connection
+        }
+        return succeeded;
+    }
+
     ResultCache cache() {
         return cache;
     }
@@ -114,7 +146,7 @@ public final class CachingConnection extends DelegatingConnection {
      *         cache for this read
      */
     ReadPlan readPlan(SqlAnalysis analysis) {
-        if (scopeChanged || (inTransaction() && (snapshotTransaction
+        if (scopeChanged || (inTransaction() && !config.cacheInSnapshotTransactions() && (snapshotTransaction
                 || isolation >= Connection.TRANSACTION_REPEATABLE_READ))) {
             return null;
         }
@@ -151,7 +183,25 @@ public final class CachingConnection extends DelegatingConnection {
     void beforeStatement(SqlAnalysis analysis) {
         if (analysis.isWrite()) {
             invalidate(writePlan(analysis));
+        } else if (mayWrite(analysis)) {
+            cache.invalidateDatabase(database);
         }
+    }
+
+    /**
+     * A read calling a function that might write (neither known deterministic nor a known read-only built-in) is a
+     * write to unknown tables, unless {@code cache.unknownFunctionsMayWrite=false}.
+     */
+    private boolean mayWrite(SqlAnalysis analysis) {
+        if (!config.unknownFunctionsMayWrite()) {
+            return false;
+        }
+        for (String function : analysis.functions()) {
+            if (!DeterministicFunctions.cannotWrite(function, config.deterministicFunctions())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Called after a statement ran, whether or not it succeeded. */
@@ -183,6 +233,17 @@ public final class CachingConnection extends DelegatingConnection {
             case SESSION_SETTING:
                 context = context.withSetting(analysis.normalizedSql());
                 break;
+            case QUERY:
+            case UNCACHEABLE_READ:
+                if (mayWrite(analysis)) {
+                    WritePlan everything = new WritePlan(config, database, context.schema(),
+                            database.catalogEpoch(), WritePlan.NONE, true);
+                    invalidate(everything);
+                    if (inTransaction()) {
+                        remember(everything);
+                    }
+                }
+                break;
             case SESSION_SCOPE_CHANGE:
                 scopeChanged = true;
                 break;
@@ -210,7 +271,7 @@ public final class CachingConnection extends DelegatingConnection {
     private WritePlan writePlan(SqlAnalysis analysis) {
         long epoch = database.catalogEpoch();
         Object memo = analysis.planMemo();
-        if (memo instanceof WritePlan && ((WritePlan) memo).appliesTo(database, context.schema(), epoch)) {
+        if (memo instanceof WritePlan && ((WritePlan) memo).appliesTo(config, database, context.schema(), epoch)) {
             return (WritePlan) memo;
         }
         WritePlan plan = resolveWrite(analysis, epoch);
@@ -220,7 +281,7 @@ public final class CachingConnection extends DelegatingConnection {
 
     private WritePlan resolveWrite(SqlAnalysis analysis, long epoch) {
         if (analysis.kind() == SqlAnalysis.Kind.WRITE_UNKNOWN || analysis.tables() == null) {
-            return new WritePlan(database, context.schema(), epoch, WritePlan.NONE, true);
+            return new WritePlan(config, database, context.schema(), epoch, WritePlan.NONE, true);
         }
         Set<String> names = new LinkedHashSet<>();
         List<String> pending = new ArrayList<>();
@@ -229,8 +290,16 @@ public final class CachingConnection extends DelegatingConnection {
         }
         while (!pending.isEmpty()) {
             String name = pending.remove(pending.size() - 1);
-            if (names.add(name) && !analysis.changesSchema()) {
-                pending.addAll(database.tableInfo(name, delegate).cascadeChildren());
+            if (!names.add(name)) {
+                continue;
+            }
+            for (TableRef alsoChanged : rulesAlsoInvalidate(name)) {
+                pending.add(database.resolve(alsoChanged, context.schema()));
+            }
+            if (!analysis.changesSchema()) {
+                DatabaseScope.TableInfo info = database.tableInfo(name, delegate);
+                pending.addAll(info.cascadeChildren());
+                pending.addAll(info.readsFrom());
             }
         }
         TableVersion[] tables = new TableVersion[names.size()];
@@ -238,7 +307,25 @@ public final class CachingConnection extends DelegatingConnection {
         for (String name : names) {
             tables[i++] = database.version(name);
         }
-        return new WritePlan(database, context.schema(), epoch, tables, false);
+        return new WritePlan(config, database, context.schema(), epoch, tables, false);
+    }
+
+    /** Tables the rules say a write to {@code resolvedName} also changes (matched as name or schema.name). */
+    private List<TableRef> rulesAlsoInvalidate(String resolvedName) {
+        if (config.alsoInvalidates().isEmpty()) {
+            return List.of();
+        }
+        String lower = resolvedName.toLowerCase(java.util.Locale.ROOT);
+        String bareName = lower.substring(lower.lastIndexOf('.') + 1);
+        List<String> targets = config.alsoInvalidates().get(lower);
+        if (targets == null) {
+            targets = config.alsoInvalidates().getOrDefault(bareName, List.of());
+        }
+        List<TableRef> result = new ArrayList<>();
+        for (String target : targets) {
+            result.add(TableRef.parse(target));
+        }
+        return result;
     }
 
     private void invalidate(WritePlan plan) {
@@ -251,9 +338,16 @@ public final class CachingConnection extends DelegatingConnection {
 
     private void remember(WritePlan plan) {
         if (plan.everything()) {
-            transactionWroteEverything = true;
+            if (!transactionWroteEverything) {
+                transactionWroteEverything = true;
+                database.everything().transactionWriteStarted();
+            }
         } else {
-            java.util.Collections.addAll(transactionWrites, plan.tables());
+            for (TableVersion table : plan.tables()) {
+                if (transactionWrites.add(table)) {
+                    table.transactionWriteStarted();
+                }
+            }
         }
     }
 
@@ -264,6 +358,12 @@ public final class CachingConnection extends DelegatingConnection {
     private void endTransaction() {
         snapshotTransaction = false;
         invalidateTransactionWrites();
+        for (TableVersion table : transactionWrites) {
+            table.transactionWriteEnded();
+        }
+        if (transactionWroteEverything) {
+            database.everything().transactionWriteEnded();
+        }
         transactionWrites.clear();
         transactionWroteEverything = false;
     }

@@ -25,22 +25,27 @@ final class ReadPlans {
         if (reason == null && ttl <= 0) {
             reason = "TTL is 0 for a table it reads";
         }
-        TableVersion[] dependencies = new TableVersion[1 + analysis.tables().size()];
-        dependencies[0] = database.everything();
-        int i = 1;
+        java.util.Set<TableVersion> dependencies = new java.util.LinkedHashSet<>();
+        dependencies.add(database.everything());
         for (TableRef table : analysis.tables()) {
             String name = database.resolve(table, schema);
-            dependencies[i++] = database.version(name);
+            dependencies.add(database.version(name));
+            DatabaseScope.TableInfo info = database.tableInfo(name, connection);
+            for (String base : info.readsFrom()) {
+                // A view's result depends on every relation behind it.
+                dependencies.add(database.version(base));
+            }
             if (reason == null) {
-                DatabaseScope.TableInfo info = database.tableInfo(name, connection);
                 if (!info.known()) {
                     reason = CATALOG_UNAVAILABLE;
-                } else if (!info.baseTable()) {
-                    reason = "reads " + name + ", a " + info.type().toLowerCase(Locale.ROOT);
+                } else if (!info.cacheable()) {
+                    reason = "reads " + name + ", a " + info.type().toLowerCase(Locale.ROOT)
+                            + (info.type().equals("VIEW") ? " over relations or functions not cached" : "");
                 }
             }
         }
-        return new ReadPlan(config, database, schema, epoch, dependencies, reason, ttl);
+        return new ReadPlan(config, database, schema, epoch, dependencies.toArray(new TableVersion[0]), reason,
+                ttl);
     }
 
     private static String ruleReason(SqlAnalysis analysis, CacheConfig config, String schema) {

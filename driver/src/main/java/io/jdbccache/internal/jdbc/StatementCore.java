@@ -2,6 +2,7 @@ package io.jdbccache.internal.jdbc;
 
 import io.jdbccache.internal.cache.CacheEntry;
 import io.jdbccache.internal.cache.CacheKey;
+import io.jdbccache.internal.cache.Flight;
 import io.jdbccache.internal.cache.ParameterValues;
 import io.jdbccache.internal.cache.ReadStamp;
 import io.jdbccache.internal.cache.ResultCache;
@@ -85,24 +86,45 @@ final class StatementCore {
             cache.recordHit();
             return ours(new CachedResultSet(entry.snapshot(), owner, resultSetType, holdability));
         }
-        cache.recordMiss();
         ReadStamp stamp = ReadStamp.take(plan.dependencies());
-        ResultSet live = sql == null ? ((java.sql.PreparedStatement) delegate).executeQuery()
-                : delegate.executeQuery(sql);
-        Materialization materialized = ResultMaterializer.materialize(live, (ColumnInfo[]) analysis.columnsMemo(),
-                config.maxResultRows(), config.maxResultBytes());
-        if (materialized instanceof Materialization.Complete) {
-            ResultSnapshot snapshot = ((Materialization.Complete) materialized).snapshot();
-            live.close();
-            analysis.columnsMemo(snapshot.columns());
-            cache.store(key, snapshot, stamp, plan.ttlNanos(), config.ttlJitter());
-            return ours(new CachedResultSet(snapshot, owner, resultSetType, holdability));
+        Flight flight = null;
+        if (config.singleFlightWaitNanos() > 0) {
+            Flight mine = new Flight(stamp);
+            Flight leader = cache.joinFlight(key, mine);
+            if (leader == null) {
+                flight = mine;
+            } else {
+                ResultSnapshot shared = leader.await(config.singleFlightWaitNanos());
+                if (shared != null) {
+                    cache.recordHit();
+                    return ours(new CachedResultSet(shared, owner, resultSetType, holdability));
+                }
+            }
         }
-        if (materialized instanceof Materialization.Overflow) {
-            Materialization.Overflow overflow = (Materialization.Overflow) materialized;
-            return ours(new ReplayingResultSet(owner, overflow.prefix(), overflow.live()));
+        cache.recordMiss();
+        ResultSnapshot produced = null;
+        try {
+            ResultSet live = sql == null ? ((java.sql.PreparedStatement) delegate).executeQuery()
+                    : delegate.executeQuery(sql);
+            Materialization materialized = ResultMaterializer.materialize(live,
+                    (ColumnInfo[]) analysis.columnsMemo(), config.maxResultRows(), config.maxResultBytes());
+            if (materialized instanceof Materialization.Complete) {
+                produced = ((Materialization.Complete) materialized).snapshot();
+                live.close();
+                analysis.columnsMemo(produced.columns());
+                cache.store(key, produced, stamp, plan.ttlNanos(), config.ttlJitter());
+                return ours(new CachedResultSet(produced, owner, resultSetType, holdability));
+            }
+            if (materialized instanceof Materialization.Overflow) {
+                Materialization.Overflow overflow = (Materialization.Overflow) materialized;
+                return ours(new ReplayingResultSet(owner, overflow.prefix(), overflow.live()));
+            }
+            return ours(new DelegatingResultSet(owner, live));
+        } finally {
+            if (flight != null) {
+                cache.endFlight(key, flight, produced);
+            }
         }
-        return ours(new io.jdbccache.internal.jdbc.DelegatingResultSet(owner, live));
     }
 
     private ResultSet bypassQuery(SqlAnalysis analysis, String sql) throws SQLException {

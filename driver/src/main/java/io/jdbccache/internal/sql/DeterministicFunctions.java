@@ -43,7 +43,26 @@ public final class DeterministicFunctions {
             // casts written as functions
             "cast", "convert");
 
+    /** Built-ins that vary from call to call but change no table: calling them is never a possible write. */
+    private static final Set<String> READ_ONLY_VOLATILE = Set.of(
+            "now", "random", "rand", "clock_timestamp", "statement_timestamp", "transaction_timestamp",
+            "timeofday", "current_setting", "gen_random_uuid", "uuid_generate_v4", "uuid_generate_v1",
+            "random_uuid", "uuid", "sysdate", "systimestamp", "getdate", "version", "pg_backend_pid",
+            "txid_current", "pg_sleep", "age", "current_database", "current_schema", "current_user",
+            "session_user", "database", "user", "schema", "nextval", "currval", "setval", "lastval",
+            "pg_typeof", "format_type", "to_regclass", "has_table_privilege", "pg_get_viewdef", "obj_description",
+            "col_description", "pg_total_relation_size", "pg_relation_size", "pg_size_pretty");
+
     private DeterministicFunctions() {
+    }
+
+    /**
+     * True if calling the function cannot change a table: it is deterministic (built-in or declared) or a known
+     * read-only built-in. Sequences change, but no cached result depends on one (queries calling them are not
+     * cached).
+     */
+    public static boolean cannotWrite(String lowerCaseName, Set<String> declared) {
+        return isDeterministic(lowerCaseName, declared) || READ_ONLY_VOLATILE.contains(lowerCaseName);
     }
 
     /** True if {@code lowerCaseName} is a built-in deterministic function or one the user declared. */

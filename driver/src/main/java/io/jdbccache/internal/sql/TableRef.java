@@ -10,7 +10,7 @@ import java.util.Locale;
 public record TableRef(String schema, String name) {
 
     /** Parses {@code name}, {@code schema.name} or {@code catalog.schema.name} (the catalog is dropped). */
-    static TableRef parse(String qualifiedName) {
+    public static TableRef parse(String qualifiedName) {
         java.util.List<SqlLexer.Token> tokens = SqlLexer.tokenize(qualifiedName);
         java.util.List<String> parts = new java.util.ArrayList<>();
         if (tokens != null) {
