@@ -25,6 +25,22 @@ import java.util.logging.Logger;
 public final class CountingDriver implements Driver {
     private static final String PREFIX = "jdbc:counting:";
     private static final AtomicLong EXECUTIONS = new AtomicLong();
+    private static volatile ExecutionHook hook;
+
+    /** Runs in the executing thread just before a statement reaches the real database; tests use it to force races. */
+    @FunctionalInterface
+    public interface ExecutionHook {
+        void beforeExecute(String sql) throws Exception;
+
+        /** Runs after the real database answered, before the caller sees the answer. */
+        default void afterExecute(String sql) throws Exception {
+        }
+    }
+
+    /** Installs a hook (null removes it). */
+    public static void hook(ExecutionHook newHook) {
+        hook = newHook;
+    }
 
     static {
         try {
@@ -55,7 +71,7 @@ public final class CountingDriver implements Driver {
         }
         Connection real = DriverManager.getConnection("jdbc:" + url.substring(PREFIX.length()), info);
         return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                new Forwarder(real));
+                new Forwarder(real, null));
     }
 
     @Override
@@ -91,15 +107,22 @@ public final class CountingDriver implements Driver {
     /** Forwards every call, wrapping statements so their executions are counted. */
     private static final class Forwarder implements InvocationHandler {
         private final Object target;
+        private final String preparedSql;
 
-        Forwarder(Object target) {
+        Forwarder(Object target, String preparedSql) {
             this.target = target;
+            this.preparedSql = preparedSql;
         }
 
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
             if (method.getName().startsWith("execute")) {
                 EXECUTIONS.incrementAndGet();
+                ExecutionHook current = hook;
+                if (current != null) {
+                    current.beforeExecute(args != null && args.length > 0 && args[0] instanceof String
+                            ? (String) args[0] : preparedSql);
+                }
             }
             Object result;
             try {
@@ -107,21 +130,27 @@ public final class CountingDriver implements Driver {
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
+            ExecutionHook after = hook;
+            if (after != null && method.getName().startsWith("execute")) {
+                after.afterExecute(args != null && args.length > 0 && args[0] instanceof String
+                        ? (String) args[0] : preparedSql);
+            }
+            String sql = args != null && args.length > 0 && args[0] instanceof String ? (String) args[0] : null;
             if (result instanceof CallableStatement) {
-                return wrap(result, CallableStatement.class);
+                return wrap(result, CallableStatement.class, sql);
             }
             if (result instanceof PreparedStatement) {
-                return wrap(result, PreparedStatement.class);
+                return wrap(result, PreparedStatement.class, sql);
             }
-            if (result instanceof Statement) {
-                return wrap(result, Statement.class);
+            if (result instanceof Statement && !method.getName().equals("unwrap")) {
+                return wrap(result, Statement.class, null);
             }
             return result;
         }
 
-        private static Object wrap(Object statement, Class<?> type) {
+        private static Object wrap(Object statement, Class<?> type, String sql) {
             return Proxy.newProxyInstance(CountingDriver.class.getClassLoader(), new Class<?>[] {type},
-                    new Forwarder(statement));
+                    new Forwarder(statement, sql));
         }
     }
 }
