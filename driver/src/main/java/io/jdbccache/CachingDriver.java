@@ -57,6 +57,7 @@ public final class CachingDriver implements Driver {
             DriverManager.deregisterDriver(INSTANCE);
             registered = false;
         }
+        CacheRegistry.clear();
     }
 
     public static boolean isRegistered() {
@@ -117,8 +118,10 @@ public final class CachingDriver implements Driver {
         if (connection == null) {
             throw new SQLException("jdbc-cache: no driver accepts " + cacheUrl.databaseIdentity(), "08001");
         }
-        CachingConnection cachingConnection = CachingConnection.open(connection, CacheRegistry.forConfig(config),
-                config, cacheUrl.databaseIdentity());
+        String realUrl = cacheUrl.realUrl();
+        Properties diagnosticsProperties = (Properties) realProperties.clone();
+        CachingConnection cachingConnection = CachingConnection.open(connection, config,
+                cacheUrl.databaseIdentity(), () -> realDriver.connect(realUrl, diagnosticsProperties));
         cachingConnection.warmUpIfFirst();
         return cachingConnection;
     }

@@ -2,6 +2,7 @@ package io.jdbccache.demo;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.jdbccache.CacheMXBean;
 import io.jdbccache.CacheStats;
 import io.jdbccache.CachingDriver;
 import java.sql.Connection;
@@ -43,7 +44,7 @@ public final class CatalogDemo {
         Result cached = run("jdbc:cache:" + database + suffix(database, "cached")
                 + parameterSeparator(database) + "cache.name=demo" + parameterJoin(database)
                 + "cache.neverCacheTables=cart_items" + parameterJoin(database) + "cache.ttl=5m", operations);
-        CacheStats stats = CachingDriver.statistics("demo").orElseThrow();
+        CacheStats stats = cached.stats;
         long roundTripsSaved = stats.hitCount();
         System.out.printf("%-26s %12s %12s%n", "", "plain JDBC", "jdbc-cache");
         System.out.printf("%-26s %12.0f %12.0f%n", "operations per second", raw.throughput(), cached.throughput());
@@ -58,6 +59,8 @@ public final class CatalogDemo {
             throw new IllegalStateException("the cached run read different data than the plain run");
         }
         System.out.println("Both runs read identical results (checksum " + raw.checksum + ").");
+        System.out.println();
+        System.out.println(cached.advice);
     }
 
     private static String suffix(String database, String name) {
@@ -93,7 +96,10 @@ public final class CatalogDemo {
             }
             long elapsed = System.nanoTime() - start;
             pool.shutdown();
-            return new Result(statements.get(), THREADS * (long) operations, elapsed, checksum);
+            // Read while the pool's connections keep the cache (and its JMX bean) alive.
+            CacheStats stats = CachingDriver.statistics("demo").orElse(null);
+            String advice = stats == null ? "" : adviceReport();
+            return new Result(statements.get(), THREADS * (long) operations, elapsed, checksum, stats, advice);
         }
     }
 
@@ -185,7 +191,16 @@ public final class CatalogDemo {
         }
     }
 
-    private record Result(long statements, long operations, long elapsedNanos, long checksum) {
+    /** The advisor's report, read through JMX as an operator would. */
+    private static String adviceReport() throws Exception {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        CacheMXBean bean = javax.management.JMX.newMXBeanProxy(server,
+                new javax.management.ObjectName("io.jdbccache:type=Cache,name=demo"), CacheMXBean.class);
+        return bean.adviceReport(true);
+    }
+
+    private record Result(long statements, long operations, long elapsedNanos, long checksum, CacheStats stats,
+            String advice) {
         double throughput() {
             return operations * 1e9 / elapsedNanos;
         }

@@ -12,9 +12,12 @@ public final class CacheEntry {
     private final ReadStamp stamp;
     private final long ttlNanos;
     private final int weight;
+    private final io.jdbccache.internal.stats.ShapeStats shape;
 
-    CacheEntry(ResultSnapshot snapshot, ReadStamp stamp, long ttlNanos, int keyBytes) {
+    CacheEntry(ResultSnapshot snapshot, ReadStamp stamp, long ttlNanos, int keyBytes,
+            io.jdbccache.internal.stats.ShapeStats shape) {
         this.snapshot = snapshot;
+        this.shape = shape;
         this.stamp = stamp;
         this.ttlNanos = ttlNanos;
         long bytes = snapshot.estimatedBytes() + OVERHEAD_BYTES + keyBytes + 16L * stamp.dependencies().length;
@@ -28,6 +31,11 @@ public final class CacheEntry {
     /** True while no table this result read has been written since it was read. */
     public boolean isCurrent() {
         return stamp.isCurrent();
+    }
+
+    /** The statistics of the query shape this entry answers (may be null). */
+    io.jdbccache.internal.stats.ShapeStats shape() {
+        return shape;
     }
 
     TableVersion[] dependencies() {

@@ -1,30 +1,110 @@
 package io.jdbccache.internal.cache;
 
 import io.jdbccache.internal.config.CacheConfig;
+import io.jdbccache.internal.stats.CacheMBean;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 /**
- * The named caches of this class loader. A cache is created by the first connection that names it, with that
- * connection's memory bound; later connections with the same name share it.
+ * The named caches of this class loader and their JMX beans. A cache is created, and its bean
+ * ({@code io.jdbccache:type=Cache,name=<name>}) registered, by the first connection that names it; later connections
+ * with the same name share it. When its last connection closes, or the driver is deregistered, the cache is dropped
+ * and its bean unregistered, so redeploying an application leaks neither. No threads are ever started.
+ *
+ * <p>Opening and closing connections take this class's lock; queries never do.
  */
 public final class CacheRegistry {
-    private static final ConcurrentHashMap<String, ResultCache> CACHES = new ConcurrentHashMap<>();
+    private static final Logger LOG = Logger.getLogger("io.jdbccache");
+    private static final Map<String, ResultCache> CACHES = new HashMap<>();
+    private static final Map<String, Integer> OPEN_CONNECTIONS = new HashMap<>();
 
     private CacheRegistry() {
     }
 
-    public static ResultCache forConfig(CacheConfig config) {
-        return CACHES.computeIfAbsent(config.name(),
-                name -> new ResultCache(name, config.maxBytes(), config.analysisCacheSize()));
+    /** The cache for a connection being opened; pair every call with {@link #release}. */
+    public static synchronized ResultCache acquire(CacheConfig config) {
+        ResultCache cache = CACHES.get(config.name());
+        if (cache == null) {
+            cache = new ResultCache(config.name(), config.maxBytes(), config.analysisCacheSize());
+            CACHES.put(config.name(), cache);
+            register(cache);
+        }
+        OPEN_CONNECTIONS.merge(config.name(), 1, Integer::sum);
+        return cache;
     }
 
-    /** The cache of that name, or null if no connection has used it. */
-    public static ResultCache find(String name) {
+    /** A connection of {@code cache} closed; the last one drops the cache and its bean. */
+    public static synchronized void release(ResultCache cache) {
+        Integer open = OPEN_CONNECTIONS.get(cache.name());
+        if (open == null || CACHES.get(cache.name()) != cache) {
+            return;
+        }
+        if (open > 1) {
+            OPEN_CONNECTIONS.put(cache.name(), open - 1);
+            return;
+        }
+        OPEN_CONNECTIONS.remove(cache.name());
+        CACHES.remove(cache.name());
+        unregister(cache);
+    }
+
+    /** Drops every cache and bean (driver deregistration). */
+    public static synchronized void clear() {
+        for (ResultCache cache : CACHES.values()) {
+            unregister(cache);
+        }
+        CACHES.clear();
+        OPEN_CONNECTIONS.clear();
+    }
+
+    /** The cache of that name, or null if no open connection uses it. */
+    public static synchronized ResultCache find(String name) {
         return CACHES.get(name);
     }
 
-    public static Collection<ResultCache> all() {
-        return CACHES.values();
+    public static synchronized Collection<ResultCache> all() {
+        List<ResultCache> copy = new ArrayList<>(CACHES.values());
+        return copy;
+    }
+
+    /** The bean's name for a cache name. */
+    public static ObjectName objectName(String cacheName) throws JMException {
+        return new ObjectName("io.jdbccache:type=Cache,name=" + cacheName);
+    }
+
+    private static void register(ResultCache cache) {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = objectName(cache.name());
+            if (server.isRegistered(name)) {
+                // Another class loader's driver (another web application) uses the same name: keep theirs.
+                LOG.log(Level.WARNING, "jdbc-cache: JMX name {0} is taken; cache statistics not exposed", name);
+                return;
+            }
+            server.registerMBean(new CacheMBean(cache), name);
+        } catch (JMException | SecurityException e) {
+            LOG.log(Level.WARNING, "jdbc-cache: cannot register the JMX bean of cache " + cache.name(), e);
+        }
+    }
+
+    private static void unregister(ResultCache cache) {
+        try {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = objectName(cache.name());
+            if (server.isRegistered(name)) {
+                server.unregisterMBean(name);
+            }
+        } catch (JMException | SecurityException e) {
+            LOG.log(Level.WARNING, "jdbc-cache: cannot unregister the JMX bean of cache " + cache.name(), e);
+        }
     }
 }

@@ -29,6 +29,7 @@ public final class DatabaseScope {
     private final ConcurrentHashMap<String, TableInfo> catalog = new ConcurrentHashMap<>();
     private final TableVersion everything;
     private final java.util.concurrent.atomic.AtomicBoolean warmedUp = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile ConnectionSource diagnosticsSource;
     private final java.util.concurrent.atomic.AtomicLong catalogEpoch = new java.util.concurrent.atomic.AtomicLong();
 
     DatabaseScope(String identity, TableRef.IdentifierCase identifierCase, int analysisCacheSize) {
@@ -59,6 +60,20 @@ public final class DatabaseScope {
         return analysis;
     }
 
+    /** Opens a separate connection to this database for diagnostics (EXPLAIN), never used by queries. */
+    @FunctionalInterface
+    public interface ConnectionSource {
+        Connection open() throws SQLException;
+    }
+
+    public void diagnosticsSource(ConnectionSource source) {
+        this.diagnosticsSource = source;
+    }
+
+    public ConnectionSource diagnosticsSource() {
+        return diagnosticsSource;
+    }
+
     /** True exactly once: for the first connection, which then runs the warm-up queries. */
     public boolean claimWarmUp() {
         return warmedUp.compareAndSet(false, true);
@@ -86,6 +101,17 @@ public final class DatabaseScope {
      */
     public TableInfo tableInfo(String resolvedName, Connection connection) {
         return tableInfo(resolvedName, connection, 0);
+    }
+
+    /** Every table stamp of this database seen so far, for statistics. */
+    public java.util.Collection<TableVersion> tables() {
+        return versions.values();
+    }
+
+    void resetStatistics() {
+        for (TableVersion table : versions.values()) {
+            table.resetStatistics();
+        }
     }
 
     /** Moves whenever catalog facts are forgotten, so decisions derived from them are made again. */

@@ -73,6 +73,25 @@ public final class ParameterValues {
         return new Typed(value, "NSTRING", 0);
     }
 
+    /**
+     * Binds a key part back onto a statement (for diagnostics: EXPLAIN with the last parameters seen).
+     *
+     * @throws SQLException from the driver, or if the part cannot be bound
+     */
+    public static void bind(java.sql.PreparedStatement statement, int index, Object part) throws java.sql.SQLException {
+        if (part instanceof Null) {
+            statement.setNull(index, ((Null) part).sqlType());
+        } else if (part instanceof Typed) {
+            bind(statement, index, ((Typed) part).value());
+        } else if (part instanceof Bytes) {
+            statement.setBytes(index, ((Bytes) part).bytes.clone());
+        } else if (part == UNCACHEABLE) {
+            throw new java.sql.SQLException("parameter " + index + " was a stream or LOB and was not kept");
+        } else {
+            statement.setObject(index, part);
+        }
+    }
+
     /** A value bound with an explicit target type. */
     record Typed(Object value, String type, int scaleOrLength) {
     }

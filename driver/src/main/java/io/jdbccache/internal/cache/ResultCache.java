@@ -27,6 +27,13 @@ public final class ResultCache {
     private final LongAdder stores = new LongAdder();
     private final LongAdder invalidations = new LongAdder();
     private final LongAdder evictions = new LongAdder();
+    private final io.jdbccache.internal.stats.LatencyRecorder hitLatency = new io.jdbccache.internal.stats.LatencyRecorder();
+    private final io.jdbccache.internal.stats.LatencyRecorder missLatency =
+            new io.jdbccache.internal.stats.LatencyRecorder();
+    private final Cache<String, io.jdbccache.internal.stats.ShapeStats> shapes =
+            Caffeine.newBuilder().maximumSize(MAX_SHAPES).executor(Runnable::run).build();
+    /** Shapes tracked at once; the least recently used beyond this are forgotten, so memory stays bounded. */
+    static final int MAX_SHAPES = 1000;
 
     ResultCache(String name, long maxBytes, int analysisCacheSize) {
         this.name = name;
@@ -67,12 +74,13 @@ public final class ResultCache {
      *
      * @return true if stored
      */
-    public boolean store(CacheKey key, ResultSnapshot snapshot, ReadStamp stamp, long ttlNanos, double jitter) {
+    public boolean store(CacheKey key, ResultSnapshot snapshot, ReadStamp stamp, long ttlNanos, double jitter,
+            io.jdbccache.internal.stats.ShapeStats shape) {
         if (ttlNanos <= 0 || !stamp.isCurrent() || !stamp.noUncommittedWrites()) {
             return false;
         }
         long ttl = jitter > 0 ? (long) (ttlNanos * (1.0 - jitter * ThreadLocalRandom.current().nextDouble())) : ttlNanos;
-        CacheEntry entry = new CacheEntry(snapshot, stamp, Math.max(1, ttl), 2 * key.sql().length());
+        CacheEntry entry = new CacheEntry(snapshot, stamp, Math.max(1, ttl), 2 * key.sql().length(), shape);
         for (TableVersion dependency : entry.dependencies()) {
             dependency.dependents().add(key);
         }
@@ -126,12 +134,69 @@ public final class ResultCache {
         entries.invalidateAll();
     }
 
-    public void recordHit() {
+    /** A read answered by {@code entry}; {@code startNanos} is when the read began. */
+    public void recordHit(CacheEntry entry, long startNanos) {
         hits.increment();
+        hitLatency.record(System.nanoTime() - startNanos);
+        TableVersion[] dependencies = entry.dependencies();
+        for (int i = 1; i < dependencies.length; i++) {
+            dependencies[i].recordRead();
+        }
     }
 
-    public void recordMiss() {
+    /** A read answered by another caller's concurrent fetch (single flight): a hit that found no entry. */
+    public void recordSharedHit(long startNanos) {
+        hits.increment();
+        hitLatency.record(System.nanoTime() - startNanos);
+    }
+
+    public void recordMiss(long startNanos) {
         misses.increment();
+        missLatency.record(System.nanoTime() - startNanos);
+    }
+
+    /** The statistics of a query shape, created on first use (bounded, least recently used forgotten). */
+    public io.jdbccache.internal.stats.ShapeStats shape(String shape) {
+        io.jdbccache.internal.stats.ShapeStats stats = shapes.getIfPresent(shape);
+        return stats != null ? stats : shapes.get(shape, io.jdbccache.internal.stats.ShapeStats::new);
+    }
+
+    public java.util.Collection<io.jdbccache.internal.stats.ShapeStats> shapes() {
+        return shapes.asMap().values();
+    }
+
+    public java.util.Collection<DatabaseScope> databases() {
+        return databases.values();
+    }
+
+    public io.jdbccache.internal.stats.LatencyRecorder hitLatency() {
+        return hitLatency;
+    }
+
+    public io.jdbccache.internal.stats.LatencyRecorder missLatency() {
+        return missLatency;
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    /** Zeroes every counter and histogram (entries stay). */
+    public void resetStatistics() {
+        hits.reset();
+        misses.reset();
+        bypasses.reset();
+        stores.reset();
+        invalidations.reset();
+        evictions.reset();
+        hitLatency.reset();
+        missLatency.reset();
+        for (io.jdbccache.internal.stats.ShapeStats shape : shapes.asMap().values()) {
+            shape.reset();
+        }
+        for (DatabaseScope database : databases.values()) {
+            database.resetStatistics();
+        }
     }
 
     public void recordBypass() {
@@ -152,6 +217,8 @@ public final class ResultCache {
         }
         if (cause.wasEvicted()) {
             evictions.increment();
+        } else if (cause == RemovalCause.EXPLICIT && entry.shape() != null) {
+            entry.shape().recordInvalidation();
         }
         for (TableVersion dependency : entry.dependencies()) {
             dependency.dependents().remove(key);

@@ -14,6 +14,9 @@ public final class TableVersion {
     private final String name;
     private final AtomicLong version = new AtomicLong();
     private final Set<CacheKey> dependents = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.LongAdder readsServed = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder writesSeen = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder invalidations = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.AtomicInteger openTransactionWriters =
             new java.util.concurrent.atomic.AtomicInteger();
 
@@ -32,6 +35,42 @@ public final class TableVersion {
 
     void bump() {
         version.incrementAndGet();
+        invalidations.increment();
+    }
+
+    /** Counts a completed write statement to this table (statistics only). */
+    public void recordWrite() {
+        writesSeen.increment();
+    }
+
+    void recordRead() {
+        readsServed.increment();
+    }
+
+    /** Reads of this table answered by the cache. */
+    public long readsServed() {
+        return readsServed.sum();
+    }
+
+    /** Write statements to this table seen through the driver. */
+    public long writesSeen() {
+        return writesSeen.sum();
+    }
+
+    /** Version bumps: a write counts before and after it runs, and again at commit. */
+    public long invalidations() {
+        return invalidations.sum();
+    }
+
+    /** Cached entries currently depending on this table. */
+    public int dependentEntries() {
+        return dependents.size();
+    }
+
+    void resetStatistics() {
+        readsServed.reset();
+        writesSeen.reset();
+        invalidations.reset();
     }
 
     /** Marks one more open transaction as having uncommitted writes to this table. */

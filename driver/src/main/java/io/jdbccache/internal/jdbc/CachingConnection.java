@@ -1,5 +1,6 @@
 package io.jdbccache.internal.jdbc;
 
+import io.jdbccache.internal.cache.CacheRegistry;
 import io.jdbccache.internal.cache.ConnectionContext;
 import io.jdbccache.internal.cache.DatabaseScope;
 import io.jdbccache.internal.cache.ResultCache;
@@ -38,6 +39,7 @@ public final class CachingConnection extends DelegatingConnection {
     private boolean scopeChanged;
     private final Set<TableVersion> transactionWrites = new LinkedHashSet<>();
     private boolean transactionWroteEverything;
+    private boolean closed;
 
     private CachingConnection(Connection delegate, ResultCache cache, CacheConfig config, DatabaseScope database,
             ConnectionContext context, boolean autoCommit, int isolation) {
@@ -55,8 +57,9 @@ public final class CachingConnection extends DelegatingConnection {
      *
      * @throws SQLException from the real driver; the real connection is closed if wrapping fails
      */
-    public static CachingConnection open(Connection delegate, ResultCache cache, CacheConfig config,
-            String databaseIdentity) throws SQLException {
+    public static CachingConnection open(Connection delegate, CacheConfig config, String databaseIdentity,
+            DatabaseScope.ConnectionSource diagnosticsSource) throws SQLException {
+        ResultCache cache = CacheRegistry.acquire(config);
         try {
             java.sql.DatabaseMetaData metaData = delegate.getMetaData();
             TableRef.IdentifierCase identifierCase = metaData.storesLowerCaseIdentifiers()
@@ -64,11 +67,13 @@ public final class CachingConnection extends DelegatingConnection {
                     : metaData.storesUpperCaseIdentifiers() ? TableRef.IdentifierCase.UPPER
                     : TableRef.IdentifierCase.AS_IS;
             DatabaseScope database = cache.database(databaseIdentity, identifierCase);
+            database.diagnosticsSource(diagnosticsSource);
             ConnectionContext context = new ConnectionContext(database, metaData.getUserName(),
                     delegate.getCatalog(), delegate.getSchema(), "");
             return new CachingConnection(delegate, cache, config, database, context, delegate.getAutoCommit(),
                     delegate.getTransactionIsolation());
         } catch (SQLException | RuntimeException e) {
+            CacheRegistry.release(cache);
             try {
                 delegate.close();
             } catch (SQLException suppressed) {
@@ -210,6 +215,9 @@ public final class CachingConnection extends DelegatingConnection {
             case WRITE:
             case WRITE_UNKNOWN:
                 WritePlan plan = writePlan(analysis);
+                for (TableVersion table : plan.tables()) {
+                    table.recordWrite();
+                }
                 if (analysis.changesSchema()) {
                     database.forgetCatalog();
                 }
@@ -469,11 +477,17 @@ public final class CachingConnection extends DelegatingConnection {
 
     @Override
     public void close() throws SQLException {
+        if (closed) {
+            delegate.close();
+            return;
+        }
+        closed = true;
         try {
             delegate.close();
         } finally {
             // Closing with an open transaction rolls it back on most databases and commits it on some.
             endTransaction();
+            CacheRegistry.release(cache);
         }
     }
 }

@@ -14,6 +14,7 @@ import io.jdbccache.internal.result.ReplayingResultSet;
 import io.jdbccache.internal.result.ResultMaterializer;
 import io.jdbccache.internal.result.ResultSnapshot;
 import io.jdbccache.internal.sql.SqlAnalysis;
+import io.jdbccache.internal.stats.ShapeStats;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -74,16 +75,19 @@ final class StatementCore {
      * result when it fits. {@code sql} null means the owner is a prepared statement.
      */
     ResultSet query(SqlAnalysis analysis, String sql, Object[] parameters) throws SQLException {
+        long start = System.nanoTime();
+        ShapeStats shape = shape(analysis);
         ReadPlan plan = usable(parameters) ? connection.readPlan(analysis) : null;
         if (plan == null || plan.bypassReason() != null) {
             cache.recordBypass();
-            return bypassQuery(analysis, sql);
+            return bypassQuery(analysis, sql, parameters, shape);
         }
         // The parameter array is immutable once handed out (ParameterList copies on change), so the key shares it.
         CacheKey key = new CacheKey(connection.context(), analysis.normalizedSql(), parameters, maxRows);
         CacheEntry entry = cache.lookup(key);
         if (entry != null) {
-            cache.recordHit();
+            cache.recordHit(entry, start);
+            shape.recordHit();
             return ours(new CachedResultSet(entry.snapshot(), owner, resultSetType, holdability));
         }
         ReadStamp stamp = ReadStamp.take(plan.dependencies());
@@ -96,23 +100,28 @@ final class StatementCore {
             } else {
                 ResultSnapshot shared = leader.await(config.singleFlightWaitNanos());
                 if (shared != null) {
-                    cache.recordHit();
+                    cache.recordSharedHit(start);
+                    shape.recordHit();
                     return ours(new CachedResultSet(shared, owner, resultSetType, holdability));
                 }
             }
         }
-        cache.recordMiss();
         ResultSnapshot produced = null;
         try {
+            long databaseStart = System.nanoTime();
             ResultSet live = sql == null ? ((java.sql.PreparedStatement) delegate).executeQuery()
                     : delegate.executeQuery(sql);
             Materialization materialized = ResultMaterializer.materialize(live,
                     (ColumnInfo[]) analysis.columnsMemo(), config.maxResultRows(), config.maxResultBytes());
+            shape.recordDatabaseRead(true, System.nanoTime() - databaseStart, analysis.normalizedSql(), parameters,
+                    connection.database());
             if (materialized instanceof Materialization.Complete) {
                 produced = ((Materialization.Complete) materialized).snapshot();
                 live.close();
                 analysis.columnsMemo(produced.columns());
-                cache.store(key, produced, stamp, plan.ttlNanos(), config.ttlJitter());
+                if (cache.store(key, produced, stamp, plan.ttlNanos(), config.ttlJitter(), shape)) {
+                    shape.recordStore(produced.rowCount(), produced.estimatedBytes());
+                }
                 return ours(new CachedResultSet(produced, owner, resultSetType, holdability));
             }
             if (materialized instanceof Materialization.Overflow) {
@@ -121,19 +130,33 @@ final class StatementCore {
             }
             return ours(new DelegatingResultSet(owner, live));
         } finally {
+            cache.recordMiss(start);
             if (flight != null) {
                 cache.endFlight(key, flight, produced);
             }
         }
     }
 
-    private ResultSet bypassQuery(SqlAnalysis analysis, String sql) throws SQLException {
+    private ShapeStats shape(SqlAnalysis analysis) {
+        ShapeStats shape = analysis.shapeStats();
+        if (shape == null) {
+            shape = cache.shape(analysis.shape());
+            analysis.shapeStats(shape);
+        }
+        return shape;
+    }
+
+    private ResultSet bypassQuery(SqlAnalysis analysis, String sql, Object[] parameters, ShapeStats shape)
+            throws SQLException {
         connection.beforeStatement(analysis);
+        long databaseStart = System.nanoTime();
         try {
             ResultSet live = sql == null ? ((java.sql.PreparedStatement) delegate).executeQuery()
                     : delegate.executeQuery(sql);
             return ours(live == null ? null : new DelegatingResultSet(owner, live));
         } finally {
+            shape.recordDatabaseRead(false, System.nanoTime() - databaseStart, analysis.normalizedSql(), parameters,
+                    connection.database());
             connection.afterStatement(analysis);
         }
     }

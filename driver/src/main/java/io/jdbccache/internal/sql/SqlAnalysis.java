@@ -41,6 +41,8 @@ public final class SqlAnalysis {
     private final boolean changesSchema;
     private volatile Object columnsMemo;
     private volatile Object planMemo;
+    private volatile io.jdbccache.internal.stats.ShapeStats shapeStats;
+    private String shape;
 
     SqlAnalysis(Kind kind, String normalizedSql, List<TableRef> tables, String bypassReason,
             java.util.Set<String> functions) {
@@ -101,6 +103,24 @@ public final class SqlAnalysis {
 
     public void planMemo(Object plan) {
         this.planMemo = plan;
+    }
+
+    /** The normalized SQL with literal values replaced by {@code ?}: queries differing only in values share it. */
+    public String shape() {
+        return shape == null ? normalizedSql : shape;
+    }
+
+    void shape(String text) {
+        this.shape = text;
+    }
+
+    /** The statistics of this SQL's shape, linked on first use so the hit path finds them with one read. */
+    public io.jdbccache.internal.stats.ShapeStats shapeStats() {
+        return shapeStats;
+    }
+
+    public void shapeStats(io.jdbccache.internal.stats.ShapeStats stats) {
+        this.shapeStats = stats;
     }
 
     /** True for DDL, after which the catalog's facts about the tables must be read again. */

@@ -70,6 +70,15 @@ public final class SqlAnalyzer {
      */
     public static SqlAnalysis analyze(String sql, TableRef.IdentifierCase identifierCase) {
         List<Token> tokens = SqlLexer.tokenize(sql);
+        SqlAnalysis analysis = analyzeTokens(sql, tokens, identifierCase);
+        if (tokens != null) {
+            analysis.shape(SqlLexer.shape(withoutTrailingSemicolons(tokens),
+                    identifierCase != TableRef.IdentifierCase.AS_IS));
+        }
+        return analysis;
+    }
+
+    private static SqlAnalysis analyzeTokens(String sql, List<Token> tokens, TableRef.IdentifierCase identifierCase) {
         if (tokens == null) {
             return new SqlAnalysis(Kind.WRITE_UNKNOWN, sql, null, null, null);
         }

@@ -149,6 +149,16 @@ final class SqlLexer {
         return out.toString();
     }
 
+    /** Like {@link #canonical}, with every literal and number replaced by {@code ?}. */
+    static String shape(List<Token> tokens, boolean foldCase) {
+        List<Token> shaped = new ArrayList<>(tokens.size());
+        for (Token token : tokens) {
+            shaped.add(token.type() == Type.LITERAL || token.type() == Type.NUMBER
+                    ? new Token(Type.PARAMETER, "?") : token);
+        }
+        return canonical(shaped, foldCase);
+    }
+
     private static boolean needsSpace(Token previous, Token next) {
         String p = previous.text();
         String n = next.text();

@@ -1,0 +1,96 @@
+package io.jdbccache;
+
+/**
+ * Statistics of one query shape (normalized SQL with literal values replaced by {@code ?}), an immutable snapshot
+ * exposed over JMX as composite data. Never contains parameter values.
+ */
+public final class QueryShapeStatistics {
+    private final String id;
+    private final String shape;
+    private final long executions;
+    private final long hits;
+    private final long misses;
+    private final long bypasses;
+    private final double meanDatabaseMicros;
+    private final double p99DatabaseMicros;
+    private final double meanRows;
+    private final double meanBytes;
+    private final long invalidations;
+    private final double savedMicros;
+
+    @java.beans.ConstructorProperties({"id", "shape", "executions", "hits", "misses", "bypasses",
+        "meanDatabaseMicros", "p99DatabaseMicros", "meanRows", "meanBytes", "invalidations", "savedMicros"})
+    public QueryShapeStatistics(String id, String shape, long executions, long hits, long misses, long bypasses,
+            double meanDatabaseMicros, double p99DatabaseMicros, double meanRows, double meanBytes,
+            long invalidations, double savedMicros) {
+        this.id = id;
+        this.shape = shape;
+        this.executions = executions;
+        this.hits = hits;
+        this.misses = misses;
+        this.bypasses = bypasses;
+        this.meanDatabaseMicros = meanDatabaseMicros;
+        this.p99DatabaseMicros = p99DatabaseMicros;
+        this.meanRows = meanRows;
+        this.meanBytes = meanBytes;
+        this.invalidations = invalidations;
+        this.savedMicros = savedMicros;
+    }
+
+    /** Stable short id, for {@link CacheMXBean#explain(String)}. */
+    public String getId() {
+        return id;
+    }
+
+    public String getShape() {
+        return shape;
+    }
+
+    public long getExecutions() {
+        return executions;
+    }
+
+    public long getHits() {
+        return hits;
+    }
+
+    public long getMisses() {
+        return misses;
+    }
+
+    public long getBypasses() {
+        return bypasses;
+    }
+
+    public double getHitRate() {
+        return hits + misses == 0 ? 0 : (double) hits / (hits + misses);
+    }
+
+    /** Mean time of a database read of this shape (execution and reading the rows). */
+    public double getMeanDatabaseMicros() {
+        return meanDatabaseMicros;
+    }
+
+    public double getP99DatabaseMicros() {
+        return p99DatabaseMicros;
+    }
+
+    public double getMeanRows() {
+        return meanRows;
+    }
+
+    /** Mean estimated bytes of one cached result. */
+    public double getMeanBytes() {
+        return meanBytes;
+    }
+
+    /** Cached results of this shape dropped by writes. */
+    public long getInvalidations() {
+        return invalidations;
+    }
+
+    /** Hits times the mean database time: what the cache saved the database. */
+    public double getSavedMicros() {
+        return savedMicros;
+    }
+}

@@ -1,0 +1,223 @@
+package io.jdbccache.internal.stats;
+
+import io.jdbccache.CacheMXBean;
+import io.jdbccache.CacheStats;
+import io.jdbccache.QueryShapeStatistics;
+import io.jdbccache.TableStatistics;
+import io.jdbccache.internal.cache.DatabaseScope;
+import io.jdbccache.internal.cache.ResultCache;
+import io.jdbccache.internal.cache.TableVersion;
+import io.jdbccache.internal.sql.TableRef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The {@link CacheMXBean} of one {@link ResultCache}: reads its counters, runs its operations. */
+public final class CacheMBean implements CacheMXBean {
+    private static final int DEFAULT_TOP = 20;
+    private static final int EXPLAINED_IN_REPORT = 5;
+    private static final int REPORTED_SHAPES = 25;
+    private final ResultCache cache;
+
+    public CacheMBean(ResultCache cache) {
+        this.cache = cache;
+    }
+
+    private CacheStats stats() {
+        return cache.stats();
+    }
+
+    @Override
+    public long getHitCount() {
+        return stats().hitCount();
+    }
+
+    @Override
+    public long getMissCount() {
+        return stats().missCount();
+    }
+
+    @Override
+    public double getHitRate() {
+        return stats().hitRate();
+    }
+
+    @Override
+    public long getBypassCount() {
+        return stats().bypassCount();
+    }
+
+    @Override
+    public long getStoreCount() {
+        return stats().storeCount();
+    }
+
+    @Override
+    public long getInvalidationCount() {
+        return stats().invalidationCount();
+    }
+
+    @Override
+    public long getEvictionCount() {
+        return stats().evictionCount();
+    }
+
+    @Override
+    public long getEntryCount() {
+        return stats().entryCount();
+    }
+
+    @Override
+    public long getWeightedSizeBytes() {
+        return stats().weightedSizeBytes();
+    }
+
+    @Override
+    public long getMaxSizeBytes() {
+        return cache.maxBytes();
+    }
+
+    @Override
+    public double getHitLatencyP50Micros() {
+        return cache.hitLatency().percentileMicros(50);
+    }
+
+    @Override
+    public double getHitLatencyP95Micros() {
+        return cache.hitLatency().percentileMicros(95);
+    }
+
+    @Override
+    public double getHitLatencyP99Micros() {
+        return cache.hitLatency().percentileMicros(99);
+    }
+
+    @Override
+    public double getMissLatencyP50Micros() {
+        return cache.missLatency().percentileMicros(50);
+    }
+
+    @Override
+    public double getMissLatencyP95Micros() {
+        return cache.missLatency().percentileMicros(95);
+    }
+
+    @Override
+    public double getMissLatencyP99Micros() {
+        return cache.missLatency().percentileMicros(99);
+    }
+
+    @Override
+    public boolean isL2Enabled() {
+        return false;
+    }
+
+    @Override
+    public long getL2HitCount() {
+        return 0;
+    }
+
+    @Override
+    public long getL2MissCount() {
+        return 0;
+    }
+
+    @Override
+    public TableStatistics[] getTableStatistics() {
+        List<TableStatistics> result = new ArrayList<>();
+        for (DatabaseScope database : cache.databases()) {
+            for (TableVersion table : database.tables()) {
+                result.add(new TableStatistics(database.identity(), table.name(), table.readsServed(),
+                        table.writesSeen(), table.invalidations(), table.dependentEntries()));
+            }
+        }
+        result.sort((a, b) -> Long.compare(b.getReadsServed(), a.getReadsServed()));
+        return result.toArray(new TableStatistics[0]);
+    }
+
+    @Override
+    public QueryShapeStatistics[] getQueryShapes() {
+        return topQueryShapes(DEFAULT_TOP);
+    }
+
+    @Override
+    public QueryShapeStatistics[] topQueryShapes(int n) {
+        List<QueryShapeStatistics> result = new ArrayList<>();
+        for (ShapeStats shape : Advisor.byBenefit(cache.shapes(), Math.max(0, n))) {
+            result.add(new QueryShapeStatistics(shape.id(), shape.shape(), shape.executions(), shape.hits(),
+                    shape.misses(), shape.bypasses(), shape.databaseTime().meanMicros(),
+                    shape.databaseTime().percentileMicros(99), shape.meanRows(), shape.meanBytes(),
+                    shape.invalidations(), shape.savedMicros()));
+        }
+        return result.toArray(new QueryShapeStatistics[0]);
+    }
+
+    @Override
+    public int invalidateTable(String table) {
+        TableRef ref = TableRef.parse(table);
+        int matched = 0;
+        for (DatabaseScope database : cache.databases()) {
+            for (TableVersion version : database.tables()) {
+                if (matches(version.name(), ref, database)) {
+                    cache.invalidate(new TableVersion[] {version});
+                    matched++;
+                }
+            }
+        }
+        return matched;
+    }
+
+    private static boolean matches(String resolved, TableRef ref, DatabaseScope database) {
+        String name = database.identifierCase().apply(ref.name());
+        if (ref.schema() == null) {
+            return resolved.endsWith("." + name) || resolved.equals(name);
+        }
+        return resolved.equals(database.identifierCase().apply(ref.schema()) + "." + name);
+    }
+
+    @Override
+    public void invalidateAll() {
+        cache.invalidateAll();
+    }
+
+    @Override
+    public void resetStatistics() {
+        cache.resetStatistics();
+    }
+
+    @Override
+    public String explain(String shapeId) {
+        for (ShapeStats shape : cache.shapes()) {
+            if (shape.id().equalsIgnoreCase(shapeId.trim())) {
+                return Explainer.explain(shape).summary();
+            }
+        }
+        return "no query shape with id " + shapeId + " (see the QueryShapes attribute)";
+    }
+
+    @Override
+    public String adviceReport(boolean explain) {
+        List<Advisor.Advice> advice = new ArrayList<>();
+        int explained = 0;
+        for (ShapeStats shape : Advisor.byBenefit(cache.shapes(), REPORTED_SHAPES)) {
+            Explainer.Explanation explanation = null;
+            if (explain && shape.cacheable() && explained < EXPLAINED_IN_REPORT) {
+                explanation = Explainer.explain(shape);
+                explained++;
+            }
+            advice.add(Advisor.advise(shape, explanation));
+        }
+        StringBuilder out = new StringBuilder(Advisor.report(cache.name(), advice));
+        CacheStats stats = stats();
+        out.append(String.format(Locale.ROOT,
+                "totals: %d hits, %d misses (hit rate %.1f%%), %d bypasses, %d entries, %.1f of %.1f MB%n",
+                stats.hitCount(), stats.missCount(), 100 * stats.hitRate(), stats.bypassCount(), stats.entryCount(),
+                stats.weightedSizeBytes() / 1048576.0, stats.maxSizeBytes() / 1048576.0));
+        for (Advisor.Advice a : advice) {
+            if (a.explanation() != null) {
+                out.append(a.explanation().summary());
+            }
+        }
+        return out.toString();
+    }
+}

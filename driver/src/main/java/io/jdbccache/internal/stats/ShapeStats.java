@@ -1,0 +1,145 @@
+package io.jdbccache.internal.stats;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Statistics of one query shape: the normalized SQL with literal values replaced by {@code ?}, so queries that
+ * differ only in values are one shape. Parameter values are kept (last seen only) for on-demand EXPLAIN and are
+ * never exposed through JMX or logs.
+ */
+public final class ShapeStats {
+    private final String id;
+    private final String shape;
+    private final LongAdder executions = new LongAdder();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder bypasses = new LongAdder();
+    private final LongAdder rows = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+    private final LongAdder stores = new LongAdder();
+    private final LongAdder invalidations = new LongAdder();
+    private final LatencyRecorder databaseTime = new LatencyRecorder();
+    private volatile String lastSql;
+    private volatile Object[] lastParameters;
+    private volatile boolean cacheable;
+    private volatile io.jdbccache.internal.cache.DatabaseScope database;
+
+    public ShapeStats(String shape) {
+        this.shape = shape;
+        this.id = String.format("%08x", shape.hashCode());
+    }
+
+    /** A short stable id (hex hash of the shape) to name the shape in JMX operations. */
+    public String id() {
+        return id;
+    }
+
+    public String shape() {
+        return shape;
+    }
+
+    public void recordHit() {
+        executions.increment();
+        hits.increment();
+    }
+
+    /**
+     * A read that went to the database.
+     *
+     * @param sql        the SQL as sent (literals included), kept for EXPLAIN
+     * @param parameters bound parameter values, kept (last only) for EXPLAIN, never exposed
+     */
+    public void recordDatabaseRead(boolean cacheableRead, long nanos, String sql, Object[] parameters,
+            io.jdbccache.internal.cache.DatabaseScope scope) {
+        this.database = scope;
+        executions.increment();
+        if (cacheableRead) {
+            misses.increment();
+        } else {
+            bypasses.increment();
+        }
+        this.cacheable = cacheableRead;
+        databaseTime.record(nanos);
+        lastSql = sql;
+        lastParameters = parameters;
+    }
+
+    public void recordStore(int rowCount, long sizeBytes) {
+        stores.increment();
+        rows.add(rowCount);
+        bytes.add(sizeBytes);
+    }
+
+    public void recordInvalidation() {
+        invalidations.increment();
+    }
+
+    public long executions() {
+        return executions.sum();
+    }
+
+    public long hits() {
+        return hits.sum();
+    }
+
+    public long misses() {
+        return misses.sum();
+    }
+
+    public long bypasses() {
+        return bypasses.sum();
+    }
+
+    public long invalidations() {
+        return invalidations.sum();
+    }
+
+    public boolean cacheable() {
+        return cacheable;
+    }
+
+    /** Mean rows per stored result. */
+    public double meanRows() {
+        long count = stores.sum();
+        return count == 0 ? 0 : (double) rows.sum() / count;
+    }
+
+    /** Mean estimated bytes per stored result. */
+    public double meanBytes() {
+        long count = stores.sum();
+        return count == 0 ? 0 : (double) bytes.sum() / count;
+    }
+
+    public LatencyRecorder databaseTime() {
+        return databaseTime;
+    }
+
+    /** Database time the cache saved: hits times the mean time a database read of this shape takes. */
+    public double savedMicros() {
+        return hits.sum() * databaseTime.meanMicros();
+    }
+
+    io.jdbccache.internal.cache.DatabaseScope database() {
+        return database;
+    }
+
+    String lastSql() {
+        return lastSql;
+    }
+
+    Object[] lastParameters() {
+        return lastParameters;
+    }
+
+    public void reset() {
+        executions.reset();
+        hits.reset();
+        misses.reset();
+        bypasses.reset();
+        rows.reset();
+        bytes.reset();
+        stores.reset();
+        invalidations.reset();
+        databaseTime.reset();
+    }
+}

@@ -1,0 +1,177 @@
+package io.jdbccache.it;
+
+import static io.jdbccache.it.TestDb.query;
+import static io.jdbccache.it.TestDb.update;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jdbccache.CacheMXBean;
+import io.jdbccache.QueryShapeStatistics;
+import io.jdbccache.TableStatistics;
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Arrays;
+import javax.management.JMX;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The cache's MBean, read through the platform MBeanServer as JConsole or a Prometheus exporter would. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Database.class)
+class JmxTest {
+    private static final String BY_ID = "SELECT id, name, price FROM products WHERE id = ?";
+    private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
+
+    @Parameter
+    Database database;
+    TestDb db;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = TestDb.open(database);
+        db.createProducts();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        db.close();
+    }
+
+    private ObjectName name() throws Exception {
+        return new ObjectName("io.jdbccache:type=Cache,name=" + db.cacheName);
+    }
+
+    private CacheMXBean bean() throws Exception {
+        return JMX.newMXBeanProxy(SERVER, name(), CacheMXBean.class);
+    }
+
+    private static void byId(Connection c, int id) throws Exception {
+        try (PreparedStatement statement = c.prepareStatement(BY_ID)) {
+            statement.setInt(1, id);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    rows.getString(2);
+                }
+            }
+        }
+    }
+
+    @Test
+    void countersMoveExactlyAsTheWorkloadDictates() throws Exception {
+        Connection c = db.cached();
+        for (int round = 0; round < 4; round++) {
+            byId(c, 1);
+            byId(c, 2);
+        }
+        // 2 misses, 6 hits; then one write to products invalidates before and after it runs.
+        update(c, "UPDATE products SET price = price + 1 WHERE id = 1");
+        byId(c, 1);
+        query(c, "SELECT now()");
+        CacheMXBean bean = bean();
+        assertThat(bean.getHitCount()).isEqualTo(6);
+        assertThat(bean.getMissCount()).isEqualTo(3);
+        assertThat(bean.getBypassCount()).isEqualTo(1);
+        assertThat(bean.getStoreCount()).isEqualTo(3);
+        assertThat(bean.getInvalidationCount()).isEqualTo(2);
+        assertThat(bean.getHitRate()).isEqualTo(6.0 / 9);
+        // The write dropped both products entries; only id 1 was read again.
+        assertThat(bean.getEntryCount()).isEqualTo(1);
+        assertThat(bean.getWeightedSizeBytes()).isPositive();
+        assertThat(bean.getMaxSizeBytes()).isEqualTo(64L << 20);
+        assertThat(bean.getHitLatencyP50Micros()).isPositive();
+        assertThat(bean.getHitLatencyP99Micros()).isGreaterThanOrEqualTo(bean.getHitLatencyP50Micros());
+        assertThat(bean.getMissLatencyP95Micros()).isPositive();
+        assertThat(SERVER.getAttribute(name(), "HitCount")).isEqualTo(6L);
+
+        TableStatistics products = Arrays.stream(bean.getTableStatistics())
+                .filter(t -> t.getTable().toLowerCase().endsWith(".products")).findFirst().orElseThrow();
+        assertThat(products.getReadsServed()).isEqualTo(6);
+        assertThat(products.getWritesSeen()).isEqualTo(1);
+        assertThat(products.getInvalidations()).isEqualTo(2);
+        assertThat(products.getDependentEntries()).isEqualTo(1);
+
+        QueryShapeStatistics shape = Arrays.stream(bean.getQueryShapes())
+                .filter(s -> s.getShape().contains("where id = ?")).findFirst().orElseThrow();
+        assertThat(shape.getExecutions()).isEqualTo(9);
+        assertThat(shape.getHits()).isEqualTo(6);
+        assertThat(shape.getMisses()).isEqualTo(3);
+        assertThat(shape.getInvalidations()).isEqualTo(2);
+        assertThat(shape.getMeanRows()).isEqualTo(1.0);
+        assertThat(shape.getMeanDatabaseMicros()).isPositive();
+
+        bean.resetStatistics();
+        assertThat(bean.getHitCount()).isZero();
+        assertThat(bean.getEntryCount()).isEqualTo(1);
+    }
+
+    @Test
+    void literalValuesMakeOneShapeAndNeverAppear() throws Exception {
+        Connection c = db.cached();
+        query(c, "SELECT name FROM products WHERE name = 'secret-apple'");
+        query(c, "SELECT name FROM products WHERE name = 'secret-pear'");
+        byId(c, 3);
+        QueryShapeStatistics[] shapes = bean().topQueryShapes(10);
+        assertThat(shapes).hasSize(2);
+        assertThat(Arrays.stream(shapes).map(QueryShapeStatistics::getShape)).noneMatch(s -> s.contains("secret"));
+        String report = bean().adviceReport(false);
+        assertThat(report).doesNotContain("secret").contains("where name = ?");
+    }
+
+    @Test
+    void operationsInvalidate() throws Exception {
+        Connection c = db.cached();
+        byId(c, 1);
+        query(c, "SELECT id FROM categories");
+        assertThat(bean().invalidateTable("products")).isEqualTo(1);
+        assertThat(bean().getEntryCount()).isEqualTo(1);
+        bean().invalidateAll();
+        assertThat(bean().getEntryCount()).isZero();
+        long misses = bean().getMissCount();
+        byId(c, 1);
+        assertThat(bean().getMissCount()).isEqualTo(misses + 1);
+    }
+
+    @Test
+    void explainReportsWhatTheDatabaseOffers() throws Exception {
+        Connection c = db.cached();
+        for (int i = 0; i < 3; i++) {
+            byId(c, 2);
+        }
+        String id = Arrays.stream(bean().getQueryShapes()).filter(s -> s.getShape().contains("where id = ?"))
+                .findFirst().orElseThrow().getId();
+        String explanation = bean().explain(id);
+        if (database == Database.POSTGRESQL) {
+            // Real buffer numbers from EXPLAIN (ANALYZE, BUFFERS): a primary-key lookup touches a few blocks.
+            assertThat(explanation).contains("execution").contains("shared buffers:").doesNotContain("n/a");
+            assertThat(explanation).containsPattern("shared buffers: \\d+ hit, \\d+ read");
+            assertThat(explanation).containsPattern("rows 1,");
+        } else {
+            assertThat(explanation).contains("buffer statistics are unavailable").containsIgnoringCase("products");
+        }
+        assertThat(bean().adviceReport(true)).contains(id);
+        // EXPLAIN ANALYZE ran in a rolled-back transaction on its own connection: the data is untouched.
+        assertThat(query(db.raw(), "SELECT price FROM products WHERE id = 2")).containsExactly(TestDb.row(20));
+    }
+
+    @Test
+    void theBeanLivesAsLongAsTheCacheHasConnections() throws Exception {
+        Connection first = db.cached();
+        Connection second = db.cached();
+        assertThat(SERVER.isRegistered(name())).isTrue();
+        first.close();
+        assertThat(SERVER.isRegistered(name())).isTrue();
+        second.close();
+        assertThat(SERVER.isRegistered(name())).isFalse();
+        Connection again = db.cached();
+        assertThat(SERVER.isRegistered(name())).isTrue();
+        again.close();
+        assertThat(SERVER.isRegistered(name())).isFalse();
+    }
+}
