@@ -121,9 +121,22 @@ public final class CachingDriver implements Driver {
         String realUrl = cacheUrl.realUrl();
         Properties diagnosticsProperties = (Properties) realProperties.clone();
         CachingConnection cachingConnection = CachingConnection.open(connection, config,
-                cacheUrl.databaseIdentity(), () -> realDriver.connect(realUrl, diagnosticsProperties));
+                cacheUrl.databaseIdentity(), sessionOptions(cacheUrl, realProperties),
+                () -> realDriver.connect(realUrl, diagnosticsProperties));
         cachingConnection.warmUpIfFirst();
         return cachingConnection;
+    }
+
+    /** The URL's and the properties' options, credentials left out: connections share entries only if equal. */
+    private static String sessionOptions(CacheUrl url, Properties realProperties) {
+        java.util.TreeMap<String, String> options = new java.util.TreeMap<>();
+        for (String key : realProperties.stringPropertyNames()) {
+            String lower = key.toLowerCase(java.util.Locale.ROOT);
+            if (!lower.equals("user") && !lower.equals("password")) {
+                options.put(key, realProperties.getProperty(key));
+            }
+        }
+        return url.sessionOptions() + (options.isEmpty() ? "" : "|" + options);
     }
 
     private static CacheConfig intern(CacheConfig config) {

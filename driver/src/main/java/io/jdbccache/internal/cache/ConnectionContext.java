@@ -12,16 +12,22 @@ public final class ConnectionContext {
     private final String catalog;
     private final String schema;
     private final String sessionSettings;
+    private final String urlOptions;
     private final int hash;
 
+    /**
+     * @param urlOptions the connection URL's own options (without credentials): pgjdbc's {@code options=-c ...}
+     *                   and H2's settings can change results, so connections with different ones never share
+     */
     public ConnectionContext(DatabaseScope database, String user, String catalog, String schema,
-            String sessionSettings) {
+            String sessionSettings, String urlOptions) {
         this.database = database;
         this.user = user;
         this.catalog = catalog;
         this.schema = schema;
         this.sessionSettings = sessionSettings;
-        this.hash = Objects.hash(database.identity(), user, catalog, schema, sessionSettings);
+        this.urlOptions = urlOptions;
+        this.hash = Objects.hash(database.identity(), user, catalog, schema, sessionSettings, urlOptions);
     }
 
     public DatabaseScope database() {
@@ -46,16 +52,16 @@ public final class ConnectionContext {
     }
 
     public ConnectionContext withCatalog(String newCatalog) {
-        return new ConnectionContext(database, user, newCatalog, schema, sessionSettings);
+        return new ConnectionContext(database, user, newCatalog, schema, sessionSettings, urlOptions);
     }
 
     public ConnectionContext withSchema(String newSchema) {
-        return new ConnectionContext(database, user, catalog, newSchema, sessionSettings);
+        return new ConnectionContext(database, user, catalog, newSchema, sessionSettings, urlOptions);
     }
 
-    public ConnectionContext withSetting(String setting) {
-        return new ConnectionContext(database, user, catalog, schema,
-                sessionSettings.isEmpty() ? setting : sessionSettings + "; " + setting);
+    /** The same context with other session settings (their canonical SET statements, in a stable order). */
+    public ConnectionContext withSessionSettings(String settings) {
+        return new ConnectionContext(database, user, catalog, schema, settings, urlOptions);
     }
 
     @Override
@@ -69,7 +75,7 @@ public final class ConnectionContext {
         ConnectionContext other = (ConnectionContext) o;
         return hash == other.hash && database == other.database && Objects.equals(user, other.user)
                 && Objects.equals(catalog, other.catalog) && Objects.equals(schema, other.schema)
-                && sessionSettings.equals(other.sessionSettings);
+                && sessionSettings.equals(other.sessionSettings) && urlOptions.equals(other.urlOptions);
     }
 
     @Override

@@ -135,6 +135,8 @@ public final class DatabaseScope {
         String name = resolvedName.substring(dot + 1);
         try {
             DatabaseMetaData metaData = connection.getMetaData();
+            // Catalog queries go through the same physical connection, reached the way metadata calls reach it.
+            Connection catalog = metaData.getConnection() != null ? metaData.getConnection() : connection;
             String escape = metaData.getSearchStringEscape();
             String type = null;
             try (ResultSet tables = metaData.getTables(null, pattern(schema, escape), pattern(name, escape), null)) {
@@ -151,7 +153,7 @@ public final class DatabaseScope {
             }
             String upper = type.toUpperCase(Locale.ROOT);
             if (upper.equals("VIEW")) {
-                return view(resolvedName, schema, name, connection, depth);
+                return view(resolvedName, schema, name, catalog, depth);
             }
             List<String> children = new ArrayList<>();
             try (ResultSet keys = metaData.getExportedKeys(null, schema, name)) {
@@ -168,7 +170,12 @@ public final class DatabaseScope {
             // A materialized view holds its own rows, changed only by REFRESH: it is cached like a table.
             boolean cacheable = upper.equals("TABLE") || upper.equals("BASE TABLE")
                     || upper.equals("PARTITIONED TABLE") || upper.equals("MATERIALIZED VIEW");
-            return new TableInfo(true, upper, cacheable, List.copyOf(children), List.of());
+            // Partitions and inheritance: a row written through the parent lands in a child and is read through
+            // both, so each depends on the whole family.
+            List<String> family = isPostgres(catalog) ? postgresInheritanceFamily(schema, name, catalog)
+                    : List.of();
+            children.addAll(family);
+            return new TableInfo(true, upper, cacheable, List.copyOf(children), family);
         } catch (SQLException | RuntimeException e) {
             return TableInfo.UNKNOWN;
         }
@@ -236,6 +243,29 @@ public final class DatabaseScope {
         }
     }
 
+    private static List<String> postgresInheritanceFamily(String schema, String name, Connection connection)
+            throws SQLException {
+        String sql = "WITH RECURSIVE t AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ?),"
+                + " up(oid) AS (SELECT i.inhparent FROM pg_inherits i JOIN t ON i.inhrelid = t.oid"
+                + " UNION SELECT i.inhparent FROM pg_inherits i JOIN up ON i.inhrelid = up.oid),"
+                + " down(oid) AS (SELECT i.inhrelid FROM pg_inherits i JOIN t ON i.inhparent = t.oid"
+                + " UNION SELECT i.inhrelid FROM pg_inherits i JOIN down ON i.inhparent = down.oid)"
+                + " SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.oid IN (SELECT oid FROM up UNION SELECT oid FROM down)";
+        List<String> result = new ArrayList<>();
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, schema);
+            statement.setString(2, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    result.add(rows.getString(1) + "." + rows.getString(2));
+                }
+            }
+        }
+        return result;
+    }
+
     private static List<String> postgresViewDependencies(String schema, String name, Connection connection)
             throws SQLException {
         String sql = "SELECT DISTINCT rn.nspname, rc.relname FROM pg_class v"
@@ -280,7 +310,8 @@ public final class DatabaseScope {
      *                        functions) are not cached, since changes behind them are invisible here
      * @param cascadeChildren tables that a write to this one may change through ON DELETE/UPDATE CASCADE, SET NULL
      *                        or SET DEFAULT foreign keys
-     * @param readsFrom       for a view, every relation it reads, transitively: its results depend on them all
+     * @param readsFrom       for a view, every relation it reads, transitively; for a partitioned or inherited
+     *                        table, its ancestors and descendants: its results depend on them all
      */
     public record TableInfo(boolean known, String type, boolean cacheable, List<String> cascadeChildren,
             List<String> readsFrom) {

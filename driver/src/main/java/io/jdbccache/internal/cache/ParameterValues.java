@@ -33,14 +33,16 @@ public final class ParameterValues {
             // java.time types are immutable value classes.
             return value;
         }
+        // java.util.Date.equals compares instants across its subclasses, so a DATE and a TIME of the same
+        // instant would be one key: tag each with its type.
         if (value instanceof java.sql.Timestamp) {
-            return ((java.sql.Timestamp) value).clone();
+            return new Typed(((java.sql.Timestamp) value).clone(), "TIMESTAMP", 0);
         }
         if (value instanceof java.sql.Date) {
-            return new java.sql.Date(((java.sql.Date) value).getTime());
+            return new Typed(new java.sql.Date(((java.sql.Date) value).getTime()), "DATE", 0);
         }
         if (value instanceof java.sql.Time) {
-            return new java.sql.Time(((java.sql.Time) value).getTime());
+            return new Typed(new java.sql.Time(((java.sql.Time) value).getTime()), "TIME", 0);
         }
         if (value instanceof byte[]) {
             return new Bytes((byte[]) value);

@@ -13,6 +13,8 @@ public final class CacheUrl {
     /** The prefix this driver accepts. */
     public static final String PREFIX = "jdbc:cache:";
 
+    private static final java.util.concurrent.atomic.AtomicLong PRIVATE_DATABASES =
+            new java.util.concurrent.atomic.AtomicLong();
     private final String realUrl;
     private final Map<String, String> cacheParameters;
 
@@ -92,6 +94,35 @@ public final class CacheUrl {
      * {@code ;...}), which carry options rather than the database's address.
      */
     public String databaseIdentity() {
+        String address = realUrl.substring(0, optionsStart());
+        if (address.equals("jdbc:h2:mem:")) {
+            // An unnamed in-memory H2 database is private to its connection: nothing may be shared with others.
+            return address + "#private-" + PRIVATE_DATABASES.incrementAndGet();
+        }
+        return address;
+    }
+
+    /**
+     * The URL's options without credentials, in a stable order: part of every cache key, because options such as
+     * pgjdbc's {@code options=-c IntervalStyle=...} change results.
+     */
+    public String sessionOptions() {
+        int start = optionsStart();
+        if (start >= realUrl.length()) {
+            return "";
+        }
+        java.util.TreeSet<String> options = new java.util.TreeSet<>();
+        for (String option : realUrl.substring(start + 1).split("[&;]")) {
+            String key = option.contains("=") ? option.substring(0, option.indexOf('=')) : option;
+            String lower = key.toLowerCase(java.util.Locale.ROOT);
+            if (!option.isEmpty() && !lower.equals("password") && !lower.equals("user")) {
+                options.add(option);
+            }
+        }
+        return String.join("&", options);
+    }
+
+    private int optionsStart() {
         int end = realUrl.length();
         int query = realUrl.indexOf('?');
         int settings = realUrl.indexOf(';');
@@ -101,6 +132,6 @@ public final class CacheUrl {
         if (settings >= 0) {
             end = Math.min(end, settings);
         }
-        return realUrl.substring(0, end);
+        return end;
     }
 }

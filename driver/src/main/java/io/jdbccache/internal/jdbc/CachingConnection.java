@@ -40,6 +40,12 @@ public final class CachingConnection extends DelegatingConnection {
     private final Set<TableVersion> transactionWrites = new LinkedHashSet<>();
     private boolean transactionWroteEverything;
     private boolean closed;
+    /** Settings changed through SQL, by name, as their canonical SET statements; part of every key. */
+    private final java.util.TreeMap<String, String> sessionSettings = new java.util.TreeMap<>();
+    /** The settings before the current transaction changed any: a rollback brings them back. */
+    private java.util.TreeMap<String, String> settingsBeforeTransaction;
+    /** A SET LOCAL (or similar) is in force until the transaction ends: no caching until then. */
+    private boolean transactionScopeChanged;
 
     private CachingConnection(Connection delegate, ResultCache cache, CacheConfig config, DatabaseScope database,
             ConnectionContext context, boolean autoCommit, int isolation) {
@@ -58,7 +64,7 @@ public final class CachingConnection extends DelegatingConnection {
      * @throws SQLException from the real driver; the real connection is closed if wrapping fails
      */
     public static CachingConnection open(Connection delegate, CacheConfig config, String databaseIdentity,
-            DatabaseScope.ConnectionSource diagnosticsSource) throws SQLException {
+            String urlOptions, DatabaseScope.ConnectionSource diagnosticsSource) throws SQLException {
         ResultCache cache = CacheRegistry.acquire(config);
         try {
             java.sql.DatabaseMetaData metaData = delegate.getMetaData();
@@ -69,10 +75,11 @@ public final class CachingConnection extends DelegatingConnection {
             DatabaseScope database = cache.database(databaseIdentity, identifierCase);
             database.diagnosticsSource(diagnosticsSource);
             ConnectionContext context = new ConnectionContext(database, metaData.getUserName(),
-                    delegate.getCatalog(), delegate.getSchema(), "");
+                    delegate.getCatalog(), delegate.getSchema(), "", urlOptions);
             return new CachingConnection(delegate, cache, config, database, context, delegate.getAutoCommit(),
                     delegate.getTransactionIsolation());
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | Error e) {
+            // Error too: an old driver without getSchema() throws AbstractMethodError; the connection must close.
             CacheRegistry.release(cache);
             try {
                 delegate.close();
@@ -100,7 +107,7 @@ public final class CachingConnection extends DelegatingConnection {
                     // reading the rows is what fills the cache
                 }
                 succeeded++;
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 // skipped, see above
             }
         }
@@ -151,7 +158,8 @@ public final class CachingConnection extends DelegatingConnection {
      *         cache for this read
      */
     ReadPlan readPlan(SqlAnalysis analysis) {
-        if (scopeChanged || (inTransaction() && !config.cacheInSnapshotTransactions() && (snapshotTransaction
+        if (scopeChanged || transactionScopeChanged
+                || (inTransaction() && !config.cacheInSnapshotTransactions() && (snapshotTransaction
                 || isolation >= Connection.TRANSACTION_REPEATABLE_READ))) {
             return null;
         }
@@ -186,7 +194,11 @@ public final class CachingConnection extends DelegatingConnection {
 
     /** Called before any statement runs; marks written tables so overlapping reads cannot store. */
     void beforeStatement(SqlAnalysis analysis) {
-        if (analysis.isWrite()) {
+        if (analysis.kind() == SqlAnalysis.Kind.MULTIPLE) {
+            for (SqlAnalysis part : analysis.parts()) {
+                beforeStatement(part);
+            }
+        } else if (analysis.isWrite()) {
             invalidate(writePlan(analysis));
         } else if (mayWrite(analysis)) {
             cache.invalidateDatabase(database);
@@ -212,6 +224,11 @@ public final class CachingConnection extends DelegatingConnection {
     /** Called after a statement ran, whether or not it succeeded. */
     void afterStatement(SqlAnalysis analysis) {
         switch (analysis.kind()) {
+            case MULTIPLE:
+                for (SqlAnalysis part : analysis.parts()) {
+                    afterStatement(part);
+                }
+                break;
             case WRITE:
             case WRITE_UNKNOWN:
                 WritePlan plan = writePlan(analysis);
@@ -231,18 +248,33 @@ public final class CachingConnection extends DelegatingConnection {
                 snapshotTransaction = analysis.bypassReason() != null;
                 break;
             case COMMIT:
-            case ROLLBACK:
                 endTransaction();
-                explicitTransaction = false;
+                explicitTransaction = analysis.chained();
+                break;
+            case ROLLBACK:
+                restoreSettingsBeforeTransaction();
+                endTransaction();
+                explicitTransaction = analysis.chained();
                 break;
             case ROLLBACK_TO_SAVEPOINT:
                 invalidateTransactionWrites();
+                if (settingsBeforeTransaction != null) {
+                    // Which settings the savepoint undid is not tracked: stop caching on this connection.
+                    scopeChanged = true;
+                }
                 break;
             case SESSION_SETTING:
-                context = context.withSetting(analysis.normalizedSql());
+                changeSetting(analysis);
+                break;
+            case TRANSACTION_SCOPE_CHANGE:
+                transactionScopeChanged = inTransaction();
                 break;
             case QUERY:
             case UNCACHEABLE_READ:
+                if (analysis.functions().contains("set_config")) {
+                    // set_config('search_path', ...) and friends change the session like SET does.
+                    scopeChanged = true;
+                }
                 if (mayWrite(analysis)) {
                     WritePlan everything = new WritePlan(config, database, context.schema(),
                             database.catalogEpoch(), WritePlan.NONE, true);
@@ -365,6 +397,8 @@ public final class CachingConnection extends DelegatingConnection {
      */
     private void endTransaction() {
         snapshotTransaction = false;
+        transactionScopeChanged = false;
+        settingsBeforeTransaction = null;
         invalidateTransactionWrites();
         for (TableVersion table : transactionWrites) {
             table.transactionWriteEnded();
@@ -381,6 +415,28 @@ public final class CachingConnection extends DelegatingConnection {
             cache.invalidateDatabase(database);
         } else if (!transactionWrites.isEmpty()) {
             cache.invalidate(transactionWrites.toArray(new TableVersion[0]));
+        }
+    }
+
+    /** A SET through SQL: part of every key from now on; inside a transaction, undone by a rollback. */
+    private void changeSetting(SqlAnalysis analysis) {
+        if (inTransaction() && settingsBeforeTransaction == null) {
+            settingsBeforeTransaction = new java.util.TreeMap<>(sessionSettings);
+        }
+        String name = analysis.settingName() == null ? analysis.normalizedSql() : analysis.settingName();
+        if (analysis.normalizedSql().regionMatches(true, 0, "reset", 0, 5)) {
+            sessionSettings.remove(name);
+        } else {
+            sessionSettings.put(name, analysis.normalizedSql());
+        }
+        context = context.withSessionSettings(String.join("; ", sessionSettings.values()));
+    }
+
+    private void restoreSettingsBeforeTransaction() {
+        if (settingsBeforeTransaction != null) {
+            sessionSettings.clear();
+            sessionSettings.putAll(settingsBeforeTransaction);
+            context = context.withSessionSettings(String.join("; ", sessionSettings.values()));
         }
     }
 
@@ -423,8 +479,8 @@ public final class CachingConnection extends DelegatingConnection {
                 // Switching autocommit on commits the open transaction (JDBC 4.3, 10.1.1).
                 endTransaction();
             }
-            autoCommit = delegate.getAutoCommit();
             explicitTransaction = false;
+            readAutoCommitBack();
         }
     }
 
@@ -443,6 +499,7 @@ public final class CachingConnection extends DelegatingConnection {
         try {
             delegate.rollback();
         } finally {
+            restoreSettingsBeforeTransaction();
             endTransaction();
             explicitTransaction = false;
         }
@@ -454,6 +511,9 @@ public final class CachingConnection extends DelegatingConnection {
             delegate.rollback(savepoint);
         } finally {
             invalidateTransactionWrites();
+            if (settingsBeforeTransaction != null) {
+                scopeChanged = true;
+            }
         }
     }
 

@@ -44,6 +44,19 @@ final class ReadPlans {
                 }
             }
         }
+        for (TableRef cte : analysis.cteNames()) {
+            // A CTE may shadow a table of the same name in one scope and not in another: depend on the table too,
+            // if there is one.
+            String name = database.resolve(cte, schema);
+            dependencies.add(database.version(name));
+            DatabaseScope.TableInfo info = database.tableInfo(name, connection);
+            for (String base : info.readsFrom()) {
+                dependencies.add(database.version(base));
+            }
+            if (reason == null && info.known() && !info.cacheable()) {
+                reason = "reads " + name + ", a " + info.type().toLowerCase(Locale.ROOT);
+            }
+        }
         return new ReadPlan(config, database, schema, epoch, dependencies.toArray(new TableVersion[0]), reason,
                 ttl);
     }

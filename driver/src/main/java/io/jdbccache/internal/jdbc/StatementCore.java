@@ -111,8 +111,14 @@ final class StatementCore {
             long databaseStart = System.nanoTime();
             ResultSet live = sql == null ? ((java.sql.PreparedStatement) delegate).executeQuery()
                     : delegate.executeQuery(sql);
-            Materialization materialized = ResultMaterializer.materialize(live,
-                    (ColumnInfo[]) analysis.columnsMemo(), config.maxResultRows(), config.maxResultBytes());
+            Materialization materialized;
+            try {
+                materialized = ResultMaterializer.materialize(live, (ColumnInfo[]) analysis.columnsMemo(),
+                        config.maxResultRows(), config.maxResultBytes());
+            } catch (SQLException | RuntimeException e) {
+                closeQuietly(live, e);
+                throw e;
+            }
             shape.recordDatabaseRead(true, System.nanoTime() - databaseStart, analysis.normalizedSql(), parameters,
                     connection.database());
             if (materialized instanceof Materialization.Complete) {
@@ -134,6 +140,14 @@ final class StatementCore {
             if (flight != null) {
                 cache.endFlight(key, flight, produced);
             }
+        }
+    }
+
+    private static void closeQuietly(ResultSet resultSet, Exception cause) {
+        try {
+            resultSet.close();
+        } catch (SQLException suppressed) {
+            cause.addSuppressed(suppressed);
         }
     }
 

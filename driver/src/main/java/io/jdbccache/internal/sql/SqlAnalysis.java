@@ -30,7 +30,11 @@ public final class SqlAnalysis {
         /** Changes how table names resolve or who runs queries (search_path, role, schema): reads bypass. */
         SESSION_SCOPE_CHANGE,
         /** SET AUTOCOMMIT sent as SQL: the connection reads its autocommit state back afterwards. */
-        AUTOCOMMIT_CHANGE
+        AUTOCOMMIT_CHANGE,
+        /** A SET LOCAL (or similar) that lasts until the transaction ends: reads bypass until then. */
+        TRANSACTION_SCOPE_CHANGE,
+        /** Several statements in one string: {@link #parts()} are analyzed one by one, in order. */
+        MULTIPLE
     }
 
     private final Kind kind;
@@ -39,6 +43,10 @@ public final class SqlAnalysis {
     private final String bypassReason;
     private final java.util.Set<String> functions;
     private final boolean changesSchema;
+    private List<TableRef> cteNames = List.of();
+    private List<SqlAnalysis> parts = List.of();
+    private boolean chained;
+    private String settingName;
     private volatile Object columnsMemo;
     private volatile Object planMemo;
     private volatile io.jdbccache.internal.stats.ShapeStats shapeStats;
@@ -81,6 +89,9 @@ public final class SqlAnalysis {
     }
 
     public boolean isWrite() {
+        if (kind == Kind.MULTIPLE) {
+            return parts.stream().anyMatch(SqlAnalysis::isWrite);
+        }
         return kind == Kind.WRITE || kind == Kind.WRITE_UNKNOWN;
     }
 
@@ -121,6 +132,45 @@ public final class SqlAnalysis {
 
     public void shapeStats(io.jdbccache.internal.stats.ShapeStats stats) {
         this.shapeStats = stats;
+    }
+
+    /**
+     * Names defined by WITH items. A CTE may share its name with a table (and shadow it in one scope only), so a
+     * read depends on a table of that name too, if one exists.
+     */
+    public List<TableRef> cteNames() {
+        return cteNames;
+    }
+
+    void cteNames(List<TableRef> names) {
+        this.cteNames = List.copyOf(names);
+    }
+
+    /** For {@link Kind#MULTIPLE}: each statement, in order. */
+    public List<SqlAnalysis> parts() {
+        return parts;
+    }
+
+    void parts(List<SqlAnalysis> statements) {
+        this.parts = List.copyOf(statements);
+    }
+
+    /** For COMMIT and ROLLBACK: {@code AND CHAIN}, so a new transaction starts at once. */
+    public boolean chained() {
+        return chained;
+    }
+
+    void chained(boolean value) {
+        this.chained = value;
+    }
+
+    /** For {@link Kind#SESSION_SETTING}: the setting's lower-case name ({@code *} for DISCARD/RESET ALL). */
+    public String settingName() {
+        return settingName;
+    }
+
+    void settingName(String name) {
+        this.settingName = name;
     }
 
     /** True for DDL, after which the catalog's facts about the tables must be read again. */

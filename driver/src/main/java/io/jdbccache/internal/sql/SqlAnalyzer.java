@@ -88,7 +88,7 @@ public final class SqlAnalyzer {
             return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "empty statement", null);
         }
         if (tokens.stream().anyMatch(t -> t.type() == Type.PUNCTUATION && t.text().equals(";"))) {
-            return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null);
+            return multiple(tokens, normalized, identifierCase);
         }
         String first = firstWord(tokens);
         SqlAnalysis control = transactionOrSession(first, tokens, normalized);
@@ -108,6 +108,29 @@ public final class SqlAnalyzer {
         return analyzeParsed(statement, tokens, normalized);
     }
 
+    /**
+     * Several statements in one string: each is analyzed on its own (from its canonical text), so transaction
+     * control inside the string is seen and each write names its own tables.
+     */
+    private static SqlAnalysis multiple(List<Token> tokens, String normalized, TableRef.IdentifierCase identifierCase) {
+        List<SqlAnalysis> parts = new ArrayList<>();
+        int start = 0;
+        boolean fold = identifierCase != TableRef.IdentifierCase.AS_IS;
+        for (int i = 0; i <= tokens.size(); i++) {
+            boolean end = i == tokens.size()
+                    || (tokens.get(i).type() == Type.PUNCTUATION && tokens.get(i).text().equals(";"));
+            if (end) {
+                if (i > start) {
+                    parts.add(analyze(SqlLexer.canonical(tokens.subList(start, i), fold), identifierCase));
+                }
+                start = i + 1;
+            }
+        }
+        SqlAnalysis analysis = new SqlAnalysis(Kind.MULTIPLE, normalized, null, null, null);
+        analysis.parts(parts);
+        return analysis;
+    }
+
     private static SqlAnalysis analyzeParsed(Statement statement, List<Token> tokens, String normalized) {
         if (statement instanceof Select) {
             return analyzeSelect((Select) statement, tokens, normalized);
@@ -115,6 +138,9 @@ public final class SqlAnalyzer {
         if (statement instanceof ExplainStatement) {
             boolean executes = tokens.stream().anyMatch(t -> t.isWord("analyze") || t.isWord("analyse"));
             Statement inner = ((ExplainStatement) statement).getStatement();
+            if (executes && containsDataChange(tokens)) {
+                return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null);
+            }
             if (executes && inner != null && !(inner instanceof Select)) {
                 return analyzeParsed(inner, tokens, normalized);
             }
@@ -148,14 +174,18 @@ public final class SqlAnalyzer {
         for (String name : tableNames) {
             tables.add(TableRef.parse(name));
         }
-        if (writesInCte(tokens)) {
-            // WITH x AS (UPDATE ... RETURNING ...) SELECT ...: a write to every table it names.
+        if (containsDataChange(tokens)) {
+            // WITH x AS (UPDATE ... RETURNING ...) SELECT ..., or a data-change delta table: a write to every
+            // table it names, and to everything when it names none.
             return tables.isEmpty() ? new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null)
                     : new SqlAnalysis(Kind.WRITE, normalized, tables, null, null);
         }
         if (select instanceof PlainSelect) {
             PlainSelect plain = (PlainSelect) select;
             if (plain.getIntoTables() != null && !plain.getIntoTables().isEmpty()) {
+                if (createsTemporaryTable(tokens)) {
+                    return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
+                }
                 List<TableRef> into = new ArrayList<>();
                 for (Table table : plain.getIntoTables()) {
                     into.add(new TableRef(table.getSchemaName(), table.getName()));
@@ -164,8 +194,10 @@ public final class SqlAnalyzer {
             }
         }
         String reason = structuralBypassReason(tokens, tables, collector);
-        return new SqlAnalysis(reason == null ? Kind.QUERY : Kind.UNCACHEABLE_READ, normalized, tables, reason,
-                collector.functions);
+        SqlAnalysis analysis = new SqlAnalysis(reason == null ? Kind.QUERY : Kind.UNCACHEABLE_READ, normalized,
+                tables, reason, collector.functions);
+        analysis.cteNames(collector.cteNames);
+        return analysis;
     }
 
     private static String structuralBypassReason(List<Token> tokens, List<TableRef> tables,
@@ -197,16 +229,27 @@ public final class SqlAnalyzer {
         return null;
     }
 
-    private static boolean writesInCte(List<Token> tokens) {
-        if (!tokens.get(0).isWord("with")) {
-            return false;
-        }
-        for (Token token : tokens) {
-            if (token.isWord("insert") || token.isWord("update") || token.isWord("delete") || token.isWord("merge")) {
+    /**
+     * True if a read-looking statement contains a data-changing statement anywhere (a data-modifying CTE, H2's
+     * {@code FINAL TABLE (UPDATE ...)}): its words are reserved, so they cannot be names. {@code FOR UPDATE} and
+     * {@code FOR NO KEY UPDATE} are locking clauses, not writes.
+     */
+    private static boolean containsDataChange(List<Token> tokens) {
+        for (int i = 0; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if (token.isWord("insert") || token.isWord("delete") || token.isWord("merge") || token.isWord("truncate")) {
+                return true;
+            }
+            if (token.isWord("update") && !(i > 0 && (tokens.get(i - 1).isWord("for") || tokens.get(i - 1).isWord("key")
+                    || tokens.get(i - 1).isWord("on")))) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean createsTemporaryTable(List<Token> tokens) {
+        return tokens.stream().anyMatch(t -> t.isWord("temp") || t.isWord("temporary") || t.isWord("pg_temp"));
     }
 
     /** The tables a write statement changes, or null when the statement's effect is unknown. */
@@ -291,7 +334,10 @@ public final class SqlAnalyzer {
             return new SqlAnalysis(Kind.WRITE, normalized, List.of(target), null, null);
         }
         boolean read = READ_KEYWORDS.contains(first);
-        if (read && !writesInCte(tokens) && tokens.stream().noneMatch(t -> t.isWord("into"))
+        if (read && tokens.stream().anyMatch(t -> t.isWord("into")) && createsTemporaryTable(tokens)) {
+            return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
+        }
+        if (read && !containsDataChange(tokens) && tokens.stream().noneMatch(t -> t.isWord("into"))
                 && !(first.equals("explain") && tokens.stream().anyMatch(t -> t.isWord("analyze")))) {
             return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "not parseable", null);
         }
@@ -340,7 +386,7 @@ public final class SqlAnalyzer {
                 if (second.equals("prepared")) {
                     return null;
                 }
-                return new SqlAnalysis(Kind.COMMIT, normalized, null, null, null);
+                return chained(new SqlAnalysis(Kind.COMMIT, normalized, null, null, null), tokens);
             case "rollback":
             case "abort":
                 if (tokens.stream().anyMatch(t -> t.isWord("to"))) {
@@ -349,7 +395,7 @@ public final class SqlAnalyzer {
                 if (second.equals("prepared")) {
                     return null;
                 }
-                return new SqlAnalysis(Kind.ROLLBACK, normalized, null, null, null);
+                return chained(new SqlAnalysis(Kind.ROLLBACK, normalized, null, null, null), tokens);
             case "savepoint":
             case "release":
                 return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "savepoint", null);
@@ -368,28 +414,44 @@ public final class SqlAnalyzer {
                 return sessionSetting(tokens, normalized);
             case "create":
                 // A temporary table shadows a permanent one of the same name for this session only.
-                for (int i = 1; i < Math.min(tokens.size(), 4); i++) {
-                    if (tokens.get(i).isWord("temp") || tokens.get(i).isWord("temporary")) {
+                for (int i = 1; i < Math.min(tokens.size(), 5); i++) {
+                    if (tokens.get(i).isWord("temp") || tokens.get(i).isWord("temporary")
+                            || tokens.get(i).isWord("pg_temp")) {
                         return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
                     }
                 }
                 return null;
             case "discard":
-                return new SqlAnalysis(Kind.SESSION_SETTING, normalized, null, null, null);
+                return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
             default:
                 return null;
         }
     }
 
     private static boolean snapshotIsolation(List<Token> tokens) {
+        // Also as a quoted value: SET default_transaction_isolation = 'repeatable read'.
         return tokens.stream().anyMatch(t -> t.isWord("repeatable") || t.isWord("serializable")
-                || t.isWord("snapshot"));
+                || t.isWord("snapshot") || (t.type() == Type.LITERAL
+                        && (t.text().toLowerCase(Locale.ROOT).contains("repeatable")
+                            || t.text().toLowerCase(Locale.ROOT).contains("serializable"))));
+    }
+
+    /** {@code COMMIT AND CHAIN} ends the transaction and starts the next one at once. */
+    private static SqlAnalysis chained(SqlAnalysis analysis, List<Token> tokens) {
+        for (int i = 1; i < tokens.size(); i++) {
+            if (tokens.get(i).isWord("chain") && !tokens.get(i - 1).isWord("no")) {
+                analysis.chained(true);
+            }
+        }
+        return analysis;
     }
 
     private static SqlAnalysis sessionSetting(List<Token> tokens, String normalized) {
         int index = 1;
+        boolean local = false;
         while (index < tokens.size() && (tokens.get(index).isWord("session") || tokens.get(index).isWord("local"))
                 && index + 1 < tokens.size() && !tokens.get(index + 1).isWord("authorization")) {
+            local |= tokens.get(index).isWord("local");
             index++;
         }
         String setting = index < tokens.size() ? TableRef.unquote(tokens.get(index).text()).toLowerCase(Locale.ROOT)
@@ -401,7 +463,13 @@ public final class SqlAnalyzer {
         if (HARMLESS_SETTINGS.contains(setting)) {
             return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "session setting", null);
         }
-        return new SqlAnalysis(Kind.SESSION_SETTING, normalized, null, null, null);
+        if (local) {
+            // Lasts until the transaction ends, which the key cannot follow: no caching until then.
+            return new SqlAnalysis(Kind.TRANSACTION_SCOPE_CHANGE, normalized, null, null, null);
+        }
+        SqlAnalysis analysis = new SqlAnalysis(Kind.SESSION_SETTING, normalized, null, null, null);
+        analysis.settingName(setting);
+        return analysis;
     }
 
     private static String firstWord(List<Token> tokens) {
@@ -427,7 +495,19 @@ public final class SqlAnalyzer {
     /** Collects table names, called function names and clock/sequence expressions of a read. */
     private static final class ReferenceCollector extends TablesNamesFinder<Void> {
         final Set<String> functions = new LinkedHashSet<>();
+        final List<TableRef> cteNames = new ArrayList<>();
         String volatileExpression;
+
+        @Override
+        public <S> Void visit(net.sf.jsqlparser.statement.select.WithItem<?> withItem, S context) {
+            if (withItem.getAliasName() != null) {
+                TableRef name = TableRef.parse(withItem.getAliasName());
+                if (!cteNames.contains(name)) {
+                    cteNames.add(name);
+                }
+            }
+            return super.visit(withItem, context);
+        }
 
         @Override
         public <S> Void visit(Function function, S context) {

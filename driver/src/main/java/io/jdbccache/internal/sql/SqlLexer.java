@@ -9,7 +9,8 @@ import java.util.Locale;
  *
  * <p>It understands standard and PostgreSQL quoting ({@code '...'} with doubled quotes, {@code E'...'} with
  * backslash escapes, {@code $tag$...$tag$}), quoted identifiers ({@code "..."}, {@code `...`}, {@code [...]}) and
- * comments ({@code --}, nested {@code /* *&#47;}). A text it cannot tokenize (an unterminated literal) yields
+ * comments ({@code --}, H2's {@code //}, nested {@code /* *&#47;}). Brackets are array syntax (PostgreSQL, H2),
+ * not SQL Server's quoted identifiers. A text it cannot tokenize (an unterminated literal) yields
  * {@code null}: the caller then treats the statement as unknown.
  */
 final class SqlLexer {
@@ -35,7 +36,9 @@ final class SqlLexer {
             char c = sql.charAt(i);
             if (Character.isWhitespace(c)) {
                 i++;
-            } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
+            } else if ((c == '-' && i + 1 < length && sql.charAt(i + 1) == '-')
+                    || (c == '/' && i + 1 < length && sql.charAt(i + 1) == '/')) {
+                // "--" everywhere, "//" in H2: a comment to the end of the line.
                 int end = sql.indexOf('\n', i);
                 i = end < 0 ? length : end + 1;
             } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
@@ -70,13 +73,6 @@ final class SqlLexer {
                 }
                 tokens.add(new Token(Type.QUOTED_IDENTIFIER, sql.substring(i, end)));
                 i = end;
-            } else if (c == '[') {
-                int end = sql.indexOf(']', i);
-                if (end < 0) {
-                    return null;
-                }
-                tokens.add(new Token(Type.QUOTED_IDENTIFIER, sql.substring(i, end + 1)));
-                i = end + 1;
             } else if (c == '$' && i + 1 < length && (sql.charAt(i + 1) == '$' || isWordStart(sql.charAt(i + 1)))) {
                 int tagEnd = sql.indexOf('$', i + 1);
                 String tag = tagEnd < 0 ? null : sql.substring(i, tagEnd + 1);
@@ -114,14 +110,16 @@ final class SqlLexer {
                 }
                 tokens.add(new Token(Type.NUMBER, sql.substring(i, end)));
                 i = end;
-            } else if (c == '(' || c == ')' || c == ',' || c == ';' || c == '.') {
+            } else if (c == '(' || c == ')' || c == ',' || c == ';' || c == '.' || c == '[' || c == ']') {
+                // Brackets are array syntax in PostgreSQL and H2, not quoted identifiers.
                 tokens.add(new Token(Type.PUNCTUATION, String.valueOf(c)));
                 i++;
             } else {
                 int end = i + 1;
                 while (end < length && isOperatorChar(sql.charAt(end))
                         && !(sql.charAt(end) == '-' && end + 1 < length && sql.charAt(end + 1) == '-')
-                        && !(sql.charAt(end) == '/' && end + 1 < length && sql.charAt(end + 1) == '*')) {
+                        && !(sql.charAt(end) == '/' && end + 1 < length
+                            && (sql.charAt(end + 1) == '*' || sql.charAt(end + 1) == '/'))) {
                     end++;
                 }
                 tokens.add(new Token(Type.OPERATOR, sql.substring(i, end)));

@@ -83,7 +83,6 @@ class SqlAnalyzerTest {
     @ValueSource(strings = {
         "CALL refresh_prices()",
         "DO $$ BEGIN UPDATE products SET price = 1; END $$",
-        "UPDATE products SET x = 1; DELETE FROM orders",
         "VACUUM products",
         "GRANT SELECT ON products TO bob",
         "TRUNCATE products CASCADE",
@@ -92,6 +91,40 @@ class SqlAnalyzerTest {
     })
     void writesWithUnknownTablesInvalidateTheDatabase(String sql) {
         assertThat(analyze(sql).kind()).as(sql).isEqualTo(Kind.WRITE_UNKNOWN);
+    }
+
+    @Test
+    void multipleStatementsAreAnalyzedOneByOne() {
+        SqlAnalysis analysis = analyze("BEGIN; UPDATE products SET x = 1; DELETE FROM shop.orders; COMMIT AND CHAIN");
+        assertThat(analysis.kind()).isEqualTo(Kind.MULTIPLE);
+        assertThat(analysis.isWrite()).isTrue();
+        assertThat(analysis.parts()).extracting(SqlAnalysis::kind)
+                .containsExactly(Kind.BEGIN, Kind.WRITE, Kind.WRITE, Kind.COMMIT);
+        assertThat(tables(analysis.parts().get(2))).containsExactly("shop.orders");
+        assertThat(analysis.parts().get(3).chained()).isTrue();
+        assertThat(analyze("COMMIT AND NO CHAIN").chained()).isFalse();
+    }
+
+    @Test
+    void cteNamesAreKeptBecauseTheyMayShadowATable() {
+        SqlAnalysis analysis = analyze("WITH orders AS (SELECT * FROM orders WHERE open) SELECT count(*) FROM orders");
+        assertThat(analysis.cteNames()).extracting(TableRef::name).containsExactly("orders");
+    }
+
+    @Test
+    void hiddenDataChangesInReadsAreWrites() {
+        assertThat(analyze("SELECT v FROM FINAL TABLE (UPDATE items SET v = 2 WHERE id = 1)").isWrite()).isTrue();
+        assertThat(analyze("EXPLAIN ANALYZE WITH d AS (DELETE FROM items RETURNING *) SELECT count(*) FROM d")
+                .isWrite()).isTrue();
+        assertThat(analyze("SELECT * FROM items FOR NO KEY UPDATE").isWrite()).isFalse();
+    }
+
+    @Test
+    void bracketsAreArraysAndDoubleSlashIsAComment() {
+        assertThat(analyze("SELECT ARRAY[']', '--'] FROM t WHERE v = 'one'").normalizedSql())
+                .isNotEqualTo(analyze("SELECT ARRAY[']', '--'] FROM t WHERE v = 'two'").normalizedSql());
+        assertThat(analyze("SELECT v FROM t // it's\nWHERE v <> 'ONE  TWO'").normalizedSql())
+                .isNotEqualTo(analyze("SELECT v FROM t // it's\nWHERE v <> 'one two'").normalizedSql());
     }
 
     @Test
@@ -153,6 +186,10 @@ class SqlAnalyzerTest {
         "SET DateStyle = ISO|SESSION_SETTING",
         "SET application_name = 'x'|UNCACHEABLE_READ",
         "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE|SESSION_SCOPE_CHANGE",
+        "SET default_transaction_isolation = 'repeatable read'|SESSION_SCOPE_CHANGE",
+        "SET LOCAL TimeZone = 'UTC'|TRANSACTION_SCOPE_CHANGE",
+        "SELECT 1 INTO TEMP t|SESSION_SCOPE_CHANGE",
+        "DISCARD ALL|SESSION_SCOPE_CHANGE",
         "CREATE TEMP TABLE products (id int)|SESSION_SCOPE_CHANGE",
         "CREATE LOCAL TEMPORARY TABLE t (id int)|SESSION_SCOPE_CHANGE",
         "SHOW search_path|UNCACHEABLE_READ",
