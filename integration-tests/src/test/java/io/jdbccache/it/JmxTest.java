@@ -5,10 +5,12 @@ import static io.jdbccache.it.TestDb.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdbccache.CacheMXBean;
+import io.jdbccache.CachingDriver;
 import io.jdbccache.QueryShapeStatistics;
 import io.jdbccache.TableStatistics;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Arrays;
@@ -158,6 +160,28 @@ class JmxTest {
         assertThat(bean().adviceReport(true)).contains(id);
         // EXPLAIN ANALYZE ran in a rolled-back transaction on its own connection: the data is untouched.
         assertThat(query(db.raw(), "SELECT price FROM products WHERE id = 2")).containsExactly(TestDb.row(20));
+    }
+
+    @Test
+    void eachCacheHasItsOwnBeanAndDeregisteringTheDriverRemovesThem() throws Exception {
+        Connection first = db.cached();
+        Connection other = DriverManager.getConnection(db.cachedUrl("cache.name", db.cacheName + "-other"));
+        ObjectName otherName = new ObjectName("io.jdbccache:type=Cache,name=" + db.cacheName + "-other");
+        byId(first, 1);
+        assertThat(SERVER.isRegistered(name())).isTrue();
+        assertThat(SERVER.isRegistered(otherName)).isTrue();
+        assertThat(JMX.newMXBeanProxy(SERVER, otherName, CacheMXBean.class).getMissCount()).isZero();
+        assertThat(bean().getMissCount()).isEqualTo(1);
+        int threadsBefore = Thread.activeCount();
+        CachingDriver.deregister();
+        try {
+            assertThat(SERVER.isRegistered(name())).isFalse();
+            assertThat(SERVER.isRegistered(otherName)).isFalse();
+            assertThat(Thread.activeCount()).isLessThanOrEqualTo(threadsBefore);
+        } finally {
+            CachingDriver.register();
+            other.close();
+        }
     }
 
     @Test
