@@ -253,17 +253,7 @@ public final class DatabaseScope {
                 + " UNION SELECT i.inhrelid FROM pg_inherits i JOIN down ON i.inhparent = down.oid)"
                 + " SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE c.oid IN (SELECT oid FROM up UNION SELECT oid FROM down)";
-        List<String> result = new ArrayList<>();
-        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, schema);
-            statement.setString(2, name);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    result.add(rows.getString(1) + "." + rows.getString(2));
-                }
-            }
-        }
-        return result;
+        return qualifiedNames(connection, sql, schema, name);
     }
 
     private static List<String> postgresViewDependencies(String schema, String name, Connection connection)
@@ -275,6 +265,12 @@ public final class DatabaseScope {
                 + " AND d.refclassid = 'pg_class'::regclass"
                 + " JOIN pg_class rc ON rc.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
                 + " WHERE vn.nspname = ? AND v.relname = ? AND rc.oid <> v.oid";
+        return qualifiedNames(connection, sql, schema, name);
+    }
+
+    /** Runs a catalog query taking (schema, name) and returning (schema, name) rows, as {@code schema.name}. */
+    private static List<String> qualifiedNames(Connection connection, String sql, String schema, String name)
+            throws SQLException {
         List<String> result = new ArrayList<>();
         try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, schema);

@@ -238,10 +238,7 @@ public final class CachingConnection extends DelegatingConnection {
                 if (analysis.changesSchema()) {
                     database.forgetCatalog();
                 }
-                invalidate(plan);
-                if (inTransaction()) {
-                    remember(plan);
-                }
+                completeWrite(plan);
                 break;
             case BEGIN:
                 explicitTransaction = true;
@@ -276,12 +273,8 @@ public final class CachingConnection extends DelegatingConnection {
                     scopeChanged = true;
                 }
                 if (mayWrite(analysis)) {
-                    WritePlan everything = new WritePlan(config, database, context.schema(),
-                            database.catalogEpoch(), WritePlan.NONE, true);
-                    invalidate(everything);
-                    if (inTransaction()) {
-                        remember(everything);
-                    }
+                    completeWrite(new WritePlan(config, database, context.schema(), database.catalogEpoch(),
+                            WritePlan.NONE, true));
                 }
                 break;
             case SESSION_SCOPE_CHANGE:
@@ -366,6 +359,14 @@ public final class CachingConnection extends DelegatingConnection {
             result.add(TableRef.parse(target));
         }
         return result;
+    }
+
+    /** After a write: invalidates again, and inside a transaction remembers the tables until it ends. */
+    private void completeWrite(WritePlan plan) {
+        invalidate(plan);
+        if (inTransaction()) {
+            remember(plan);
+        }
     }
 
     private void invalidate(WritePlan plan) {

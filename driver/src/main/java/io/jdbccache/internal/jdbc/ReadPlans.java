@@ -28,37 +28,40 @@ final class ReadPlans {
         java.util.Set<TableVersion> dependencies = new java.util.LinkedHashSet<>();
         dependencies.add(database.everything());
         for (TableRef table : analysis.tables()) {
-            String name = database.resolve(table, schema);
-            dependencies.add(database.version(name));
-            DatabaseScope.TableInfo info = database.tableInfo(name, connection);
-            for (String base : info.readsFrom()) {
-                // A view's result depends on every relation behind it.
-                dependencies.add(database.version(base));
-            }
-            if (reason == null) {
-                if (!info.known()) {
-                    reason = CATALOG_UNAVAILABLE;
-                } else if (!info.cacheable()) {
-                    reason = "reads " + name + ", a " + info.type().toLowerCase(Locale.ROOT)
-                            + (info.type().equals("VIEW") ? " over relations or functions not cached" : "");
-                }
-            }
+            String catalogReason = depend(database.resolve(table, schema), true, database, connection, dependencies);
+            reason = reason == null ? catalogReason : reason;
         }
         for (TableRef cte : analysis.cteNames()) {
             // A CTE may shadow a table of the same name in one scope and not in another: depend on the table too,
             // if there is one.
-            String name = database.resolve(cte, schema);
-            dependencies.add(database.version(name));
-            DatabaseScope.TableInfo info = database.tableInfo(name, connection);
-            for (String base : info.readsFrom()) {
-                dependencies.add(database.version(base));
-            }
-            if (reason == null && info.known() && !info.cacheable()) {
-                reason = "reads " + name + ", a " + info.type().toLowerCase(Locale.ROOT);
-            }
+            String catalogReason = depend(database.resolve(cte, schema), false, database, connection, dependencies);
+            reason = reason == null ? catalogReason : reason;
         }
         return new ReadPlan(config, database, schema, epoch, dependencies.toArray(new TableVersion[0]), reason,
                 ttl);
+    }
+
+    /**
+     * Adds a relation and every relation behind it (a view's bases, a partition's family) to the dependencies.
+     *
+     * @param mustExist false for a name that may be only a CTE: a relation the catalog does not know is then fine
+     * @return why the catalog forbids caching, or null
+     */
+    private static String depend(String name, boolean mustExist, DatabaseScope database, Connection connection,
+            java.util.Set<TableVersion> dependencies) {
+        dependencies.add(database.version(name));
+        DatabaseScope.TableInfo info = database.tableInfo(name, connection);
+        for (String base : info.readsFrom()) {
+            dependencies.add(database.version(base));
+        }
+        if (!info.known()) {
+            return mustExist ? CATALOG_UNAVAILABLE : null;
+        }
+        if (!info.cacheable()) {
+            return "reads " + name + ", a " + info.type().toLowerCase(Locale.ROOT)
+                    + (info.type().equals("VIEW") ? " over relations or functions not cached" : "");
+        }
+        return null;
     }
 
     private static String ruleReason(SqlAnalysis analysis, CacheConfig config, String schema) {
