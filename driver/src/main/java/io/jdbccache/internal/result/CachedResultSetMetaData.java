@@ -12,48 +12,48 @@ import java.sql.SQLException;
  */
 final class CachedResultSetMetaData implements ResultSetMetaData {
 
-  private final ColumnInfo[] columns;
+    private final ColumnInfo[] columns;
 
-  CachedResultSetMetaData(ColumnInfo[] columns) {
-    this.columns = columns;
-  }
-
-  private ColumnInfo col(int column) throws SQLException {
-    if (column < 1 || column > columns.length) {
-      throw new SQLException("Column index " + column + " is out of range 1.." + columns.length,
-          ReadOnlyResultSet.INVALID_DESCRIPTOR_INDEX);
+    CachedResultSetMetaData(ColumnInfo[] columns) {
+        this.columns = columns;
     }
-    return columns[column - 1];
-  }
 
-  @Override public int getColumnCount() { return columns.length; }
-  @Override public boolean isAutoIncrement(int column) throws SQLException { return col(column).autoIncrement(); }
-  @Override public boolean isCaseSensitive(int column) throws SQLException { return col(column).caseSensitive(); }
-  @Override public boolean isSearchable(int column) throws SQLException { return col(column).searchable(); }
-  @Override public boolean isCurrency(int column) throws SQLException { return col(column).currency(); }
-  @Override public int isNullable(int column) throws SQLException { return col(column).nullable(); }
-  @Override public boolean isSigned(int column) throws SQLException { return col(column).signed(); }
-  @Override public int getColumnDisplaySize(int column) throws SQLException { return col(column).displaySize(); }
-  @Override public String getColumnLabel(int column) throws SQLException { return col(column).label(); }
-  @Override public String getColumnName(int column) throws SQLException { return col(column).name(); }
-  @Override public String getSchemaName(int column) throws SQLException { return col(column).schema(); }
-  @Override public int getPrecision(int column) throws SQLException { return col(column).precision(); }
-  @Override public int getScale(int column) throws SQLException { return col(column).scale(); }
-  @Override public String getTableName(int column) throws SQLException { return col(column).table(); }
-  @Override public String getCatalogName(int column) throws SQLException { return col(column).catalog(); }
-  @Override public int getColumnType(int column) throws SQLException { return col(column).type(); }
-  @Override public String getColumnTypeName(int column) throws SQLException { return col(column).typeName(); }
-  @Override public boolean isReadOnly(int column) throws SQLException { return col(column).readOnly(); }
-  @Override public boolean isWritable(int column) throws SQLException { return col(column).writable(); }
-  @Override public boolean isDefinitelyWritable(int column) throws SQLException { return col(column).definitelyWritable(); }
-  @Override public String getColumnClassName(int column) throws SQLException { return col(column).className(); }
-
-  @Override public <T> T unwrap(Class<T> iface) throws SQLException {
-    if (iface != null && iface.isInstance(this)) {
-      return iface.cast(this);
+    private ColumnInfo col(int column) throws SQLException {
+        if (column < 1 || column > columns.length) {
+            throw new SQLException("Column index " + column + " is out of range 1.." + columns.length,
+                    ReadOnlyResultSet.INVALID_DESCRIPTOR_INDEX);
+        }
+        return columns[column - 1];
     }
-    throw new SQLException("Not a wrapper for " + iface);
-  }
 
-  @Override public boolean isWrapperFor(Class<?> iface) { return iface != null && iface.isInstance(this); }
+    @Override public int getColumnCount() { return columns.length; }
+    @Override public boolean isAutoIncrement(int column) throws SQLException { return col(column).autoIncrement(); }
+    @Override public boolean isCaseSensitive(int column) throws SQLException { return col(column).caseSensitive(); }
+    @Override public boolean isSearchable(int column) throws SQLException { return col(column).searchable(); }
+    @Override public boolean isCurrency(int column) throws SQLException { return col(column).currency(); }
+    @Override public int isNullable(int column) throws SQLException { return col(column).nullable(); }
+    @Override public boolean isSigned(int column) throws SQLException { return col(column).signed(); }
+    @Override public int getColumnDisplaySize(int column) throws SQLException { return col(column).displaySize(); }
+    @Override public String getColumnLabel(int column) throws SQLException { return col(column).label(); }
+    @Override public String getColumnName(int column) throws SQLException { return col(column).name(); }
+    @Override public String getSchemaName(int column) throws SQLException { return col(column).schema(); }
+    @Override public int getPrecision(int column) throws SQLException { return col(column).precision(); }
+    @Override public int getScale(int column) throws SQLException { return col(column).scale(); }
+    @Override public String getTableName(int column) throws SQLException { return col(column).table(); }
+    @Override public String getCatalogName(int column) throws SQLException { return col(column).catalog(); }
+    @Override public int getColumnType(int column) throws SQLException { return col(column).type(); }
+    @Override public String getColumnTypeName(int column) throws SQLException { return col(column).typeName(); }
+    @Override public boolean isReadOnly(int column) throws SQLException { return col(column).readOnly(); }
+    @Override public boolean isWritable(int column) throws SQLException { return col(column).writable(); }
+    @Override public boolean isDefinitelyWritable(int column) throws SQLException { return col(column).definitelyWritable(); }
+    @Override public String getColumnClassName(int column) throws SQLException { return col(column).className(); }
+
+    @Override public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface != null && iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("Not a wrapper for " + iface);
+    }
+
+    @Override public boolean isWrapperFor(Class<?> iface) { return iface != null && iface.isInstance(this); }
 }

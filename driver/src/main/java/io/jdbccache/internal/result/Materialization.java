@@ -9,42 +9,42 @@ import java.util.Objects;
  */
 public sealed interface Materialization {
 
-  /**
-   * Every row fit within the limits. The live result set was read to its end and not closed.
-   *
-   * @param snapshot all rows
-   */
-  record Complete(ResultSnapshot snapshot) implements Materialization {
-    public Complete {
-      Objects.requireNonNull(snapshot, "snapshot");
+    /**
+     * Every row fit within the limits. The live result set was read to its end and not closed.
+     *
+     * @param snapshot all rows
+     */
+    record Complete(ResultSnapshot snapshot) implements Materialization {
+        public Complete {
+            Objects.requireNonNull(snapshot, "snapshot");
+        }
     }
-  }
 
-  /**
-   * A limit was exceeded. {@code prefix} holds every row read so far (at most the row limit + 1) and
-   * {@code live} is the same delegate result set, still open and positioned on the last row of the
-   * prefix: replaying the prefix and then calling {@code live.next()} yields every row exactly once
-   * without re-executing anything (see {@link ReplayingResultSet}).
-   *
-   * @param prefix the rows already read
-   * @param live the delegate result set, positioned on the last prefix row
-   */
-  record Overflow(ResultSnapshot prefix, ResultSet live) implements Materialization {
-    public Overflow {
-      Objects.requireNonNull(prefix, "prefix");
-      Objects.requireNonNull(live, "live");
+    /**
+     * A limit was exceeded. {@code prefix} holds every row read so far (at most the row limit + 1) and
+     * {@code live} is the same delegate result set, still open and positioned on the last row of the
+     * prefix: replaying the prefix and then calling {@code live.next()} yields every row exactly once
+     * without re-executing anything (see {@link ReplayingResultSet}).
+     *
+     * @param prefix the rows already read
+     * @param live the delegate result set, positioned on the last prefix row
+     */
+    record Overflow(ResultSnapshot prefix, ResultSet live) implements Materialization {
+        public Overflow {
+            Objects.requireNonNull(prefix, "prefix");
+            Objects.requireNonNull(live, "live");
+        }
     }
-  }
 
-  /**
-   * The result has a column type that is not cached (LOBs, arrays, structured and reference types);
-   * decided from metadata alone, no row was read and the result set is untouched.
-   *
-   * @param reason a human-readable explanation naming the column and its type
-   */
-  record Unsupported(String reason) implements Materialization {
-    public Unsupported {
-      Objects.requireNonNull(reason, "reason");
+    /**
+     * The result has a column type that is not cached (LOBs, arrays, structured and reference types);
+     * decided from metadata alone, no row was read and the result set is untouched.
+     *
+     * @param reason a human-readable explanation naming the column and its type
+     */
+    record Unsupported(String reason) implements Materialization {
+        public Unsupported {
+            Objects.requireNonNull(reason, "reason");
+        }
     }
-  }
 }

@@ -14,108 +14,108 @@ import java.util.Arrays;
  */
 public final class ResultMaterializer {
 
-  private ResultMaterializer() {
-  }
-
-  /**
-   * Reads {@code rs} from its current position (normally before the first row) to its end, or until a
-   * limit is exceeded. Never closes {@code rs}.
-   *
-   * <p>Each value is captured with {@code rs.getObject(i)} ({@code byte[]} values are cloned). For
-   * columns that are neither character ({@code CHAR, VARCHAR, LONGVARCHAR, NCHAR, NVARCHAR,
-   * LONGNVARCHAR}) nor integer ({@code TINYINT, SMALLINT, INTEGER, BIGINT}) types, {@code rs.getString(i)}
-   * is also captured when it differs from {@code String.valueOf(value)}, so that cached
-   * {@code getString} returns exactly the driver's text (e.g. PostgreSQL's {@code "t"} for true).
-   *
-   * @param rs an open result set; on {@link Materialization.Overflow} it is handed back positioned on
-   *     the last row read, otherwise it is left at its end (or untouched for Unsupported)
-   * @param previousColumns the columns captured for the same SQL earlier, reused when they still
-   *     match (see {@link ColumnInfo#reuseOrRead}); may be null
-   * @param maxRows overflow when more than this many rows are read
-   * @param maxBytes overflow when the {@link ResultSnapshot#estimatedBytes() estimate} exceeds this
-   * @return Complete, Overflow or Unsupported; never null
-   * @throws SQLException if reading metadata or rows fails (the result set is then in an undefined
-   *     position; the caller should close it and propagate the exception)
-   */
-  public static Materialization materialize(ResultSet rs, ColumnInfo[] previousColumns, int maxRows, long maxBytes)
-      throws SQLException {
-    ColumnInfo[] columns = ColumnInfo.reuseOrRead(rs.getMetaData(), previousColumns);
-    int n = columns.length;
-    boolean[] captureText = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      int type = columns[i].type();
-      if (!isCacheable(type)) {
-        return new Materialization.Unsupported("Column " + (i + 1) + " (" + columns[i].label() + ") has type "
-            + columns[i].typeName() + " (java.sql.Types " + type + "), which is not cached");
-      }
-      captureText[i] = !isCharacterOrInteger(type);
+    private ResultMaterializer() {
     }
-    Object[] values = new Object[Math.max(n, 1) * 16];
-    String[] texts = null;
-    int rows = 0;
-    long valueBytes = 0;
-    int cell = 0;
-    while (rs.next()) {
-      if (cell + n > values.length) {
-        values = Arrays.copyOf(values, values.length * 2);
-        if (texts != null) {
-          texts = Arrays.copyOf(texts, values.length);
-        }
-      }
-      for (int i = 0; i < n; i++, cell++) {
-        Object v = rs.getObject(i + 1);
-        if (v == null) {
-          continue;
-        }
-        if (v instanceof byte[] b) {
-          v = b.clone();
-        }
-        values[cell] = v;
-        valueBytes += ResultSnapshot.sizeOf(v);
-        if (captureText[i]) {
-          String text = rs.getString(i + 1);
-          if (text != null && !text.equals(v.toString())) {
-            if (texts == null) {
-              texts = new String[values.length];
+
+    /**
+     * Reads {@code rs} from its current position (normally before the first row) to its end, or until a
+     * limit is exceeded. Never closes {@code rs}.
+     *
+     * <p>Each value is captured with {@code rs.getObject(i)} ({@code byte[]} values are cloned). For
+     * columns that are neither character ({@code CHAR, VARCHAR, LONGVARCHAR, NCHAR, NVARCHAR,
+     * LONGNVARCHAR}) nor integer ({@code TINYINT, SMALLINT, INTEGER, BIGINT}) types, {@code rs.getString(i)}
+     * is also captured when it differs from {@code String.valueOf(value)}, so that cached
+     * {@code getString} returns exactly the driver's text (e.g. PostgreSQL's {@code "t"} for true).
+     *
+     * @param rs an open result set; on {@link Materialization.Overflow} it is handed back positioned on
+     *     the last row read, otherwise it is left at its end (or untouched for Unsupported)
+     * @param previousColumns the columns captured for the same SQL earlier, reused when they still
+     *     match (see {@link ColumnInfo#reuseOrRead}); may be null
+     * @param maxRows overflow when more than this many rows are read
+     * @param maxBytes overflow when the {@link ResultSnapshot#estimatedBytes() estimate} exceeds this
+     * @return Complete, Overflow or Unsupported; never null
+     * @throws SQLException if reading metadata or rows fails (the result set is then in an undefined
+     *     position; the caller should close it and propagate the exception)
+     */
+    public static Materialization materialize(ResultSet rs, ColumnInfo[] previousColumns, int maxRows, long maxBytes)
+            throws SQLException {
+        ColumnInfo[] columns = ColumnInfo.reuseOrRead(rs.getMetaData(), previousColumns);
+        int n = columns.length;
+        boolean[] captureText = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            int type = columns[i].type();
+            if (!isCacheable(type)) {
+                return new Materialization.Unsupported("Column " + (i + 1) + " (" + columns[i].label() + ") has type "
+                        + columns[i].typeName() + " (java.sql.Types " + type + "), which is not cached");
             }
-            texts[cell] = text;
-            valueBytes += ResultSnapshot.sizeOf(text);
-          }
+            captureText[i] = !isCharacterOrInteger(type);
         }
-      }
-      rows++;
-      if (rows > maxRows || ResultSnapshot.baseBytes(n, cell, texts != null) + valueBytes > maxBytes) {
-        return new Materialization.Overflow(snapshot(columns, values, texts, rows, cell, valueBytes), rs);
-      }
+        Object[] values = new Object[Math.max(n, 1) * 16];
+        String[] texts = null;
+        int rows = 0;
+        long valueBytes = 0;
+        int cell = 0;
+        while (rs.next()) {
+            if (cell + n > values.length) {
+                values = Arrays.copyOf(values, values.length * 2);
+                if (texts != null) {
+                    texts = Arrays.copyOf(texts, values.length);
+                }
+            }
+            for (int i = 0; i < n; i++, cell++) {
+                Object v = rs.getObject(i + 1);
+                if (v == null) {
+                    continue;
+                }
+                if (v instanceof byte[] b) {
+                    v = b.clone();
+                }
+                values[cell] = v;
+                valueBytes += ResultSnapshot.sizeOf(v);
+                if (captureText[i]) {
+                    String text = rs.getString(i + 1);
+                    if (text != null && !text.equals(v.toString())) {
+                        if (texts == null) {
+                            texts = new String[values.length];
+                        }
+                        texts[cell] = text;
+                        valueBytes += ResultSnapshot.sizeOf(text);
+                    }
+                }
+            }
+            rows++;
+            if (rows > maxRows || ResultSnapshot.baseBytes(n, cell, texts != null) + valueBytes > maxBytes) {
+                return new Materialization.Overflow(snapshot(columns, values, texts, rows, cell, valueBytes), rs);
+            }
+        }
+        return new Materialization.Complete(snapshot(columns, values, texts, rows, cell, valueBytes));
     }
-    return new Materialization.Complete(snapshot(columns, values, texts, rows, cell, valueBytes));
-  }
 
-  private static ResultSnapshot snapshot(ColumnInfo[] columns, Object[] values, String[] texts, int rows, int cells,
-      long valueBytes) {
-    // Trimmed to the exact size, so that the retained heap matches the estimate.
-    return new ResultSnapshot(columns, Arrays.copyOf(values, cells), texts == null ? null : Arrays.copyOf(texts, cells),
-        rows, ResultSnapshot.baseBytes(columns.length, cells, texts != null) + valueBytes);
-  }
-
-  /** @return false for the LOB, array, structured and reference types that are never cached */
-  static boolean isCacheable(int type) {
-    switch (type) {
-      case Types.BLOB, Types.CLOB, Types.NCLOB, Types.ARRAY, Types.STRUCT, Types.REF, Types.SQLXML,
-          Types.DATALINK, Types.ROWID, Types.JAVA_OBJECT, Types.DISTINCT, Types.REF_CURSOR:
-        return false;
-      default:
-        return true;
+    private static ResultSnapshot snapshot(ColumnInfo[] columns, Object[] values, String[] texts, int rows, int cells,
+            long valueBytes) {
+        // Trimmed to the exact size, so that the retained heap matches the estimate.
+        return new ResultSnapshot(columns, Arrays.copyOf(values, cells), texts == null ? null : Arrays.copyOf(texts, cells),
+                rows, ResultSnapshot.baseBytes(columns.length, cells, texts != null) + valueBytes);
     }
-  }
 
-  static boolean isCharacterOrInteger(int type) {
-    switch (type) {
-      case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
-          Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT:
-        return true;
-      default:
-        return false;
+    /** @return false for the LOB, array, structured and reference types that are never cached */
+    static boolean isCacheable(int type) {
+        switch (type) {
+            case Types.BLOB, Types.CLOB, Types.NCLOB, Types.ARRAY, Types.STRUCT, Types.REF, Types.SQLXML,
+                    Types.DATALINK, Types.ROWID, Types.JAVA_OBJECT, Types.DISTINCT, Types.REF_CURSOR:
+                return false;
+            default:
+                return true;
+        }
     }
-  }
+
+    static boolean isCharacterOrInteger(int type) {
+        switch (type) {
+            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
+                    Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT:
+                return true;
+            default:
+                return false;
+        }
+    }
 }

@@ -36,190 +36,190 @@ import java.util.UUID;
  */
 public final class ResultSnapshot {
 
-  final ColumnInfo[] columns;
-  final Object[] values;
-  final String[] texts;
-  final int columnCount;
-  final int rowCount;
-  private final long estimatedBytes;
-  // Open-addressing table of (column index + 1), keyed by a case-insensitive hash of the label.
-  private final int[] labelSlots;
-  private volatile CachedResultSetMetaData metaData;
+    final ColumnInfo[] columns;
+    final Object[] values;
+    final String[] texts;
+    final int columnCount;
+    final int rowCount;
+    private final long estimatedBytes;
+    // Open-addressing table of (column index + 1), keyed by a case-insensitive hash of the label.
+    private final int[] labelSlots;
+    private volatile CachedResultSetMetaData metaData;
 
-  ResultSnapshot(ColumnInfo[] columns, Object[] values, String[] texts, int rowCount, long estimatedBytes) {
-    this.columns = columns;
-    this.values = values;
-    this.texts = texts;
-    this.columnCount = columns.length;
-    this.rowCount = rowCount;
-    this.estimatedBytes = estimatedBytes;
-    this.labelSlots = buildLabelSlots(columns);
-  }
-
-  /** Builds a snapshot and computes its estimate; {@code values} is taken over, not copied. */
-  static ResultSnapshot of(ColumnInfo[] columns, Object[] values, String[] texts, int rowCount) {
-    long bytes = baseBytes(columns.length, values.length, texts != null);
-    for (Object v : values) {
-      bytes += sizeOf(v);
+    ResultSnapshot(ColumnInfo[] columns, Object[] values, String[] texts, int rowCount, long estimatedBytes) {
+        this.columns = columns;
+        this.values = values;
+        this.texts = texts;
+        this.columnCount = columns.length;
+        this.rowCount = rowCount;
+        this.estimatedBytes = estimatedBytes;
+        this.labelSlots = buildLabelSlots(columns);
     }
-    if (texts != null) {
-      for (String t : texts) {
-        bytes += sizeOf(t);
-      }
-    }
-    return new ResultSnapshot(columns, values, texts, rowCount, bytes);
-  }
 
-  /** @return a copy of the column descriptions, in column order */
-  public ColumnInfo[] columns() {
-    return columns.clone();
-  }
-
-  /** @return the number of columns */
-  public int columnCount() {
-    return columnCount;
-  }
-
-  /** @return the number of rows */
-  public int rowCount() {
-    return rowCount;
-  }
-
-  /** @return the estimated retained heap in bytes, formula in the class comment; always positive */
-  public long estimatedBytes() {
-    return estimatedBytes;
-  }
-
-  /**
-   * Returns the shared metadata of this snapshot, created on first use.
-   *
-   * @return an immutable {@link ResultSetMetaData} answering from the captured {@link ColumnInfo}s
-   */
-  public ResultSetMetaData metaData() {
-    CachedResultSetMetaData md = metaData;
-    if (md == null) {
-      // Benign race: two threads may each build one; both are equal and immutable.
-      md = new CachedResultSetMetaData(columns);
-      metaData = md;
-    }
-    return md;
-  }
-
-  /**
-   * Finds a column by label, ignoring case; when several columns share a label the first wins (JDBC).
-   * Allocation-free.
-   *
-   * @param label a column label
-   * @return the 1-based column index, or 0 when no column has this label (or label is null)
-   */
-  public int indexOf(String label) {
-    if (label == null) {
-      return 0;
-    }
-    int mask = labelSlots.length - 1;
-    for (int slot = caseInsensitiveHash(label) & mask; ; slot = (slot + 1) & mask) {
-      int index = labelSlots[slot];
-      if (index == 0 || columns[index - 1].label().equalsIgnoreCase(label)) {
-        return index;
-      }
-    }
-  }
-
-  /**
-   * Encodes this snapshot in the compact binary format of {@link SnapshotCodec} (never Java
-   * serialization).
-   *
-   * @return the encoding, or null when some value has a type the format cannot represent
-   */
-  public byte[] toBytes() {
-    return SnapshotCodec.encode(this);
-  }
-
-  /**
-   * Decodes a snapshot produced by {@link #toBytes()}.
-   *
-   * @param bytes an encoding
-   * @return the decoded snapshot, equal in columns and values to the encoded one
-   * @throws IllegalArgumentException if {@code bytes} is null, truncated, corrupt or of another version
-   */
-  public static ResultSnapshot fromBytes(byte[] bytes) {
-    return SnapshotCodec.decode(bytes);
-  }
-
-  private static int[] buildLabelSlots(ColumnInfo[] columns) {
-    int size = Integer.highestOneBit(Math.max(2, columns.length * 2 + 1)) << 1;
-    int[] slots = new int[size];
-    int mask = size - 1;
-    for (int i = 0; i < columns.length; i++) {
-      String label = columns[i].label();
-      for (int slot = caseInsensitiveHash(label) & mask; ; slot = (slot + 1) & mask) {
-        int existing = slots[slot];
-        if (existing == 0) {
-          slots[slot] = i + 1;
-          break;
+    /** Builds a snapshot and computes its estimate; {@code values} is taken over, not copied. */
+    static ResultSnapshot of(ColumnInfo[] columns, Object[] values, String[] texts, int rowCount) {
+        long bytes = baseBytes(columns.length, values.length, texts != null);
+        for (Object v : values) {
+            bytes += sizeOf(v);
         }
-        if (columns[existing - 1].label().equalsIgnoreCase(label)) {
-          break; // first match wins
+        if (texts != null) {
+            for (String t : texts) {
+                bytes += sizeOf(t);
+            }
         }
-      }
+        return new ResultSnapshot(columns, values, texts, rowCount, bytes);
     }
-    return slots;
-  }
 
-  // Consistent with String.equalsIgnoreCase, which compares toUpperCase then toLowerCase per char.
-  private static int caseInsensitiveHash(String s) {
-    int h = 0;
-    for (int i = 0; i < s.length(); i++) {
-      h = 31 * h + Character.toLowerCase(Character.toUpperCase(s.charAt(i)));
+    /** @return a copy of the column descriptions, in column order */
+    public ColumnInfo[] columns() {
+        return columns.clone();
     }
-    return h ^ (h >>> 16);
-  }
 
-  static long baseBytes(int columnCount, int slots, boolean hasTexts) {
-    return 64 + 200L * columnCount + (16 + 4L * slots) * (hasTexts ? 2 : 1);
-  }
+    /** @return the number of columns */
+    public int columnCount() {
+        return columnCount;
+    }
 
-  /** The estimated retained size of one value; see the class comment. */
-  static long sizeOf(Object v) {
-    if (v == null || v instanceof Boolean) {
-      return 0;
+    /** @return the number of rows */
+    public int rowCount() {
+        return rowCount;
     }
-    if (v instanceof String s) {
-      return 40 + 2L * s.length();
+
+    /** @return the estimated retained heap in bytes, formula in the class comment; always positive */
+    public long estimatedBytes() {
+        return estimatedBytes;
     }
-    if (v instanceof Integer || v instanceof Short || v instanceof Byte || v instanceof Float) {
-      return 16;
+
+    /**
+     * Returns the shared metadata of this snapshot, created on first use.
+     *
+     * @return an immutable {@link ResultSetMetaData} answering from the captured {@link ColumnInfo}s
+     */
+    public ResultSetMetaData metaData() {
+        CachedResultSetMetaData md = metaData;
+        if (md == null) {
+            // Benign race: two threads may each build one; both are equal and immutable.
+            md = new CachedResultSetMetaData(columns);
+            metaData = md;
+        }
+        return md;
     }
-    if (v instanceof Long || v instanceof Double || v instanceof Instant || v instanceof LocalDate
-        || v instanceof LocalTime) {
-      return 24;
+
+    /**
+     * Finds a column by label, ignoring case; when several columns share a label the first wins (JDBC).
+     * Allocation-free.
+     *
+     * @param label a column label
+     * @return the 1-based column index, or 0 when no column has this label (or label is null)
+     */
+    public int indexOf(String label) {
+        if (label == null) {
+            return 0;
+        }
+        int mask = labelSlots.length - 1;
+        for (int slot = caseInsensitiveHash(label) & mask; ; slot = (slot + 1) & mask) {
+            int index = labelSlots[slot];
+            if (index == 0 || columns[index - 1].label().equalsIgnoreCase(label)) {
+                return index;
+            }
+        }
     }
-    if (v instanceof byte[] b) {
-      return (16 + b.length + 7) & ~7L;
+
+    /**
+     * Encodes this snapshot in the compact binary format of {@link SnapshotCodec} (never Java
+     * serialization).
+     *
+     * @return the encoding, or null when some value has a type the format cannot represent
+     */
+    public byte[] toBytes() {
+        return SnapshotCodec.encode(this);
     }
-    if (v instanceof BigDecimal d) {
-      // Up to 18 digits the unscaled value is a long inside the BigDecimal (no BigInteger).
-      int precision = d.precision();
-      return precision <= 18 ? 40 : 96 + precision / 2;
+
+    /**
+     * Decodes a snapshot produced by {@link #toBytes()}.
+     *
+     * @param bytes an encoding
+     * @return the decoded snapshot, equal in columns and values to the encoded one
+     * @throws IllegalArgumentException if {@code bytes} is null, truncated, corrupt or of another version
+     */
+    public static ResultSnapshot fromBytes(byte[] bytes) {
+        return SnapshotCodec.decode(bytes);
     }
-    if (v instanceof BigInteger i) {
-      return 40 + 8L * (i.bitLength() >> 6);
+
+    private static int[] buildLabelSlots(ColumnInfo[] columns) {
+        int size = Integer.highestOneBit(Math.max(2, columns.length * 2 + 1)) << 1;
+        int[] slots = new int[size];
+        int mask = size - 1;
+        for (int i = 0; i < columns.length; i++) {
+            String label = columns[i].label();
+            for (int slot = caseInsensitiveHash(label) & mask; ; slot = (slot + 1) & mask) {
+                int existing = slots[slot];
+                if (existing == 0) {
+                    slots[slot] = i + 1;
+                    break;
+                }
+                if (columns[existing - 1].label().equalsIgnoreCase(label)) {
+                    break; // first match wins
+                }
+            }
+        }
+        return slots;
     }
-    if (v instanceof Timestamp || v instanceof UUID) {
-      return 32;
+
+    // Consistent with String.equalsIgnoreCase, which compares toUpperCase then toLowerCase per char.
+    private static int caseInsensitiveHash(String s) {
+        int h = 0;
+        for (int i = 0; i < s.length(); i++) {
+            h = 31 * h + Character.toLowerCase(Character.toUpperCase(s.charAt(i)));
+        }
+        return h ^ (h >>> 16);
     }
-    if (v instanceof java.util.Date) { // java.sql.Date, java.sql.Time
-      return 24;
+
+    static long baseBytes(int columnCount, int slots, boolean hasTexts) {
+        return 64 + 200L * columnCount + (16 + 4L * slots) * (hasTexts ? 2 : 1);
     }
-    if (v instanceof LocalDateTime) {
-      return 72;
+
+    /** The estimated retained size of one value; see the class comment. */
+    static long sizeOf(Object v) {
+        if (v == null || v instanceof Boolean) {
+            return 0;
+        }
+        if (v instanceof String s) {
+            return 40 + 2L * s.length();
+        }
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte || v instanceof Float) {
+            return 16;
+        }
+        if (v instanceof Long || v instanceof Double || v instanceof Instant || v instanceof LocalDate
+                || v instanceof LocalTime) {
+            return 24;
+        }
+        if (v instanceof byte[] b) {
+            return (16 + b.length + 7) & ~7L;
+        }
+        if (v instanceof BigDecimal d) {
+            // Up to 18 digits the unscaled value is a long inside the BigDecimal (no BigInteger).
+            int precision = d.precision();
+            return precision <= 18 ? 40 : 96 + precision / 2;
+        }
+        if (v instanceof BigInteger i) {
+            return 40 + 8L * (i.bitLength() >> 6);
+        }
+        if (v instanceof Timestamp || v instanceof UUID) {
+            return 32;
+        }
+        if (v instanceof java.util.Date) { // java.sql.Date, java.sql.Time
+            return 24;
+        }
+        if (v instanceof LocalDateTime) {
+            return 72;
+        }
+        if (v instanceof OffsetDateTime) {
+            return 96;
+        }
+        if (v instanceof OffsetTime) {
+            return 48;
+        }
+        return 64;
     }
-    if (v instanceof OffsetDateTime) {
-      return 96;
-    }
-    if (v instanceof OffsetTime) {
-      return 48;
-    }
-    return 64;
-  }
 }
