@@ -30,6 +30,10 @@ public final class DatabaseScope {
     private final TableVersion everything;
     private final java.util.concurrent.atomic.AtomicBoolean warmedUp = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile ConnectionSource diagnosticsSource;
+    /** Bounded: past it, equal contexts are merely equal, not identical, which is slower but still correct. */
+    private final java.util.concurrent.ConcurrentMap<ConnectionContext, ConnectionContext> contexts =
+            Caffeine.newBuilder().maximumSize(10_000).executor(Runnable::run)
+                    .<ConnectionContext, ConnectionContext>build().asMap();
     private final java.util.concurrent.atomic.AtomicLong catalogEpoch = new java.util.concurrent.atomic.AtomicLong();
 
     DatabaseScope(String identity, TableRef.IdentifierCase identifierCase, int analysisCacheSize) {
@@ -58,6 +62,15 @@ public final class DatabaseScope {
             analyses.put(sql, analysis);
         }
         return analysis;
+    }
+
+    /**
+     * The one shared instance equal to {@code context}, so that comparing the contexts of two keys on the hit path
+     * is an identity check instead of comparing five strings.
+     */
+    public ConnectionContext intern(ConnectionContext context) {
+        ConnectionContext existing = contexts.putIfAbsent(context, context);
+        return existing == null ? context : existing;
     }
 
     /** Opens a separate connection to this database for diagnostics (EXPLAIN), never used by queries. */

@@ -74,8 +74,8 @@ public final class CachingConnection extends DelegatingConnection {
                     : TableRef.IdentifierCase.AS_IS;
             DatabaseScope database = cache.database(databaseIdentity, identifierCase);
             database.diagnosticsSource(diagnosticsSource);
-            ConnectionContext context = new ConnectionContext(database, metaData.getUserName(),
-                    delegate.getCatalog(), delegate.getSchema(), "", urlOptions);
+            ConnectionContext context = database.intern(new ConnectionContext(database, metaData.getUserName(),
+                    delegate.getCatalog(), delegate.getSchema(), "", urlOptions));
             return new CachingConnection(delegate, cache, config, database, context, delegate.getAutoCommit(),
                     delegate.getTransactionIsolation());
         } catch (SQLException | RuntimeException | Error e) {
@@ -430,14 +430,14 @@ public final class CachingConnection extends DelegatingConnection {
         } else {
             sessionSettings.put(name, analysis.normalizedSql());
         }
-        context = context.withSessionSettings(String.join("; ", sessionSettings.values()));
+        context = database.intern(context.withSessionSettings(String.join("; ", sessionSettings.values())));
     }
 
     private void restoreSettingsBeforeTransaction() {
         if (settingsBeforeTransaction != null) {
             sessionSettings.clear();
             sessionSettings.putAll(settingsBeforeTransaction);
-            context = context.withSessionSettings(String.join("; ", sessionSettings.values()));
+            context = database.intern(context.withSessionSettings(String.join("; ", sessionSettings.values())));
         }
     }
 
@@ -527,13 +527,13 @@ public final class CachingConnection extends DelegatingConnection {
     @Override
     public void setSchema(String schema) throws SQLException {
         delegate.setSchema(schema);
-        context = context.withSchema(delegate.getSchema());
+        context = database.intern(context.withSchema(delegate.getSchema()));
     }
 
     @Override
     public void setCatalog(String catalog) throws SQLException {
         delegate.setCatalog(catalog);
-        context = context.withCatalog(delegate.getCatalog());
+        context = database.intern(context.withCatalog(delegate.getCatalog()));
     }
 
     @Override
