@@ -14,7 +14,8 @@ public final class LatencyRecorder {
     private static final int STRIPES = stripes();
     private final Recorder[] recorders = new Recorder[STRIPES];
     private Histogram total = new Histogram(SIGNIFICANT_DIGITS);
-    private Histogram interval;
+    /** Each recorder recycles only the interval histograms it handed out itself. */
+    private final Histogram[] intervals = new Histogram[STRIPES];
 
     public LatencyRecorder() {
         for (int i = 0; i < STRIPES; i++) {
@@ -54,13 +55,13 @@ public final class LatencyRecorder {
             recorder.reset();
         }
         total = new Histogram(SIGNIFICANT_DIGITS);
-        interval = null;
+        java.util.Arrays.fill(intervals, null);
     }
 
     private void fold() {
-        for (Recorder recorder : recorders) {
-            interval = recorder.getIntervalHistogram(interval);
-            total.add(interval);
+        for (int i = 0; i < STRIPES; i++) {
+            intervals[i] = recorders[i].getIntervalHistogram(intervals[i]);
+            total.add(intervals[i]);
         }
     }
 }
