@@ -17,8 +17,10 @@ import javax.management.ObjectName;
 /**
  * The named caches of this class loader and their JMX beans. A cache is created, and its bean
  * ({@code io.jdbccache:type=Cache,name=<name>}) registered, by the first connection that names it; later connections
- * with the same name share it. When its last connection closes, or the driver is deregistered, the cache is dropped
- * and its bean unregistered, so redeploying an application leaks neither. No threads are ever started.
+ * with the same name share it. When its last connection closes the cache is dropped and its bean unregistered;
+ * deregistering the driver unregisters every bean at once (caches still in use by open connections stay until
+ * those close, so one name never splits into two caches). Redeploying an application leaks neither beans nor
+ * threads: none are ever started.
  *
  * <p>Opening and closing connections take this class's lock; queries never do.
  */
@@ -26,6 +28,8 @@ public final class CacheRegistry {
     private static final Logger LOG = Logger.getLogger("io.jdbccache");
     private static final Map<String, ResultCache> CACHES = new HashMap<>();
     private static final Map<String, Integer> OPEN_CONNECTIONS = new HashMap<>();
+    /** Names whose bean this class loader registered (another one's bean under the same name is left alone). */
+    private static final java.util.Set<String> REGISTERED = new java.util.HashSet<>();
 
     private CacheRegistry() {
     }
@@ -36,6 +40,8 @@ public final class CacheRegistry {
         if (cache == null) {
             cache = new ResultCache(config.name(), config.maxBytes(), config.analysisCacheSize());
             CACHES.put(config.name(), cache);
+        }
+        if (!REGISTERED.contains(config.name())) {
             register(cache);
         }
         OPEN_CONNECTIONS.merge(config.name(), 1, Integer::sum);
@@ -57,13 +63,11 @@ public final class CacheRegistry {
         unregister(cache);
     }
 
-    /** Drops every cache and bean (driver deregistration). */
+    /** Unregisters every bean (driver deregistration); the caches go with their last connections. */
     public static synchronized void clear() {
         for (ResultCache cache : CACHES.values()) {
             unregister(cache);
         }
-        CACHES.clear();
-        OPEN_CONNECTIONS.clear();
     }
 
     /** The cache of that name, or null if no open connection uses it. */
@@ -91,12 +95,16 @@ public final class CacheRegistry {
                 return;
             }
             server.registerMBean(new CacheMBean(cache), name);
+            REGISTERED.add(cache.name());
         } catch (JMException | SecurityException e) {
             LOG.log(Level.WARNING, "jdbc-cache: cannot register the JMX bean of cache " + cache.name(), e);
         }
     }
 
     private static void unregister(ResultCache cache) {
+        if (!REGISTERED.remove(cache.name())) {
+            return;
+        }
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = objectName(cache.name());

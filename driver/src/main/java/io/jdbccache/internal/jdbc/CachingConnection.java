@@ -46,6 +46,8 @@ public final class CachingConnection extends DelegatingConnection {
     private java.util.TreeMap<String, String> settingsBeforeTransaction;
     /** A SET LOCAL (or similar) is in force until the transaction ends: no caching until then. */
     private boolean transactionScopeChanged;
+    /** A statement failed in this transaction: on PostgreSQL its commit is really a rollback. */
+    private boolean transactionHadFailure;
 
     private CachingConnection(Connection delegate, ResultCache cache, CacheConfig config, DatabaseScope database,
             ConnectionContext context, boolean autoCommit, int isolation) {
@@ -108,7 +110,14 @@ public final class CachingConnection extends DelegatingConnection {
                 }
                 succeeded++;
             } catch (SQLException | RuntimeException e) {
-                // skipped, see above
+                // Skipped, see above; an aborted transaction (PostgreSQL) would fail every later query.
+                try {
+                    if (!autoCommit) {
+                        rollback();
+                    }
+                } catch (SQLException ignored) {
+                    // the next query will tell
+                }
             }
         }
         try {
@@ -181,6 +190,15 @@ public final class CachingConnection extends DelegatingConnection {
         return plan;
     }
 
+    /**
+     * False inside a REPEATABLE READ or SERIALIZABLE transaction (served from the cache only with
+     * {@code cache.cacheInSnapshotTransactions=true}): what it reads is its snapshot, possibly older than the
+     * database now, so it must never be stored for others.
+     */
+    boolean mayStore() {
+        return !(inTransaction() && (snapshotTransaction || isolation >= Connection.TRANSACTION_REPEATABLE_READ));
+    }
+
     private boolean readsWrittenTable(TableVersion[] dependencies) {
         for (TableVersion dependency : dependencies) {
             if (transactionWrites.contains(dependency)) {
@@ -221,12 +239,22 @@ public final class CachingConnection extends DelegatingConnection {
         return false;
     }
 
-    /** Called after a statement ran, whether or not it succeeded. */
-    void afterStatement(SqlAnalysis analysis) {
+    /**
+     * Called after a statement ran. Transaction control and session settings take effect only if it succeeded;
+     * what it may have written is invalidated again either way.
+     */
+    void afterStatement(SqlAnalysis analysis, boolean succeeded) {
+        if (closed) {
+            return;
+        }
+        if (!succeeded) {
+            afterFailure(analysis);
+            return;
+        }
         switch (analysis.kind()) {
             case MULTIPLE:
                 for (SqlAnalysis part : analysis.parts()) {
-                    afterStatement(part);
+                    afterStatement(part, true);
                 }
                 break;
             case WRITE:
@@ -245,13 +273,10 @@ public final class CachingConnection extends DelegatingConnection {
                 snapshotTransaction = analysis.bypassReason() != null;
                 break;
             case COMMIT:
-                endTransaction();
-                explicitTransaction = analysis.chained();
+                finishTransaction(false, analysis.chained());
                 break;
             case ROLLBACK:
-                restoreSettingsBeforeTransaction();
-                endTransaction();
-                explicitTransaction = analysis.chained();
+                finishTransaction(true, analysis.chained());
                 break;
             case ROLLBACK_TO_SAVEPOINT:
                 invalidateTransactionWrites();
@@ -288,6 +313,59 @@ public final class CachingConnection extends DelegatingConnection {
         }
     }
 
+    /** A cacheable read failed in the database (on PostgreSQL that aborts the transaction). */
+    void readFailed() {
+        if (inTransaction()) {
+            transactionHadFailure = true;
+        }
+    }
+
+    /**
+     * After a statement failed: it changed no transaction or session state we can count on, except that a string
+     * of several statements may have run some of them before the failure, which we cannot tell apart.
+     */
+    private void afterFailure(SqlAnalysis analysis) {
+        if (inTransaction()) {
+            transactionHadFailure = true;
+        }
+        switch (analysis.kind()) {
+            case MULTIPLE:
+                cache.invalidateDatabase(database);
+                boolean changesState = analysis.parts().stream().anyMatch(part -> part.kind() != SqlAnalysis.Kind.QUERY
+                        && part.kind() != SqlAnalysis.Kind.UNCACHEABLE_READ && !part.isWrite());
+                if (changesState) {
+                    // Some SET or BEGIN may or may not have run: stop caching here, and treat the connection as
+                    // holding uncommitted writes to everything until it commits, rolls back or closes.
+                    scopeChanged = true;
+                    explicitTransaction |= analysis.parts().stream()
+                            .anyMatch(part -> part.kind() == SqlAnalysis.Kind.BEGIN);
+                    completeWrite(new WritePlan(config, database, context.schema(), database.catalogEpoch(),
+                            WritePlan.NONE, true));
+                } else {
+                    for (SqlAnalysis part : analysis.parts()) {
+                        afterFailure(part);
+                    }
+                }
+                break;
+            case WRITE:
+            case WRITE_UNKNOWN:
+                completeWrite(writePlan(analysis));
+                break;
+            case QUERY:
+            case UNCACHEABLE_READ:
+                if (mayWrite(analysis)) {
+                    completeWrite(new WritePlan(config, database, context.schema(), database.catalogEpoch(),
+                            WritePlan.NONE, true));
+                }
+                break;
+            case AUTOCOMMIT_CHANGE:
+                readAutoCommitBack();
+                break;
+            default:
+                break;
+        }
+    }
+
     /** Called around a batch: the union of its statements' writes. */
     void beforeBatch(List<SqlAnalysis> analyses) {
         for (SqlAnalysis analysis : analyses) {
@@ -295,9 +373,9 @@ public final class CachingConnection extends DelegatingConnection {
         }
     }
 
-    void afterBatch(List<SqlAnalysis> analyses) {
+    void afterBatch(List<SqlAnalysis> analyses, boolean succeeded) {
         for (SqlAnalysis analysis : analyses) {
-            afterStatement(analysis);
+            afterStatement(analysis, succeeded);
         }
     }
 
@@ -308,12 +386,15 @@ public final class CachingConnection extends DelegatingConnection {
             return (WritePlan) memo;
         }
         WritePlan plan = resolveWrite(analysis, epoch);
-        analysis.planMemo(plan);
+        if (plan.catalogEpoch() == epoch) {
+            analysis.planMemo(plan);
+        }
         return plan;
     }
 
     private WritePlan resolveWrite(SqlAnalysis analysis, long epoch) {
-        if (analysis.kind() == SqlAnalysis.Kind.WRITE_UNKNOWN || analysis.tables() == null) {
+        if (analysis.kind() == SqlAnalysis.Kind.WRITE_UNKNOWN || analysis.tables() == null || mayWrite(analysis)) {
+            // Unknown targets, or a function called by the write that may change other tables.
             return new WritePlan(config, database, context.schema(), epoch, WritePlan.NONE, true);
         }
         Set<String> names = new LinkedHashSet<>();
@@ -331,6 +412,11 @@ public final class CachingConnection extends DelegatingConnection {
             }
             if (!analysis.changesSchema()) {
                 DatabaseScope.TableInfo info = database.tableInfo(name, delegate);
+                if (!info.known()) {
+                    // Cascades, views and partitions behind the table are unknown (the catalog could not be read,
+                    // e.g. in an aborted transaction): invalidate everything, and decide again next time.
+                    return new WritePlan(config, database, context.schema(), -1, WritePlan.NONE, true);
+                }
                 pending.addAll(info.cascadeChildren());
                 pending.addAll(info.readsFrom());
             }
@@ -396,9 +482,28 @@ public final class CachingConnection extends DelegatingConnection {
      * Ends the transaction's bookkeeping. Written tables are invalidated again after the database committed or
      * rolled back, so no reader that ran during the transaction can leave its state cached.
      */
+    /**
+     * The database committed or rolled back: settings changed in a rolled-back transaction are undone; after a
+     * commit of a transaction in which a statement failed (PostgreSQL rolls such a commit back) whether they
+     * survived is unknown, so caching stops on this connection. A chained end starts the next transaction at once,
+     * with the same isolation.
+     */
+    private void finishTransaction(boolean rolledBack, boolean chained) {
+        boolean snapshot = snapshotTransaction;
+        if (rolledBack) {
+            restoreSettingsBeforeTransaction();
+        } else if (transactionHadFailure && settingsBeforeTransaction != null) {
+            scopeChanged = true;
+        }
+        endTransaction();
+        explicitTransaction = chained;
+        snapshotTransaction = chained && snapshot;
+    }
+
     private void endTransaction() {
         snapshotTransaction = false;
         transactionScopeChanged = false;
+        transactionHadFailure = false;
         settingsBeforeTransaction = null;
         invalidateTransactionWrites();
         for (TableVersion table : transactionWrites) {
@@ -450,7 +555,7 @@ public final class CachingConnection extends DelegatingConnection {
             autoCommit = false;
         }
         if (autoCommit && !wasAutoCommit) {
-            endTransaction();
+            finishTransaction(false, false);
         }
     }
 
@@ -473,15 +578,13 @@ public final class CachingConnection extends DelegatingConnection {
 
     @Override
     public void setAutoCommit(boolean newAutoCommit) throws SQLException {
-        try {
-            delegate.setAutoCommit(newAutoCommit);
-        } finally {
-            if (newAutoCommit && !autoCommit) {
-                // Switching autocommit on commits the open transaction (JDBC 4.3, 10.1.1).
-                endTransaction();
-            }
-            explicitTransaction = false;
-            readAutoCommitBack();
+        boolean wasAutoCommit = autoCommit;
+        delegate.setAutoCommit(newAutoCommit);
+        autoCommit = newAutoCommit;
+        if (newAutoCommit && !wasAutoCommit) {
+            // Switching autocommit on commits the open transaction (JDBC 4.3, 10.1.1); if it is already on, the
+            // call changes nothing, not even a transaction begun with SQL.
+            finishTransaction(false, false);
         }
     }
 
@@ -489,20 +592,32 @@ public final class CachingConnection extends DelegatingConnection {
     public void commit() throws SQLException {
         try {
             delegate.commit();
-        } finally {
-            endTransaction();
-            explicitTransaction = false;
+        } catch (SQLException | RuntimeException e) {
+            // The transaction may still be open (a commit refused in autocommit mode): keep its bookkeeping, but
+            // invalidate what it wrote in case it did end.
+            invalidateTransactionWrites();
+            throw e;
         }
+        finishTransaction(false, false);
     }
 
     @Override
     public void rollback() throws SQLException {
         try {
             delegate.rollback();
+        } catch (SQLException | RuntimeException e) {
+            invalidateTransactionWrites();
+            throw e;
+        }
+        finishTransaction(true, false);
+    }
+
+    @Override
+    public void abort(java.util.concurrent.Executor executor) throws SQLException {
+        try {
+            delegate.abort(executor);
         } finally {
-            restoreSettingsBeforeTransaction();
-            endTransaction();
-            explicitTransaction = false;
+            release();
         }
     }
 
@@ -538,17 +653,23 @@ public final class CachingConnection extends DelegatingConnection {
 
     @Override
     public void close() throws SQLException {
-        if (closed) {
-            delegate.close();
-            return;
-        }
-        closed = true;
         try {
             delegate.close();
         } finally {
-            // Closing with an open transaction rolls it back on most databases and commits it on some.
-            endTransaction();
-            CacheRegistry.release(cache);
+            release();
         }
+    }
+
+    /**
+     * Once: ends the transaction's bookkeeping (closing or aborting rolls it back on most databases and commits it
+     * on some: either way its tables are invalidated) and lets the cache go if this was its last connection.
+     */
+    private void release() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        endTransaction();
+        CacheRegistry.release(cache);
     }
 }

@@ -21,10 +21,7 @@ final class ReadPlans {
     static ReadPlan decide(SqlAnalysis analysis, CacheConfig config, DatabaseScope database, String schema,
             long epoch, Connection connection) {
         String reason = ruleReason(analysis, config, schema);
-        long ttl = reason == null ? ttl(analysis, config, schema) : 0;
-        if (reason == null && ttl <= 0) {
-            reason = "TTL is 0 for a table it reads";
-        }
+        long ttl = ttl(analysis, config, schema);
         java.util.Set<TableVersion> dependencies = new java.util.LinkedHashSet<>();
         dependencies.add(database.everything());
         for (TableRef table : analysis.tables()) {
@@ -36,6 +33,23 @@ final class ReadPlans {
             // if there is one.
             String catalogReason = depend(database.resolve(cte, schema), false, database, connection, dependencies);
             reason = reason == null ? catalogReason : reason;
+        }
+        // Rules about tables hold for what lies behind a view or partition too.
+        for (TableVersion dependency : dependencies) {
+            if (dependency == database.everything()) {
+                continue;
+            }
+            if (reason == null && matches(config.neverCacheTables(), dependency.name())) {
+                reason = "reads " + dependency.name() + ", listed in cache.neverCacheTables";
+            }
+            for (Map.Entry<String, Long> entry : config.tableTtlNanos().entrySet()) {
+                if (matches(java.util.Set.of(entry.getKey()), dependency.name())) {
+                    ttl = Math.min(ttl, entry.getValue());
+                }
+            }
+        }
+        if (reason == null && ttl <= 0) {
+            reason = "TTL is 0 for a table it reads";
         }
         return new ReadPlan(config, database, schema, epoch, dependencies.toArray(new TableVersion[0]), reason,
                 ttl);
@@ -62,6 +76,15 @@ final class ReadPlans {
                     + (info.type().equals("VIEW") ? " over relations or functions not cached" : "");
         }
         return null;
+    }
+
+    /** True if a resolved {@code schema.name} is listed (lower case) as {@code name} or {@code schema.name}. */
+    private static boolean matches(java.util.Set<String> lowerCaseNames, String resolved) {
+        if (lowerCaseNames.isEmpty()) {
+            return false;
+        }
+        String lower = resolved.toLowerCase(Locale.ROOT);
+        return lowerCaseNames.contains(lower) || lowerCaseNames.contains(lower.substring(lower.lastIndexOf('.') + 1));
     }
 
     private static String ruleReason(SqlAnalysis analysis, CacheConfig config, String schema) {

@@ -91,8 +91,9 @@ final class StatementCore {
             return ours(new CachedResultSet(entry.snapshot(), owner, resultSetType, holdability));
         }
         ReadStamp stamp = ReadStamp.take(plan.dependencies());
+        boolean mayStore = connection.mayStore();
         Flight flight = null;
-        if (config.singleFlightWaitNanos() > 0) {
+        if (mayStore && config.singleFlightWaitNanos() > 0) {
             Flight mine = new Flight(stamp);
             Flight leader = cache.joinFlight(key, mine);
             if (leader == null) {
@@ -109,8 +110,14 @@ final class StatementCore {
         ResultSnapshot produced = null;
         try {
             long databaseStart = System.nanoTime();
-            ResultSet live = sql == null ? ((java.sql.PreparedStatement) delegate).executeQuery()
-                    : delegate.executeQuery(sql);
+            ResultSet live;
+            try {
+                live = sql == null ? ((java.sql.PreparedStatement) delegate).executeQuery()
+                        : delegate.executeQuery(sql);
+            } catch (SQLException | RuntimeException e) {
+                connection.readFailed();
+                throw e;
+            }
             Materialization materialized;
             try {
                 materialized = ResultMaterializer.materialize(live, (ColumnInfo[]) analysis.columnsMemo(),
@@ -125,7 +132,7 @@ final class StatementCore {
                 produced = ((Materialization.Complete) materialized).snapshot();
                 live.close();
                 analysis.columnsMemo(produced.columns());
-                if (cache.store(key, produced, stamp, plan.ttlNanos(), config.ttlJitter(), shape)) {
+                if (mayStore && cache.store(key, produced, stamp, plan.ttlNanos(), config.ttlJitter(), shape)) {
                     shape.recordStore(produced.rowCount(), produced.estimatedBytes());
                 }
                 return ours(new CachedResultSet(produced, owner, resultSetType, holdability));
@@ -164,14 +171,16 @@ final class StatementCore {
             throws SQLException {
         connection.beforeStatement(analysis);
         long databaseStart = System.nanoTime();
+        boolean succeeded = false;
         try {
             ResultSet live = sql == null ? ((java.sql.PreparedStatement) delegate).executeQuery()
                     : delegate.executeQuery(sql);
+            succeeded = true;
             return ours(live == null ? null : new DelegatingResultSet(owner, live));
         } finally {
             shape.recordDatabaseRead(false, System.nanoTime() - databaseStart, analysis.normalizedSql(), parameters,
                     connection.database());
-            connection.afterStatement(analysis);
+            connection.afterStatement(analysis, succeeded);
         }
     }
 
@@ -205,10 +214,13 @@ final class StatementCore {
             cache.recordBypass();
         }
         connection.beforeStatement(analysis);
+        boolean succeeded = false;
         try {
-            return call.call();
+            T result = call.call();
+            succeeded = true;
+            return result;
         } finally {
-            connection.afterStatement(analysis);
+            connection.afterStatement(analysis, succeeded);
         }
     }
 
@@ -226,10 +238,13 @@ final class StatementCore {
         List<SqlAnalysis> analyses = new ArrayList<>(batch);
         batch.clear();
         connection.beforeBatch(analyses);
+        boolean succeeded = false;
         try {
-            return call.call();
+            T result = call.call();
+            succeeded = true;
+            return result;
         } finally {
-            connection.afterBatch(analyses);
+            connection.afterBatch(analyses, succeeded);
         }
     }
 

@@ -159,7 +159,28 @@ public final class SqlAnalyzer {
         if (tables.isEmpty()) {
             return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null);
         }
-        return new SqlAnalysis(Kind.WRITE, normalized, tables, null, null);
+        if (changesInheritance(tokens)) {
+            // ALTER TABLE ... INHERIT / ATTACH PARTITION moves rows into another table's family.
+            return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null);
+        }
+        // The functions a write calls may write other tables: the connection decides with the rules.
+        return new SqlAnalysis(Kind.WRITE, normalized, tables, null, functionsCalled(statement));
+    }
+
+    private static Set<String> functionsCalled(Statement statement) {
+        try {
+            ReferenceCollector collector = new ReferenceCollector();
+            collector.getTables(statement);
+            return collector.functions;
+        } catch (RuntimeException e) {
+            // Unknown functions: treat as one that may write.
+            return Set.of("<unknown>");
+        }
+    }
+
+    private static boolean changesInheritance(List<Token> tokens) {
+        return tokens.stream().anyMatch(t -> t.isWord("inherit") || t.isWord("inherits") || t.isWord("attach")
+                || t.isWord("detach") || (t.isWord("partition") && tokens.get(0).isWord("create")));
     }
 
     private static SqlAnalysis analyzeSelect(Select select, List<Token> tokens, String normalized) {
@@ -456,6 +477,15 @@ public final class SqlAnalyzer {
         }
         String setting = index < tokens.size() ? TableRef.unquote(tokens.get(index).text()).toLowerCase(Locale.ROOT)
                 : "";
+        String next = index + 1 < tokens.size() ? tokens.get(index + 1).text().toLowerCase(Locale.ROOT) : "";
+        // Two spellings of one parameter must be one entry of the key, or their order would not matter.
+        if (setting.equals("time") && next.equals("zone")) {
+            setting = "timezone";
+        } else if (setting.equals("names")) {
+            setting = "client_encoding";
+        } else if (setting.equals("xml") && next.equals("option")) {
+            setting = "xmloption";
+        }
         if (setting.equals("all") || SCOPE_SETTINGS.contains(setting)
                 || (setting.equals("session") && tokens.size() > index + 1)) {
             return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);

@@ -75,12 +75,21 @@ public final class Advisor {
 
     /** Shapes sorted by database time saved (then by database time spent), at most {@code limit}. */
     public static List<ShapeStats> byBenefit(Iterable<ShapeStats> shapes, int limit) {
+        // The counters move while we sort: rank by values read once, or the sort's contract may break.
+        record Ranked(ShapeStats shape, double saved, double spent) {
+        }
+        List<Ranked> ranked = new ArrayList<>();
+        for (ShapeStats shape : shapes) {
+            ranked.add(new Ranked(shape, shape.savedMicros(),
+                    shape.databaseTime().meanMicros() * shape.executions()));
+        }
+        ranked.sort(Comparator.comparingDouble(Ranked::saved).reversed()
+                .thenComparing(Comparator.comparingDouble(Ranked::spent).reversed()));
         List<ShapeStats> sorted = new ArrayList<>();
-        shapes.forEach(sorted::add);
-        sorted.sort(Comparator.comparingDouble(ShapeStats::savedMicros).reversed()
-                .thenComparing(Comparator.comparingDouble(
-                        (ShapeStats s) -> s.databaseTime().meanMicros() * s.executions()).reversed()));
-        return sorted.size() > limit ? sorted.subList(0, limit) : sorted;
+        for (int i = 0; i < Math.min(limit, ranked.size()); i++) {
+            sorted.add(ranked.get(i).shape());
+        }
+        return sorted;
     }
 
     /** A text table, one line per shape, sorted by benefit. */

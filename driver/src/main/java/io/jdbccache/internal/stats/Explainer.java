@@ -44,8 +44,10 @@ public final class Explainer {
                         sharedHitBlocks, sharedReadBlocks, bufferHitRatio() < 0 ? "n/a"
                                 : String.format(Locale.ROOT, "%.1f%%", 100 * bufferHitRatio())));
             } else {
-                out.append("  buffer statistics are unavailable on this database; its plan:\n  ")
-                        .append(text.length() > 600 ? text.substring(0, 600) + "..." : text).append('\n');
+                // The plan text may quote the query's values: they are masked, as everywhere else.
+                String masked = maskValues(text);
+                out.append("  buffer statistics are unavailable on this database; its plan (values masked):\n  ")
+                        .append(masked.length() > 600 ? masked.substring(0, 600) + "..." : masked).append('\n');
             }
             return out.toString();
         }
@@ -89,9 +91,25 @@ public final class Explainer {
                 // ANALYZE executed the query: leave no trace of it.
                 connection.rollback();
             }
-        } catch (SQLException | RuntimeException e) {
-            return failed(shape, database.identity(), e.getClass().getSimpleName() + ": " + e.getMessage());
+        } catch (SQLException e) {
+            // The message may quote a value: only the class and SQLState are shown.
+            return failed(shape, database.identity(), e.getClass().getSimpleName() + " (SQLState " + e.getSQLState()
+                    + ")");
+        } catch (RuntimeException e) {
+            return failed(shape, database.identity(), e.getClass().getSimpleName());
         }
+    }
+
+    /** Replaces quoted literals and numbers (other than H2's scan counts) by {@code ?}. */
+    static String maskValues(String plan) {
+        String literalsMasked = plan.replaceAll("'(?:[^']|'')*'", "?");
+        StringBuilder out = new StringBuilder();
+        Matcher number = Pattern.compile("(scanCount: )?\\b\\d+(?:\\.\\d+)?\\b").matcher(literalsMasked);
+        while (number.find()) {
+            number.appendReplacement(out, number.group(1) != null ? Matcher.quoteReplacement(number.group()) : "?");
+        }
+        number.appendTail(out);
+        return out.toString();
     }
 
     private static boolean isH2(Connection connection) throws SQLException {
