@@ -1,0 +1,99 @@
+package io.jdbccache.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every benchmark of this folder (JMH, programmatically), then the end-to-end workload and the memory checks,
+ * and writes {@code benchmarks.md} and {@code benchmarks.svg} into the folder given as the first argument.
+ *
+ * <p>Arguments after the folder, each optional: {@code forks=N} (default 2), {@code warmups=N} (3, 1 s each),
+ * {@code iterations=N} (5), {@code iterationMillis=N} (1500), {@code e2eSeconds=N} (20), {@code include=REGEX}
+ * (benchmarks to run; default all), {@code quick} (1 fork, 1 warm-up, 2 iterations of 1 s, 3 s end to end: checks
+ * the pipeline, not the numbers), {@code pg=host:port/db}.
+ */
+public final class BenchmarkRunner {
+    static final String COMMAND = "mvn -B -Pbench -DskipTests package";
+
+    private BenchmarkRunner() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long started = System.nanoTime();
+        Path docs = Path.of(args[0]).toAbsolutePath().normalize();
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            options.put(eq < 0 ? args[i] : args[i].substring(0, eq), eq < 0 ? "true" : args[i].substring(eq + 1));
+        }
+        boolean quick = options.containsKey("quick");
+        int forks = Integer.parseInt(options.getOrDefault("forks", quick ? "1" : "2"));
+        int warmups = Integer.parseInt(options.getOrDefault("warmups", quick ? "1" : "3"));
+        int iterations = Integer.parseInt(options.getOrDefault("iterations", quick ? "2" : "5"));
+        int iterationMillis = Integer.parseInt(options.getOrDefault("iterationMillis", quick ? "1000" : "1500"));
+        double e2eSeconds = Double.parseDouble(options.getOrDefault("e2eSeconds", quick ? "3" : "20"));
+        String include = options.getOrDefault("include", "io\\.jdbccache\\.bench\\..*Benchmark");
+        if (options.containsKey("pg")) {
+            System.setProperty("bench.pg", options.get("pg"));
+        }
+        String pg = System.getProperty("bench.pg", "127.0.0.1:5432/test");
+
+        System.out.println("jdbc-cache benchmarks: creating data in PostgreSQL " + pg);
+        BenchDatabase.ensurePostgres(true);
+        String postgresVersion = postgresVersion();
+
+        Options jmh = new OptionsBuilder()
+                .include(include)
+                .forks(forks)
+                .warmupIterations(warmups)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.milliseconds(iterationMillis))
+                .jvmArgsAppend("-Xms1g", "-Xmx3g", "-Dbench.pg=" + pg)
+                .shouldFailOnError(true)
+                .build();
+        Collection<RunResult> results = new Runner(jmh).run();
+
+        System.out.println("End to end: plain pgjdbc, then jdbc-cache, " + e2eSeconds + " s each");
+        EndToEnd.Result raw = EndToEnd.run(false, Math.min(5, e2eSeconds / 2), e2eSeconds);
+        EndToEnd.Result cached = EndToEnd.run(true, Math.min(5, e2eSeconds / 2), e2eSeconds);
+
+        System.out.println("Memory: filling a 32MB cache, then streaming 1,000,000 rows");
+        MemoryCheck.Fill fill = MemoryCheck.fill();
+        List<MemoryCheck.Stream> streams = new ArrayList<>();
+        streams.add(MemoryCheck.stream(false));
+        streams.add(MemoryCheck.stream(true));
+
+        double minutes = (System.nanoTime() - started) / 60e9;
+        Report report = new Report(results, raw, cached, fill, streams, postgresVersion, minutes,
+                String.join(" ", List.of(args).subList(1, args.length)), forks, warmups, iterations,
+                iterationMillis, e2eSeconds);
+        Files.createDirectories(docs);
+        Files.writeString(docs.resolve("benchmarks.svg"), report.svg());
+        Files.writeString(docs.resolve("benchmarks.md"), report.markdown());
+        System.out.println(report.summary());
+        System.out.printf("Wrote %s and benchmarks.svg (%.1f minutes)%n", docs.resolve("benchmarks.md"), minutes);
+    }
+
+    private static String postgresVersion() throws Exception {
+        try (Connection connection = BenchDatabase.open(BenchDatabase.PG_RAW);
+                Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery("SHOW server_version")) {
+            rows.next();
+            return "PostgreSQL " + rows.getString(1);
+        }
+    }
+}
