@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.jdbccache.CacheStats;
 import io.jdbccache.internal.result.ResultSnapshot;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -21,6 +22,10 @@ public final class ResultCache {
     private final Cache<CacheKey, CacheEntry> entries;
     private final ConcurrentHashMap<String, DatabaseScope> databases = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<CacheKey, Flight> flights = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentLinkedQueue<TableVersion> pendingCleanups =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean cleanupScheduled =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder bypasses = new LongAdder();
@@ -82,7 +87,9 @@ public final class ResultCache {
         long ttl = jitter > 0 ? (long) (ttlNanos * (1.0 - jitter * ThreadLocalRandom.current().nextDouble())) : ttlNanos;
         CacheEntry entry = new CacheEntry(snapshot, stamp, Math.max(1, ttl), 2 * key.sql().length(), shape);
         for (TableVersion dependency : entry.dependencies()) {
-            dependency.dependents().add(key);
+            if (!dependency.isDatabaseWide()) {
+                dependency.dependents().add(key);
+            }
         }
         entries.put(key, entry);
         stores.increment();
@@ -109,11 +116,37 @@ public final class ResultCache {
      * Called before and after a write executes, so that a read overlapping the write cannot store its result.
      */
     public void invalidate(TableVersion[] tables) {
+        boolean scheduled = false;
         for (TableVersion table : tables) {
             table.bump();
             invalidations.increment();
+            if (!table.dependents().isEmpty() && table.cleanupPending.compareAndSet(false, true)) {
+                pendingCleanups.add(table);
+                scheduled = true;
+            }
+        }
+        if (scheduled && cleanupScheduled.compareAndSet(false, true)) {
+            // The bump already made the entries unservable; removing them only frees memory, so it is done off the
+            // writer's thread: a write costs O(tables written), not O(entries that read them).
+            ForkJoinPool.commonPool().execute(this::runCleanups);
+        }
+    }
+
+    private void runCleanups() {
+        cleanupScheduled.set(false);
+        drainCleanups();
+    }
+
+    /** Removes the entries of every table invalidated since the last drain (also run before statistics are read). */
+    public void drainCleanups() {
+        TableVersion table;
+        while ((table = pendingCleanups.poll()) != null) {
+            table.cleanupPending.set(false);
             for (CacheKey key : table.dependents()) {
-                entries.invalidate(key);
+                CacheEntry entry = entries.getIfPresent(key);
+                if (entry != null && !entry.isCurrent()) {
+                    entries.asMap().remove(key, entry);
+                }
             }
         }
     }
@@ -134,20 +167,16 @@ public final class ResultCache {
         entries.invalidateAll();
     }
 
-    /** A read answered by {@code entry}; {@code startNanos} is when the read began. */
-    public void recordHit(CacheEntry entry, long startNanos) {
+    /**
+     * A read answered from the cache (or by another caller's concurrent fetch).
+     *
+     * @param startNanos when the read began, or 0 when this hit's latency is not sampled
+     */
+    public void recordHit(long startNanos) {
         hits.increment();
-        hitLatency.record(System.nanoTime() - startNanos);
-        TableVersion[] dependencies = entry.dependencies();
-        for (int i = 1; i < dependencies.length; i++) {
-            dependencies[i].recordRead();
+        if (startNanos != 0) {
+            hitLatency.record(System.nanoTime() - startNanos);
         }
-    }
-
-    /** A read answered by another caller's concurrent fetch (single flight): a hit that found no entry. */
-    public void recordSharedHit(long startNanos) {
-        hits.increment();
-        hitLatency.record(System.nanoTime() - startNanos);
     }
 
     public void recordMiss(long startNanos) {
@@ -205,6 +234,7 @@ public final class ResultCache {
 
     /** A point-in-time snapshot of the counters. */
     public CacheStats stats() {
+        drainCleanups();
         entries.cleanUp();
         long weighted = entries.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
         return new CacheStats(name, hits.sum(), misses.sum(), bypasses.sum(), stores.sum(), invalidations.sum(),
@@ -221,7 +251,9 @@ public final class ResultCache {
             entry.shape().recordInvalidation();
         }
         for (TableVersion dependency : entry.dependencies()) {
-            dependency.dependents().remove(key);
+            if (!dependency.isDatabaseWide()) {
+                dependency.dependents().remove(key);
+            }
         }
     }
 

@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TableVersion {
     private final String name;
+    /** Set while this table's dropped entries wait to be removed from the store (see ResultCache). */
+    final java.util.concurrent.atomic.AtomicBoolean cleanupPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLong version = new AtomicLong();
     private final Set<CacheKey> dependents = ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.atomic.LongAdder readsServed = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder writesSeen = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder invalidations = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.AtomicInteger openTransactionWriters =
@@ -29,6 +30,11 @@ public final class TableVersion {
         return name;
     }
 
+    /** The database-wide stamp keeps no dependents: every entry depends on it, and it is cleared by a scan. */
+    boolean isDatabaseWide() {
+        return "*".equals(name);
+    }
+
     long current() {
         return version.get();
     }
@@ -41,15 +47,6 @@ public final class TableVersion {
     /** Counts a completed write statement to this table (statistics only). */
     public void recordWrite() {
         writesSeen.increment();
-    }
-
-    void recordRead() {
-        readsServed.increment();
-    }
-
-    /** Reads of this table answered by the cache. */
-    public long readsServed() {
-        return readsServed.sum();
     }
 
     /** Write statements to this table seen through the driver. */
@@ -68,7 +65,6 @@ public final class TableVersion {
     }
 
     void resetStatistics() {
-        readsServed.reset();
         writesSeen.reset();
         invalidations.reset();
     }

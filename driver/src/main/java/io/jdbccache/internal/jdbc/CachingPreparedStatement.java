@@ -43,7 +43,7 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
     public ResultSet executeQuery() throws SQLException {
         core.closeCurrent();
         if (analysis.kind() == SqlAnalysis.Kind.QUERY) {
-            return core.query(analysis, null, parameters.values());
+            return core.query(analysis, null, parameters.values(), parameters.cacheable());
         }
         return core.run(analysis, () -> wrapResultSet(preparedDelegate.executeQuery()));
     }
@@ -52,7 +52,7 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
     public boolean execute() throws SQLException {
         core.closeCurrent();
         if (analysis.kind() == SqlAnalysis.Kind.QUERY) {
-            return core.query(analysis, null, parameters.values()) != null;
+            return core.query(analysis, null, parameters.values(), parameters.cacheable()) != null;
         }
         return core.run(analysis, preparedDelegate::execute);
     }

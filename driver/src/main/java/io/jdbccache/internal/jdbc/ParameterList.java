@@ -7,6 +7,7 @@ final class ParameterList {
     private Object[] values = new Object[8];
     private int size;
     private Object[] snapshot = StatementCore.NO_PARAMETERS;
+    private int uncacheable;
 
     void set(int parameterIndex, Object keyPart) {
         int index = parameterIndex - 1;
@@ -16,6 +17,12 @@ final class ParameterList {
         if (index >= values.length) {
             values = Arrays.copyOf(values, Math.max(values.length * 2, index + 1));
         }
+        if (values[index] == io.jdbccache.internal.cache.ParameterValues.UNCACHEABLE) {
+            uncacheable--;
+        }
+        if (keyPart == io.jdbccache.internal.cache.ParameterValues.UNCACHEABLE) {
+            uncacheable++;
+        }
         values[index] = keyPart;
         size = Math.max(size, index + 1);
         snapshot = null;
@@ -24,7 +31,13 @@ final class ParameterList {
     void clear() {
         Arrays.fill(values, 0, size, null);
         size = 0;
+        uncacheable = 0;
         snapshot = StatementCore.NO_PARAMETERS;
+    }
+
+    /** False while a stream, LOB or unknown object is bound: such an execution is not cached. */
+    boolean cacheable() {
+        return uncacheable == 0;
     }
 
     /**

@@ -3,7 +3,6 @@ package io.jdbccache.internal.jdbc;
 import io.jdbccache.internal.cache.CacheEntry;
 import io.jdbccache.internal.cache.CacheKey;
 import io.jdbccache.internal.cache.Flight;
-import io.jdbccache.internal.cache.ParameterValues;
 import io.jdbccache.internal.cache.ReadStamp;
 import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.config.CacheConfig;
@@ -46,6 +45,8 @@ final class StatementCore {
     private int maxFieldSize;
     /** The distinct statements of the pending batch: a prepared batch of n rows invalidates once, not n times. */
     private final java.util.Set<SqlAnalysis> batch = new java.util.LinkedHashSet<>();
+    private static final int HIT_SAMPLE_MASK = 7;
+    private int executions;
 
     StatementCore(CachingConnection connection, Statement owner, Statement delegate) {
         this.connection = connection;
@@ -74,10 +75,13 @@ final class StatementCore {
      * Answers a cacheable read: from the cache if a current entry exists, otherwise from the database, storing the
      * result when it fits. {@code sql} null means the owner is a prepared statement.
      */
-    ResultSet query(SqlAnalysis analysis, String sql, Object[] parameters) throws SQLException {
-        long start = System.nanoTime();
+    ResultSet query(SqlAnalysis analysis, String sql, Object[] parameters, boolean parametersCacheable)
+            throws SQLException {
+        // Hit latency is sampled (the first hit of a statement, then one in eight): reading the clock twice per
+        // hit would cost more than the rest of the bookkeeping.
+        long start = (executions++ & HIT_SAMPLE_MASK) == 0 ? System.nanoTime() : 0;
         ShapeStats shape = shape(analysis);
-        ReadPlan plan = usable(parameters) ? connection.readPlan(analysis) : null;
+        ReadPlan plan = parametersCacheable && usable() ? connection.readPlan(analysis) : null;
         if (plan == null || plan.bypassReason() != null) {
             cache.recordBypass();
             return bypassQuery(analysis, sql, parameters, shape);
@@ -86,7 +90,7 @@ final class StatementCore {
         CacheKey key = new CacheKey(connection.context(), analysis.normalizedSql(), parameters, maxRows);
         CacheEntry entry = cache.lookup(key);
         if (entry != null) {
-            cache.recordHit(entry, start);
+            cache.recordHit(start);
             shape.recordHit();
             return ours(new CachedResultSet(entry.snapshot(), owner, resultSetType, holdability));
         }
@@ -101,13 +105,14 @@ final class StatementCore {
             } else {
                 ResultSnapshot shared = leader.await(config.singleFlightWaitNanos());
                 if (shared != null) {
-                    cache.recordSharedHit(start);
+                    cache.recordHit(start);
                     shape.recordHit();
                     return ours(new CachedResultSet(shared, owner, resultSetType, holdability));
                 }
             }
         }
         ResultSnapshot produced = null;
+        long missStart = start != 0 ? start : System.nanoTime();
         try {
             long databaseStart = System.nanoTime();
             ResultSet live;
@@ -134,6 +139,7 @@ final class StatementCore {
                 analysis.columnsMemo(produced.columns());
                 if (mayStore && cache.store(key, produced, stamp, plan.ttlNanos(), config.ttlJitter(), shape)) {
                     shape.recordStore(produced.rowCount(), produced.estimatedBytes());
+                    shape.dependencies(plan.dependencies());
                 }
                 return ours(new CachedResultSet(produced, owner, resultSetType, holdability));
             }
@@ -143,7 +149,7 @@ final class StatementCore {
             }
             return ours(new DelegatingResultSet(owner, live));
         } finally {
-            cache.recordMiss(start);
+            cache.recordMiss(missStart);
             if (flight != null) {
                 cache.endFlight(key, flight, produced);
             }
@@ -185,21 +191,13 @@ final class StatementCore {
     }
 
     /** Whether this statement's settings and parameters allow the cache at all; reads the settings once. */
-    private boolean usable(Object[] parameters) throws SQLException {
+    private boolean usable() throws SQLException {
         if (resultSetType < 0) {
             resultSetType = delegate.getResultSetType();
             holdability = delegate.getResultSetHoldability();
             updatable = delegate.getResultSetConcurrency() == ResultSet.CONCUR_UPDATABLE;
         }
-        if (updatable || fetchSize < 0 || maxFieldSize != 0) {
-            return false;
-        }
-        for (Object parameter : parameters) {
-            if (parameter == ParameterValues.UNCACHEABLE) {
-                return false;
-            }
-        }
-        return true;
+        return !(updatable || fetchSize < 0 || maxFieldSize != 0);
     }
 
     private ResultSet ours(ResultSet resultSet) {

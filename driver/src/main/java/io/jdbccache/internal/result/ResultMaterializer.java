@@ -42,6 +42,8 @@ public final class ResultMaterializer {
         ColumnInfo[] columns = ColumnInfo.reuseOrRead(rs.getMetaData(), previousColumns);
         int n = columns.length;
         boolean[] captureText = new boolean[n];
+        // The last text kept per column: repeated texts (PostgreSQL's "t"/"f" for booleans) share one instance.
+        String[] lastText = new String[n];
         for (int i = 0; i < n; i++) {
             int type = columns[i].type();
             if (!isCacheable(type)) {
@@ -78,8 +80,13 @@ public final class ResultMaterializer {
                         if (texts == null) {
                             texts = new String[values.length];
                         }
-                        texts[cell] = text;
-                        valueBytes += ResultSnapshot.sizeOf(text);
+                        if (text.equals(lastText[i])) {
+                            texts[cell] = lastText[i];
+                        } else {
+                            texts[cell] = text;
+                            lastText[i] = text;
+                            valueBytes += ResultSnapshot.sizeOf(text);
+                        }
                     }
                 }
             }

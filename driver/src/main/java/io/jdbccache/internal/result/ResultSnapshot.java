@@ -26,7 +26,8 @@ import java.util.UUID;
  *
  * <p>{@link #estimatedBytes()} approximates the retained heap, for use as a cache weight, assuming a
  * 64-bit JVM with compressed references: 64 bytes for the snapshot itself, 16 + 4 per slot for each
- * of the two arrays, 200 per column description, plus per non-null value (see {@link #sizeOf}): 16
+ * of the two arrays (column descriptions are shared by every result of one SQL and not counted), plus per
+ * non-null value (see {@link #sizeOf}): 16
  * for Integer/Short/Byte/Float, 0 for Boolean (shared constants), 24 for Long/Double/Date/Time/
  * LocalDate/LocalTime/Instant, 32 for Timestamp/UUID, 72 for LocalDateTime, 96 for OffsetDateTime,
  * 48 for OffsetTime, 40 + 8 per 64 bits of magnitude for BigInteger, 40 for a BigDecimal of up to
@@ -176,7 +177,8 @@ public final class ResultSnapshot {
     }
 
     static long baseBytes(int columnCount, int slots, boolean hasTexts) {
-        return 64 + 200L * columnCount + (16 + 4L * slots) * (hasTexts ? 2 : 1);
+        // The column descriptions are not counted: entries of one SQL share them (ColumnInfo.reuseOrRead).
+        return 64 + (16 + 4L * slots) * (hasTexts ? 2 : 1);
     }
 
     /** The estimated retained size of one value; see the class comment. */

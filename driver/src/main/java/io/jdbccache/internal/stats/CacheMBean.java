@@ -124,10 +124,19 @@ public final class CacheMBean implements CacheMXBean {
 
     @Override
     public TableStatistics[] getTableStatistics() {
+        cache.drainCleanups();
+        // Reads served per table are summed from the shapes (the hit path counts per shape only).
+        java.util.Map<TableVersion, Long> reads = new java.util.IdentityHashMap<>();
+        for (ShapeStats shape : cache.shapes()) {
+            long hits = shape.hits();
+            for (TableVersion table : shape.dependencies()) {
+                reads.merge(table, hits, Long::sum);
+            }
+        }
         List<TableStatistics> result = new ArrayList<>();
         for (DatabaseScope database : cache.databases()) {
             for (TableVersion table : database.tables()) {
-                result.add(new TableStatistics(database.identity(), table.name(), table.readsServed(),
+                result.add(new TableStatistics(database.identity(), table.name(), reads.getOrDefault(table, 0L),
                         table.writesSeen(), table.invalidations(), table.dependentEntries()));
             }
         }

@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ShapeStats {
     private final String id;
     private final String shape;
-    private final LongAdder executions = new LongAdder();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder bypasses = new LongAdder();
@@ -23,6 +22,7 @@ public final class ShapeStats {
     private volatile Object[] lastParameters;
     private volatile boolean cacheable;
     private volatile io.jdbccache.internal.cache.DatabaseScope database;
+    private volatile io.jdbccache.internal.cache.TableVersion[] dependencies = new io.jdbccache.internal.cache.TableVersion[0];
 
     public ShapeStats(String shape) {
         this.shape = shape;
@@ -39,7 +39,6 @@ public final class ShapeStats {
     }
 
     public void recordHit() {
-        executions.increment();
         hits.increment();
     }
 
@@ -52,7 +51,6 @@ public final class ShapeStats {
     public void recordDatabaseRead(boolean cacheableRead, long nanos, String sql, Object[] parameters,
             io.jdbccache.internal.cache.DatabaseScope scope) {
         this.database = scope;
-        executions.increment();
         if (cacheableRead) {
             misses.increment();
         } else {
@@ -74,8 +72,18 @@ public final class ShapeStats {
         invalidations.increment();
     }
 
+    /** Hits, misses and bypasses. */
     public long executions() {
-        return executions.sum();
+        return hits.sum() + misses.sum() + bypasses.sum();
+    }
+
+    /** The tables this shape's results depend on (set when a result is stored), for per-table statistics. */
+    public io.jdbccache.internal.cache.TableVersion[] dependencies() {
+        return dependencies;
+    }
+
+    public void dependencies(io.jdbccache.internal.cache.TableVersion[] tables) {
+        this.dependencies = tables;
     }
 
     public long hits() {
@@ -132,7 +140,6 @@ public final class ShapeStats {
     }
 
     public void reset() {
-        executions.reset();
         hits.reset();
         misses.reset();
         bypasses.reset();
