@@ -66,8 +66,9 @@ final class MemoryCheck {
 
     /**
      * The own size of the values of one 10-row result as pgjdbc returns them, as laid out by a 64-bit HotSpot with
-     * compressed references (12-byte headers, 8-byte alignment): Integer, Double, Boolean 16; BigDecimal of up to
-     * 18 digits 40; a Latin-1 String 24 plus its byte[] (16 + length, aligned).
+     * compressed references (12-byte headers, 8-byte alignment): Integer 16, Double 24, Boolean 0 (shared); a BigDecimal with
+     * its BigInteger and magnitude as pgjdbc builds it about 104; a Latin-1 String 24 plus its byte[] (16 + length,
+     * aligned).
      */
     static long valueBytes() throws SQLException {
         long bytes = 0;
@@ -92,7 +93,15 @@ final class MemoryCheck {
             return 24 + align(16 + s.length());
         }
         if (value instanceof BigDecimal d) {
-            return d.precision() <= 18 ? 40 : 40 + align(16 + d.unscaledValue().bitLength() / 8 + 4) + 40;
+            // pgjdbc builds every BigDecimal around a BigInteger, which it keeps: 40 + 40 + the magnitude array
+            // (a class histogram shows 104 bytes for a small numeric, not the 40 of a compact BigDecimal).
+            return 40 + 40 + align(16 + 4L * ((d.unscaledValue().bitLength() + 31) / 32));
+        }
+        if (value instanceof Double || value instanceof Long) {
+            return 24; // 12-byte header + 8, aligned (the histogram agrees)
+        }
+        if (value instanceof Boolean) {
+            return 0; // Boolean.TRUE and FALSE are shared
         }
         return value == null ? 0 : 16;
     }

@@ -7,7 +7,6 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.jdbccache.CacheStats;
 import io.jdbccache.internal.result.ResultSnapshot;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -24,8 +23,7 @@ public final class ResultCache {
     private final ConcurrentHashMap<CacheKey, Flight> flights = new ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentLinkedQueue<TableVersion> pendingCleanups =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicBoolean cleanupScheduled =
-            new java.util.concurrent.atomic.AtomicBoolean();
+
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder bypasses = new LongAdder();
@@ -69,7 +67,11 @@ public final class ResultCache {
      */
     public CacheEntry lookup(CacheKey key) {
         CacheEntry entry = entries.getIfPresent(key);
-        return entry != null && entry.isCurrent() ? entry : null;
+        if (entry == null || entry.isCurrent()) {
+            return entry;
+        }
+        entries.asMap().remove(key, entry);
+        return null;
     }
 
     /**
@@ -116,25 +118,16 @@ public final class ResultCache {
      * Called before and after a write executes, so that a read overlapping the write cannot store its result.
      */
     public void invalidate(TableVersion[] tables) {
-        boolean scheduled = false;
         for (TableVersion table : tables) {
             table.bump();
             invalidations.increment();
             if (!table.dependents().isEmpty() && table.cleanupPending.compareAndSet(false, true)) {
                 pendingCleanups.add(table);
-                scheduled = true;
             }
         }
-        if (scheduled && cleanupScheduled.compareAndSet(false, true)) {
-            // The bump already made the entries unservable; removing them only frees memory, so it is done off the
-            // writer's thread: a write costs O(tables written), not O(entries that read them).
-            ForkJoinPool.commonPool().execute(this::runCleanups);
-        }
-    }
-
-    private void runCleanups() {
-        cleanupScheduled.set(false);
-        drainCleanups();
+        // The bump already made the entries unservable, so a write costs O(tables written), not O(entries that
+        // read them). Dropped entries are removed when a read meets one, when statistics are read, or by eviction
+        // and expiry; until then they count against cache.maxBytes like any cold entry.
     }
 
     /** Removes the entries of every table invalidated since the last drain (also run before statistics are read). */
