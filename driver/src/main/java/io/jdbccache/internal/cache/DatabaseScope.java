@@ -188,7 +188,8 @@ public final class DatabaseScope {
             List<String> family = isPostgres(catalog) ? postgresInheritanceFamily(schema, name, catalog)
                     : List.of();
             children.addAll(family);
-            return new TableInfo(true, upper, cacheable, List.copyOf(children), family);
+            return new TableInfo(true, upper, cacheable, List.copyOf(children), family,
+                    family.isEmpty() ? integerPrimaryKey(metaData, schema, name) : null);
         } catch (SQLException | RuntimeException e) {
             return TableInfo.UNKNOWN;
         }
@@ -202,7 +203,7 @@ public final class DatabaseScope {
             throws SQLException {
         String definition = viewDefinition(schema, name, connection);
         if (definition == null || depth > 8) {
-            return new TableInfo(true, "VIEW", false, List.of(), List.of());
+            return new TableInfo(true, "VIEW", false, List.of(), List.of(), null);
         }
         SqlAnalysis analysis = SqlAnalyzer.analyze(definition, identifierCase);
         boolean cacheable = analysis.kind() == SqlAnalysis.Kind.QUERY && analysis.functions().stream()
@@ -224,7 +225,7 @@ public final class DatabaseScope {
             // The catalog's dependency graph is exact where the text may be ambiguous (search_path at creation).
             readsFrom.addAll(postgresViewDependencies(schema, name, connection));
         }
-        return new TableInfo(true, "VIEW", cacheable, List.of(), List.copyOf(readsFrom));
+        return new TableInfo(true, "VIEW", cacheable, List.of(), List.copyOf(readsFrom), null);
     }
 
     private TableInfo tableInfo(String resolvedName, Connection connection, int depth) {
@@ -297,6 +298,35 @@ public final class DatabaseScope {
         return result;
     }
 
+    /** The table's primary key column if it is a single integer column (as stored), else null. */
+    private static String integerPrimaryKey(DatabaseMetaData metaData, String schema, String name)
+            throws SQLException {
+        String column = null;
+        int columns = 0;
+        try (ResultSet keys = metaData.getPrimaryKeys(null, schema, name)) {
+            while (keys.next()) {
+                column = keys.getString("COLUMN_NAME");
+                columns++;
+            }
+        }
+        if (columns != 1) {
+            return null;
+        }
+        String escape = metaData.getSearchStringEscape();
+        try (ResultSet rows = metaData.getColumns(null, pattern(schema, escape), pattern(name, escape),
+                pattern(column, escape))) {
+            while (rows.next()) {
+                if (column.equals(rows.getString("COLUMN_NAME")) && name.equals(rows.getString("TABLE_NAME"))) {
+                    int type = rows.getInt("DATA_TYPE");
+                    boolean integral = type == java.sql.Types.INTEGER || type == java.sql.Types.BIGINT
+                            || type == java.sql.Types.SMALLINT || type == java.sql.Types.TINYINT;
+                    return integral ? column : null;
+                }
+            }
+        }
+        return null;
+    }
+
     private static boolean changesChild(int rule) {
         return rule == DatabaseMetaData.importedKeyCascade || rule == DatabaseMetaData.importedKeySetNull
                 || rule == DatabaseMetaData.importedKeySetDefault;
@@ -321,9 +351,11 @@ public final class DatabaseScope {
      *                        or SET DEFAULT foreign keys
      * @param readsFrom       for a view, every relation it reads, transitively; for a partitioned or inherited
      *                        table, its ancestors and descendants: its results depend on them all
+     * @param integerKey      the single integer primary-key column (as stored) of a plain table outside any
+     *                        inheritance family, which reads and writes by key may use; null otherwise
      */
     public record TableInfo(boolean known, String type, boolean cacheable, List<String> cascadeChildren,
-            List<String> readsFrom) {
-        static final TableInfo UNKNOWN = new TableInfo(false, "UNKNOWN", false, List.of(), List.of());
+            List<String> readsFrom, String integerKey) {
+        static final TableInfo UNKNOWN = new TableInfo(false, "UNKNOWN", false, List.of(), List.of(), null);
     }
 }

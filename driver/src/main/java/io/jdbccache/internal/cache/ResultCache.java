@@ -120,7 +120,9 @@ public final class ResultCache {
     public void invalidate(TableVersion[] tables) {
         for (TableVersion table : tables) {
             table.bump();
-            invalidations.increment();
+            if (!table.isRowLevel()) {
+                invalidations.increment();
+            }
             if (!table.dependents().isEmpty() && table.cleanupPending.compareAndSet(false, true)) {
                 pendingCleanups.add(table);
             }

@@ -21,8 +21,60 @@ public final class TableVersion {
     private final java.util.concurrent.atomic.AtomicInteger openTransactionWriters =
             new java.util.concurrent.atomic.AtomicInteger();
 
+    /** Stamp of "some row, which one unknown": bumped by writes not by key; reads by key depend on it. */
+    private volatile TableVersion anyRow;
+    /**
+     * Stamps of single rows by integer key, for reads and writes by primary key. Weak values: a row's stamp lives
+     * while an entry holds it, and one that is collected had no entry left to invalidate.
+     */
+    private volatile java.util.concurrent.ConcurrentMap<Long, TableVersion> rows;
+
+    private final boolean rowLevel;
+
     TableVersion(String name) {
+        this(name, false);
+    }
+
+    private TableVersion(String name, boolean rowLevel) {
         this.name = name;
+        this.rowLevel = rowLevel;
+    }
+
+    /** True for the any-row and single-row stamps (statistics count table-level invalidations only). */
+    boolean isRowLevel() {
+        return rowLevel;
+    }
+
+    /** The stamp that writes to unknown rows of this table bump. */
+    public TableVersion anyRow() {
+        TableVersion version = anyRow;
+        if (version == null) {
+            synchronized (this) {
+                version = anyRow;
+                if (version == null) {
+                    version = new TableVersion(name + "#any-row", true);
+                    anyRow = version;
+                }
+            }
+        }
+        return version;
+    }
+
+    /** The stamp of the row with this integer primary key. */
+    public TableVersion row(long key) {
+        java.util.concurrent.ConcurrentMap<Long, TableVersion> map = rows;
+        if (map == null) {
+            synchronized (this) {
+                map = rows;
+                if (map == null) {
+                    map = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakValues()
+                            .executor(Runnable::run).<Long, TableVersion>build().asMap();
+                    rows = map;
+                }
+            }
+        }
+        TableVersion version = map.get(key);
+        return version != null ? version : map.computeIfAbsent(key, k -> new TableVersion(name + "#" + k, true));
     }
 
     /** The resolved table name ({@code schema.table}), or {@code *} for the database-wide stamp. */
@@ -59,9 +111,10 @@ public final class TableVersion {
         return invalidations.sum();
     }
 
-    /** Cached entries currently depending on this table. */
+    /** Cached entries currently depending on this table, reads by key included. */
     public int dependentEntries() {
-        return dependents.size();
+        TableVersion keyed = anyRow;
+        return dependents.size() + (keyed == null ? 0 : keyed.dependents.size());
     }
 
     void resetStatistics() {

@@ -211,13 +211,13 @@ public final class CachingConnection extends DelegatingConnection {
     // ---- statements' effects ----------------------------------------------------------------------------------
 
     /** Called before any statement runs; marks written tables so overlapping reads cannot store. */
-    void beforeStatement(SqlAnalysis analysis) {
+    void beforeStatement(SqlAnalysis analysis, Object[] parameters) {
         if (analysis.kind() == SqlAnalysis.Kind.MULTIPLE) {
             for (SqlAnalysis part : analysis.parts()) {
-                beforeStatement(part);
+                beforeStatement(part, null);
             }
         } else if (analysis.isWrite()) {
-            invalidate(writePlan(analysis));
+            invalidate(writePlan(analysis), parameters);
         } else if (mayWrite(analysis)) {
             cache.invalidateDatabase(database);
         }
@@ -243,30 +243,30 @@ public final class CachingConnection extends DelegatingConnection {
      * Called after a statement ran. Transaction control and session settings take effect only if it succeeded;
      * what it may have written is invalidated again either way.
      */
-    void afterStatement(SqlAnalysis analysis, boolean succeeded) {
+    void afterStatement(SqlAnalysis analysis, Object[] parameters, boolean succeeded) {
         if (closed) {
             return;
         }
         if (!succeeded) {
-            afterFailure(analysis);
+            afterFailure(analysis, parameters);
             return;
         }
         switch (analysis.kind()) {
             case MULTIPLE:
                 for (SqlAnalysis part : analysis.parts()) {
-                    afterStatement(part, true);
+                    afterStatement(part, null, true);
                 }
                 break;
             case WRITE:
             case WRITE_UNKNOWN:
                 WritePlan plan = writePlan(analysis);
-                for (TableVersion table : plan.tables()) {
+                for (TableVersion table : plan.versions(parameters, true)) {
                     table.recordWrite();
                 }
                 if (analysis.changesSchema()) {
                     database.forgetCatalog();
                 }
-                completeWrite(plan);
+                completeWrite(plan, parameters);
                 break;
             case BEGIN:
                 explicitTransaction = true;
@@ -298,8 +298,7 @@ public final class CachingConnection extends DelegatingConnection {
                     scopeChanged = true;
                 }
                 if (mayWrite(analysis)) {
-                    completeWrite(new WritePlan(config, database, context.schema(), database.catalogEpoch(),
-                            WritePlan.NONE, true));
+                    completeWrite(WritePlan.everything(config, database, context.schema(), database.catalogEpoch()));
                 }
                 break;
             case SESSION_SCOPE_CHANGE:
@@ -324,7 +323,7 @@ public final class CachingConnection extends DelegatingConnection {
      * After a statement failed: it changed no transaction or session state we can count on, except that a string
      * of several statements may have run some of them before the failure, which we cannot tell apart.
      */
-    private void afterFailure(SqlAnalysis analysis) {
+    private void afterFailure(SqlAnalysis analysis, Object[] parameters) {
         if (inTransaction()) {
             transactionHadFailure = true;
         }
@@ -339,23 +338,21 @@ public final class CachingConnection extends DelegatingConnection {
                     scopeChanged = true;
                     explicitTransaction |= analysis.parts().stream()
                             .anyMatch(part -> part.kind() == SqlAnalysis.Kind.BEGIN);
-                    completeWrite(new WritePlan(config, database, context.schema(), database.catalogEpoch(),
-                            WritePlan.NONE, true));
+                    completeWrite(WritePlan.everything(config, database, context.schema(), database.catalogEpoch()));
                 } else {
                     for (SqlAnalysis part : analysis.parts()) {
-                        afterFailure(part);
+                        afterFailure(part, null);
                     }
                 }
                 break;
             case WRITE:
             case WRITE_UNKNOWN:
-                completeWrite(writePlan(analysis));
+                completeWrite(writePlan(analysis), parameters);
                 break;
             case QUERY:
             case UNCACHEABLE_READ:
                 if (mayWrite(analysis)) {
-                    completeWrite(new WritePlan(config, database, context.schema(), database.catalogEpoch(),
-                            WritePlan.NONE, true));
+                    completeWrite(WritePlan.everything(config, database, context.schema(), database.catalogEpoch()));
                 }
                 break;
             case AUTOCOMMIT_CHANGE:
@@ -368,14 +365,15 @@ public final class CachingConnection extends DelegatingConnection {
 
     /** Called around a batch: the union of its statements' writes. */
     void beforeBatch(List<SqlAnalysis> analyses) {
+        // A batch's parameters are not kept: its writes count as writes to any row.
         for (SqlAnalysis analysis : analyses) {
-            beforeStatement(analysis);
+            beforeStatement(analysis, null);
         }
     }
 
     void afterBatch(List<SqlAnalysis> analyses, boolean succeeded) {
         for (SqlAnalysis analysis : analyses) {
-            afterStatement(analysis, succeeded);
+            afterStatement(analysis, null, succeeded);
         }
     }
 
@@ -395,7 +393,7 @@ public final class CachingConnection extends DelegatingConnection {
     private WritePlan resolveWrite(SqlAnalysis analysis, long epoch) {
         if (analysis.kind() == SqlAnalysis.Kind.WRITE_UNKNOWN || analysis.tables() == null || mayWrite(analysis)) {
             // Unknown targets, or a function called by the write that may change other tables.
-            return new WritePlan(config, database, context.schema(), epoch, WritePlan.NONE, true);
+            return WritePlan.everything(config, database, context.schema(), epoch);
         }
         Set<String> names = new LinkedHashSet<>();
         List<String> pending = new ArrayList<>();
@@ -415,18 +413,25 @@ public final class CachingConnection extends DelegatingConnection {
                 if (!info.known()) {
                     // Cascades, views and partitions behind the table are unknown (the catalog could not be read,
                     // e.g. in an aborted transaction): invalidate everything, and decide again next time.
-                    return new WritePlan(config, database, context.schema(), -1, WritePlan.NONE, true);
+                    return WritePlan.everything(config, database, context.schema(), -1);
                 }
                 pending.addAll(info.cascadeChildren());
                 pending.addAll(info.readsFrom());
             }
         }
-        TableVersion[] tables = new TableVersion[names.size()];
-        int i = 0;
+        KeyedRow keyed = analysis.changesSchema() ? null
+                : ReadPlans.keyedRow(analysis, database, context.schema(), delegate);
+        List<TableVersion> tables = new ArrayList<>();
         for (String name : names) {
-            tables[i++] = database.version(name);
+            TableVersion table = database.version(name);
+            if (keyed == null || table != keyed.table()) {
+                // Reads by key depend on the any-row stamp, not the table's: a write not by key bumps both.
+                tables.add(table);
+                tables.add(table.anyRow());
+            }
         }
-        return new WritePlan(config, database, context.schema(), epoch, tables, false);
+        return new WritePlan(config, database, context.schema(), epoch, tables.toArray(new TableVersion[0]), false,
+                keyed);
     }
 
     /** Tables the rules say a write to {@code resolvedName} also changes (matched as name or schema.name). */
@@ -448,29 +453,37 @@ public final class CachingConnection extends DelegatingConnection {
     }
 
     /** After a write: invalidates again, and inside a transaction remembers the tables until it ends. */
-    private void completeWrite(WritePlan plan) {
-        invalidate(plan);
+    private void completeWrite(WritePlan plan, Object[] parameters) {
+        invalidate(plan, parameters);
         if (inTransaction()) {
-            remember(plan);
+            remember(plan, parameters);
+        }
+    }
+
+    private void completeWrite(WritePlan plan) {
+        completeWrite(plan, null);
+    }
+
+    private void invalidate(WritePlan plan, Object[] parameters) {
+        if (plan.everything()) {
+            cache.invalidateDatabase(database);
+        } else {
+            cache.invalidate(plan.versions(parameters, inTransaction()));
         }
     }
 
     private void invalidate(WritePlan plan) {
-        if (plan.everything()) {
-            cache.invalidateDatabase(database);
-        } else {
-            cache.invalidate(plan.tables());
-        }
+        invalidate(plan, null);
     }
 
-    private void remember(WritePlan plan) {
+    private void remember(WritePlan plan, Object[] parameters) {
         if (plan.everything()) {
             if (!transactionWroteEverything) {
                 transactionWroteEverything = true;
                 database.everything().transactionWriteStarted();
             }
         } else {
-            for (TableVersion table : plan.tables()) {
+            for (TableVersion table : plan.versions(parameters, true)) {
                 if (transactionWrites.add(table)) {
                     table.transactionWriteStarted();
                 }

@@ -45,7 +45,7 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
         if (analysis.kind() == SqlAnalysis.Kind.QUERY) {
             return core.query(analysis, null, parameters.values(), parameters.cacheable());
         }
-        return core.run(analysis, () -> wrapResultSet(preparedDelegate.executeQuery()));
+        return core.run(analysis, parameters.values(), () -> wrapResultSet(preparedDelegate.executeQuery()));
     }
 
     @Override
@@ -54,19 +54,19 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
         if (analysis.kind() == SqlAnalysis.Kind.QUERY) {
             return core.query(analysis, null, parameters.values(), parameters.cacheable()) != null;
         }
-        return core.run(analysis, preparedDelegate::execute);
+        return core.run(analysis, parameters.values(), preparedDelegate::execute);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
         core.closeCurrent();
-        return core.run(analysis, preparedDelegate::executeUpdate);
+        return core.run(analysis, parameters.values(), preparedDelegate::executeUpdate);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
         core.closeCurrent();
-        return core.run(analysis, preparedDelegate::executeLargeUpdate);
+        return core.run(analysis, parameters.values(), preparedDelegate::executeLargeUpdate);
     }
 
     @Override

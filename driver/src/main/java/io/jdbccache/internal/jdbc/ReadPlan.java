@@ -12,9 +12,28 @@ import io.jdbccache.internal.config.CacheConfig;
  * @param dependencies the database-wide stamp first, then one per table read
  * @param bypassReason null when the result may be cached
  * @param ttlNanos     the TTL before jitter: the smallest per-table TTL of the tables read, else the default
+ * @param keyed        for a read by integer primary key, the table and key; else null
+ * @param keyedBase    with {@code keyed}: the dependencies with the table's stamp replaced by its any-row stamp
  */
 record ReadPlan(CacheConfig config, DatabaseScope database, String schema, long catalogEpoch,
-        TableVersion[] dependencies, String bypassReason, long ttlNanos) {
+        TableVersion[] dependencies, String bypassReason, long ttlNanos, KeyedRow keyed, TableVersion[] keyedBase) {
+
+    /**
+     * The stamps one execution depends on: for a read by integer primary key with an integral key value, the row's
+     * stamp and the table's any-row stamp instead of the whole table's, so writes to other rows leave it cached.
+     */
+    TableVersion[] dependencies(Object[] parameters) {
+        if (keyed == null) {
+            return dependencies;
+        }
+        Long key = keyed.value(parameters);
+        if (key == null) {
+            return dependencies;
+        }
+        TableVersion[] result = java.util.Arrays.copyOf(keyedBase, keyedBase.length + 1);
+        result[keyedBase.length] = keyed.table().row(key);
+        return result;
+    }
 
     boolean appliesTo(CacheConfig currentConfig, DatabaseScope currentDatabase, String currentSchema,
             long currentEpoch) {

@@ -51,8 +51,41 @@ final class ReadPlans {
         if (reason == null && ttl <= 0) {
             reason = "TTL is 0 for a table it reads";
         }
-        return new ReadPlan(config, database, schema, epoch, dependencies.toArray(new TableVersion[0]), reason,
-                ttl);
+        TableVersion[] all = dependencies.toArray(new TableVersion[0]);
+        KeyedRow keyed = keyedRow(analysis, database, schema, connection);
+        TableVersion[] keyedBase = null;
+        if (keyed != null) {
+            keyedBase = all.clone();
+            for (int i = 0; i < keyedBase.length; i++) {
+                if (keyedBase[i] == keyed.table()) {
+                    keyedBase[i] = keyed.table().anyRow();
+                }
+            }
+        }
+        return new ReadPlan(config, database, schema, epoch, all, reason, ttl, keyed, keyedBase);
+    }
+
+    /**
+     * The row a statement names by its table's integer primary key (a read on one table without subqueries or
+     * CTEs, or an UPDATE/DELETE of one table), or null.
+     */
+    static KeyedRow keyedRow(SqlAnalysis analysis, DatabaseScope database, String schema, Connection connection) {
+        if (analysis.rowKey() == null || analysis.tables() == null || analysis.tables().size() != 1
+                || !analysis.cteNames().isEmpty()) {
+            return null;
+        }
+        String name = database.resolve(analysis.tables().get(0), schema);
+        DatabaseScope.TableInfo info = database.tableInfo(name, connection);
+        String column = database.identifierCase().apply(analysis.rowKey().column());
+        if (info.integerKey() == null || !info.integerKey().equals(column)) {
+            return null;
+        }
+        for (String updated : analysis.updatedColumns()) {
+            if (database.identifierCase().apply(updated).equals(column)) {
+                return null; // the write moves the row to another key
+            }
+        }
+        return new KeyedRow(database.version(name), analysis.rowKey());
     }
 
     /**

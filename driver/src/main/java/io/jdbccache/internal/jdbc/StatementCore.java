@@ -94,7 +94,7 @@ final class StatementCore {
             shape.recordHit();
             return ours(new CachedResultSet(entry.snapshot(), owner, resultSetType, holdability));
         }
-        ReadStamp stamp = ReadStamp.take(plan.dependencies());
+        ReadStamp stamp = ReadStamp.take(plan.dependencies(parameters));
         boolean mayStore = connection.mayStore();
         Flight flight = null;
         if (mayStore && config.singleFlightWaitNanos() > 0) {
@@ -175,7 +175,7 @@ final class StatementCore {
 
     private ResultSet bypassQuery(SqlAnalysis analysis, String sql, Object[] parameters, ShapeStats shape)
             throws SQLException {
-        connection.beforeStatement(analysis);
+        connection.beforeStatement(analysis, parameters);
         long databaseStart = System.nanoTime();
         boolean succeeded = false;
         try {
@@ -186,7 +186,7 @@ final class StatementCore {
         } finally {
             shape.recordDatabaseRead(false, System.nanoTime() - databaseStart, analysis.normalizedSql(), parameters,
                     connection.database());
-            connection.afterStatement(analysis, succeeded);
+            connection.afterStatement(analysis, parameters, succeeded);
         }
     }
 
@@ -208,17 +208,22 @@ final class StatementCore {
 
     /** Runs a statement that the cache does not answer, with the connection's invalidation around it. */
     <T> T run(SqlAnalysis analysis, SqlCall<T> call) throws SQLException {
+        return run(analysis, NO_PARAMETERS, call);
+    }
+
+    /** The same for a prepared statement, whose bound parameters may name the one row a write changes. */
+    <T> T run(SqlAnalysis analysis, Object[] parameters, SqlCall<T> call) throws SQLException {
         if (analysis.kind() == SqlAnalysis.Kind.QUERY || analysis.kind() == SqlAnalysis.Kind.UNCACHEABLE_READ) {
             cache.recordBypass();
         }
-        connection.beforeStatement(analysis);
+        connection.beforeStatement(analysis, parameters);
         boolean succeeded = false;
         try {
             T result = call.call();
             succeeded = true;
             return result;
         } finally {
-            connection.afterStatement(analysis, succeeded);
+            connection.afterStatement(analysis, parameters, succeeded);
         }
     }
 

@@ -10,9 +10,30 @@ import io.jdbccache.internal.cache.TableVersion;
  * invalidated.
  */
 record WritePlan(io.jdbccache.internal.config.CacheConfig config, DatabaseScope database, String schema,
-        long catalogEpoch, TableVersion[] tables, boolean everything) {
+        long catalogEpoch, TableVersion[] tables, boolean everything, KeyedRow keyed) {
+
+    /**
+     * The stamps one execution bumps. {@code tables} holds each table's stamp and its any-row stamp; a write by
+     * integer primary key (outside a transaction, with an integral key) bumps its table's stamp and that row's
+     * stamp only, so reads by other keys stay cached.
+     */
+    TableVersion[] versions(Object[] parameters, boolean inTransaction) {
+        if (keyed == null) {
+            return tables;
+        }
+        Long key = inTransaction ? null : keyed.value(parameters);
+        TableVersion[] result = java.util.Arrays.copyOf(tables, tables.length + 2);
+        result[tables.length] = keyed.table();
+        result[tables.length + 1] = key == null ? keyed.table().anyRow() : keyed.table().row(key);
+        return result;
+    }
 
     static final TableVersion[] NONE = new TableVersion[0];
+
+    static WritePlan everything(io.jdbccache.internal.config.CacheConfig config, DatabaseScope database,
+            String schema, long catalogEpoch) {
+        return new WritePlan(config, database, schema, catalogEpoch, NONE, true, null);
+    }
 
     boolean appliesTo(io.jdbccache.internal.config.CacheConfig currentConfig, DatabaseScope currentDatabase,
             String currentSchema, long currentEpoch) {

@@ -47,6 +47,8 @@ public final class SqlAnalysis {
     private List<SqlAnalysis> parts = List.of();
     private boolean chained;
     private String settingName;
+    private RowKey rowKey;
+    private List<String> updatedColumns = List.of();
     private volatile Object columnsMemo;
     private volatile Object planMemo;
     private volatile io.jdbccache.internal.stats.ShapeStats shapeStats;
@@ -171,6 +173,27 @@ public final class SqlAnalysis {
 
     void settingName(String name) {
         this.settingName = name;
+    }
+
+    /**
+     * For a read or a single-table UPDATE/DELETE without subqueries: an equality that may name the one row it
+     * touches (if its column turns out to be the integer primary key); null otherwise.
+     */
+    public RowKey rowKey() {
+        return rowKey;
+    }
+
+    void rowKey(RowKey key) {
+        this.rowKey = key;
+    }
+
+    /** For an UPDATE: the columns it sets, as written (a write that changes the key itself is not by key). */
+    public List<String> updatedColumns() {
+        return updatedColumns;
+    }
+
+    void updatedColumns(List<String> columns) {
+        this.updatedColumns = List.copyOf(columns);
     }
 
     /** True for DDL, after which the catalog's facts about the tables must be read again. */

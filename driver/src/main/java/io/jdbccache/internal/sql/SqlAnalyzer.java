@@ -164,7 +164,52 @@ public final class SqlAnalyzer {
             return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null);
         }
         // The functions a write calls may write other tables: the connection decides with the rules.
-        return new SqlAnalysis(Kind.WRITE, normalized, tables, null, functionsCalled(statement));
+        SqlAnalysis analysis = new SqlAnalysis(Kind.WRITE, normalized, tables, null, functionsCalled(statement));
+        analysis.rowKey(writtenRow(statement, tokens));
+        if (statement instanceof Update && ((Update) statement).getUpdateSets() != null) {
+            List<String> columns = new ArrayList<>();
+            for (net.sf.jsqlparser.statement.update.UpdateSet set : ((Update) statement).getUpdateSets()) {
+                for (net.sf.jsqlparser.schema.Column column : set.getColumns()) {
+                    columns.add(column.getColumnName());
+                }
+            }
+            analysis.updatedColumns(columns);
+        }
+        return analysis;
+    }
+
+    /** The row key of a single-table UPDATE or DELETE without joins or subqueries, or null. */
+    private static RowKey writtenRow(Statement statement, List<Token> tokens) {
+        if (countWords(tokens, "select") > 0) {
+            return null;
+        }
+        if (statement instanceof Update) {
+            Update update = (Update) statement;
+            boolean plain = update.getFromItem() == null && empty(update.getJoins()) && empty(update.getStartJoins())
+                    && empty(update.getWithItemsList());
+            return plain ? RowKey.find(update.getWhere(), update.getTable()) : null;
+        }
+        if (statement instanceof Delete) {
+            Delete delete = (Delete) statement;
+            boolean plain = empty(delete.getTables()) && empty(delete.getJoins()) && empty(delete.getUsingList())
+                    && empty(delete.getUsingFromItemList()) && empty(delete.getWithItemsList());
+            return plain ? RowKey.find(delete.getWhere(), delete.getTable()) : null;
+        }
+        return null;
+    }
+
+    private static boolean empty(List<?> list) {
+        return list == null || list.isEmpty();
+    }
+
+    private static int countWords(List<Token> tokens, String word) {
+        int count = 0;
+        for (Token token : tokens) {
+            if (token.isWord(word)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private static Set<String> functionsCalled(Statement statement) {
@@ -218,6 +263,13 @@ public final class SqlAnalyzer {
         SqlAnalysis analysis = new SqlAnalysis(reason == null ? Kind.QUERY : Kind.UNCACHEABLE_READ, normalized,
                 tables, reason, collector.functions);
         analysis.cteNames(collector.cteNames);
+        if (select instanceof PlainSelect && tables.size() == 1 && collector.cteNames.isEmpty()
+                && countWords(tokens, "select") == 1) {
+            PlainSelect plain = (PlainSelect) select;
+            if (plain.getFromItem() instanceof Table && (plain.getJoins() == null || plain.getJoins().isEmpty())) {
+                analysis.rowKey(RowKey.find(plain.getWhere(), (Table) plain.getFromItem()));
+            }
+        }
         return analysis;
     }
 

@@ -168,7 +168,7 @@ public final class CacheMBean implements CacheMXBean {
         for (DatabaseScope database : cache.databases()) {
             for (TableVersion version : database.tables()) {
                 if (matches(version.name(), ref, database)) {
-                    cache.invalidate(new TableVersion[] {version});
+                    cache.invalidate(new TableVersion[] {version, version.anyRow()});
                     matched++;
                 }
             }

@@ -106,6 +106,21 @@ class SqlAnalyzerTest {
     }
 
     @Test
+    void rowKeysAreFoundOnlyWhereOneRowIsProvablyNamed() {
+        assertThat(analyze("SELECT * FROM products p WHERE p.id = ? AND price > 3").rowKey())
+                .isEqualTo(new RowKey("id", 1, 0));
+        assertThat(analyze("UPDATE products SET price = ? WHERE id = ?").rowKey()).isEqualTo(new RowKey("id", 2, 0));
+        assertThat(analyze("DELETE FROM products WHERE 7 = id").rowKey()).isEqualTo(new RowKey("id", 0, 7));
+        assertThat(analyze("UPDATE products SET id = 9 WHERE id = 1").updatedColumns()).containsExactly("id");
+        assertThat(analyze("SELECT * FROM products WHERE id = ? OR id = ?").rowKey()).isNull();
+        assertThat(analyze("SELECT * FROM products WHERE id = (SELECT max(id) FROM products)").rowKey()).isNull();
+        assertThat(analyze("SELECT * FROM products p JOIN categories c ON c.id = p.category_id WHERE p.id = ?")
+                .rowKey()).isNull();
+        assertThat(analyze("UPDATE products SET price = 1 WHERE id IN (SELECT id FROM products)").rowKey()).isNull();
+        assertThat(analyze("SELECT * FROM products WHERE id = '5'").rowKey()).isNull();
+    }
+
+    @Test
     void cteNamesAreKeptBecauseTheyMayShadowATable() {
         SqlAnalysis analysis = analyze("WITH orders AS (SELECT * FROM orders WHERE open) SELECT count(*) FROM orders");
         assertThat(analysis.cteNames()).extracting(TableRef::name).containsExactly("orders");

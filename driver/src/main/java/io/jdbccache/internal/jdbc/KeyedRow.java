@@ -1,0 +1,29 @@
+package io.jdbccache.internal.jdbc;
+
+import io.jdbccache.internal.cache.TableVersion;
+import io.jdbccache.internal.sql.RowKey;
+
+/**
+ * A statement's row key resolved against the catalog: the table whose integer primary key it names, and where the
+ * key value comes from (a parameter or a literal).
+ */
+record KeyedRow(TableVersion table, RowKey key) {
+
+    /**
+     * The key value of one execution, or null when it is not an integral value (a string parameter on an integer
+     * key, say): the statement then counts as touching any row.
+     */
+    Long value(Object[] parameters) {
+        if (key.parameterIndex() == 0) {
+            return key.literal();
+        }
+        if (parameters == null || key.parameterIndex() > parameters.length) {
+            return null;
+        }
+        Object part = parameters[key.parameterIndex() - 1];
+        if (part instanceof Integer || part instanceof Long || part instanceof Short || part instanceof Byte) {
+            return ((Number) part).longValue();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,139 @@
+package io.jdbccache.it;
+
+import static io.jdbccache.it.TestDb.executions;
+import static io.jdbccache.it.TestDb.query;
+import static io.jdbccache.it.TestDb.row;
+import static io.jdbccache.it.TestDb.update;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Reads and writes by integer primary key: a write to one row leaves the cached reads of other rows in place, and
+ * every write that is not provably by key still invalidates them all.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Database.class)
+class KeyedInvalidationTest {
+    private static final String BY_ID = "SELECT id, name, price FROM products WHERE id = ?";
+
+    @Parameter
+    Database database;
+    TestDb db;
+    Connection c;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = TestDb.open(database);
+        db.createProducts();
+        c = db.cached();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        db.close();
+    }
+
+    private List<List<Object>> byId(Object id) throws Exception {
+        return query(c, BY_ID, id);
+    }
+
+    private void updateById(String sql, Object... parameters) throws Exception {
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            statement.executeUpdate();
+        }
+    }
+
+    @Test
+    void aWriteByKeyInvalidatesOnlyThatRow() throws Exception {
+        assertThat(byId(1)).containsExactly(row(1, "apple", 10));
+        assertThat(byId(2)).containsExactly(row(2, "pear", 20));
+        updateById("UPDATE products SET price = ? WHERE id = ?", 11, 1);
+        long before = executions();
+        assertThat(byId(2)).containsExactly(row(2, "pear", 20));
+        assertThat(executions()).as("row 2 still cached").isEqualTo(before);
+        assertThat(byId(1)).containsExactly(row(1, "apple", 11));
+        assertThat(executions()).as("row 1 read again").isEqualTo(before + 1);
+        // A literal key works the same way, and DELETE by key too.
+        update(c, "UPDATE products SET price = 21 WHERE id = 2");
+        assertThat(byId(2)).containsExactly(row(2, "pear", 21));
+        update(c, "DELETE FROM products WHERE id = 2");
+        before = executions();
+        assertThat(byId(1)).containsExactly(row(1, "apple", 11));
+        assertThat(executions()).isEqualTo(before);
+        assertThat(byId(2)).isEmpty();
+    }
+
+    @Test
+    void aWriteByKeyStillInvalidatesReadsNotByKey() throws Exception {
+        String all = "SELECT id, price FROM products ORDER BY id";
+        assertThat(query(c, all)).containsExactly(row(1, 10), row(2, 20), row(3, 30));
+        updateById("UPDATE products SET price = ? WHERE id = ?", 12, 1);
+        assertThat(query(c, all)).containsExactly(row(1, 12), row(2, 20), row(3, 30));
+    }
+
+    @Test
+    void writesNotProvablyByKeyInvalidateEveryRow() throws Exception {
+        for (String write : List.of("UPDATE products SET price = price + 1 WHERE name = 'pear'",
+                "UPDATE products SET price = price + 1 WHERE id = 2 OR id = 3",
+                "UPDATE products SET price = price + 1 WHERE id IN (SELECT id FROM products WHERE id = 2)")) {
+            byId(1);
+            byId(2);
+            long before = executions();
+            update(c, write);
+            List<List<Object>> fresh = query(db.raw(), "SELECT id, name, price FROM products WHERE id = 2");
+            assertThat(byId(2)).as(write).isEqualTo(fresh);
+            assertThat(executions()).as(write).isGreaterThan(before + 1);
+        }
+    }
+
+    @Test
+    void aWriteThatMovesTheKeyOrInsertsInvalidatesEveryRow() throws Exception {
+        assertThat(byId(10)).isEmpty();
+        assertThat(byId(11)).isEmpty();
+        update(c, "UPDATE products SET id = 10 WHERE id = 1");
+        assertThat(byId(10)).containsExactly(row(10, "apple", 10));
+        updateById("INSERT INTO products (id, name, price) VALUES (?, ?, ?)", 11, "fig", 5);
+        assertThat(byId(11)).containsExactly(row(11, "fig", 5));
+    }
+
+    @Test
+    void aKeyOfAnotherTypeDependsOnTheWholeTable() throws Exception {
+        if (database == Database.H2) {
+            // PostgreSQL refuses a varchar parameter for an integer column; H2 converts it.
+            assertThat(byId("2")).containsExactly(row(2, "pear", 20));
+            updateById("UPDATE products SET price = ? WHERE id = ?", 22, 2);
+            assertThat(byId("2")).containsExactly(row(2, "pear", 22));
+        }
+        assertThat(byId(2L)).isEqualTo(query(db.raw(), "SELECT id, name, price FROM products WHERE id = 2"));
+        updateById("UPDATE products SET price = ? WHERE id = ?", 23, 2L);
+        assertThat(byId(2)).containsExactly(row(2, "pear", 23));
+    }
+
+    @Test
+    void inATransactionAWriteByKeyCountsAsAnyRowUntilCommit() throws Exception {
+        Connection other = db.cached();
+        byId(2);
+        c.setAutoCommit(false);
+        updateById("UPDATE products SET price = ? WHERE id = ?", 13, 1);
+        long stores = db.stats().storeCount();
+        assertThat(query(other, BY_ID, 3)).containsExactly(row(3, "plum", 30));
+        assertThat(db.stats().storeCount()).as("no read by key of products stored while uncommitted").isEqualTo(stores);
+        assertThat(byId(1)).containsExactly(row(1, "apple", 13));
+        c.commit();
+        c.setAutoCommit(true);
+        assertThat(query(other, BY_ID, 1)).containsExactly(row(1, "apple", 13));
+        assertThat(query(other, BY_ID, 2)).containsExactly(row(2, "pear", 20));
+    }
+}
