@@ -1,5 +1,6 @@
 package io.jdbccache.it;
 
+import static io.jdbccache.it.RawThenCached.controlThenCached;
 import static io.jdbccache.it.TestDb.exec;
 import static io.jdbccache.it.TestDb.query;
 import static io.jdbccache.it.TestDb.row;
@@ -39,34 +40,13 @@ class ReviewRegressionTest {
         void accept(PreparedStatement ps) throws SQLException;
     }
 
-    /** Where a test body gets its connections: {@code db::raw} (the control, must pass) or {@code db::cached}. */
-    interface Src {
-        Connection get() throws SQLException;
-    }
 
-    interface Body {
-        void run(TestDb db, Src src) throws SQLException;
-    }
 
-    /**
-     * Runs {@code body} first on raw connections (proving the expected values are what the database answers), then
-     * on a fresh database through the cache (where it fails).
-     */
-    private static void controlThenCached(Database database, String[] setup, Body body) throws SQLException {
-        try (TestDb db = TestDb.open(database)) {
-            db.setup(setup);
-            body.run(db, db::raw);
-        }
-        try (TestDb db = TestDb.open(database)) {
-            db.setup(setup);
-            body.run(db, db::cached);
-        }
-    }
 
     // ---- 1. CTE named like a table hides the table: the result depends on no table and is never invalidated ---
 
     @Test
-    void cteShadowingTableNameLosesDependency_pg() throws SQLException {
+    void cteShadowingTableNameLosesDependency_pg() throws Exception {
         controlThenCached(Database.POSTGRESQL, new String[] {
             "CREATE TABLE orders (id INT PRIMARY KEY, status VARCHAR(10))",
             "INSERT INTO orders VALUES (1, 'open'), (2, 'closed')"}, (db, src) -> {
@@ -79,7 +59,7 @@ class ReviewRegressionTest {
     }
 
     @Test
-    void nestedCteShadowingTableNameLosesDependency_pg() throws SQLException {
+    void nestedCteShadowingTableNameLosesDependency_pg() throws Exception {
         controlThenCached(Database.POSTGRESQL, new String[] {
             "CREATE TABLE items (id INT PRIMARY KEY)", "INSERT INTO items VALUES (1)"}, (db, src) -> {
                 Connection c = src.get();
@@ -94,7 +74,7 @@ class ReviewRegressionTest {
     // ---- 2. Transaction state lost: uncommitted / rolled-back data stored and served to others --------------
 
     @Test
-    void commitAndChainLeaksUncommittedData_pg() throws SQLException {
+    void commitAndChainLeaksUncommittedData_pg() throws Exception {
         controlThenCached(Database.POSTGRESQL, new String[] {
             "CREATE TABLE items (id INT PRIMARY KEY, v INT)", "INSERT INTO items VALUES (1, 1)"}, (db, src) -> {
                 Connection writer = src.get();
@@ -111,7 +91,7 @@ class ReviewRegressionTest {
     }
 
     @Test
-    void beginInsideMultiStatementStringLeaksUncommittedData_pg() throws SQLException {
+    void beginInsideMultiStatementStringLeaksUncommittedData_pg() throws Exception {
         controlThenCached(Database.POSTGRESQL, new String[] {
             "CREATE TABLE items (id INT PRIMARY KEY, v INT)", "INSERT INTO items VALUES (1, 1)"}, (db, src) -> {
                 Connection writer = src.get();
@@ -128,7 +108,7 @@ class ReviewRegressionTest {
     // ---- 3. Snapshot transaction not detected: its old snapshot is stored under a current stamp ------------
 
     @Test
-    void defaultTransactionIsolationAsQuotedValueIsNotDetected_pg() throws SQLException {
+    void defaultTransactionIsolationAsQuotedValueIsNotDetected_pg() throws Exception {
         controlThenCached(Database.POSTGRESQL, new String[] {
             "CREATE TABLE items (id INT PRIMARY KEY, v INT)", "INSERT INTO items VALUES (1, 1)"}, (db, src) -> {
                 String sql = "SELECT v FROM items WHERE id = 1";
@@ -150,7 +130,7 @@ class ReviewRegressionTest {
     // ---- 4. Session state the key does not capture --------------------------------------------------------
 
     @Test
-    void setConfigSearchPathKeepsCachingUnderOldSchema_pg() throws SQLException {
+    void setConfigSearchPathKeepsCachingUnderOldSchema_pg() throws Exception {
         try (TestDb db = TestDb.open(Database.POSTGRESQL)) {
             String other = db.name + "_other";
             db.setup("CREATE TABLE items (v INT)", "INSERT INTO items VALUES (1)",
@@ -171,7 +151,7 @@ class ReviewRegressionTest {
     }
 
     @Test
-    void selectIntoTempTableShadowsTableButCachingContinues_pg() throws SQLException {
+    void selectIntoTempTableShadowsTableButCachingContinues_pg() throws Exception {
         controlThenCached(Database.POSTGRESQL, new String[] {
             "CREATE TABLE items (v INT)", "INSERT INTO items VALUES (1)"}, (db, src) -> {
                 Connection a = src.get();
@@ -184,7 +164,7 @@ class ReviewRegressionTest {
     }
 
     @Test
-    void setLocalLeavesSettingInKeyAfterTransactionEnds_pg() throws SQLException {
+    void setLocalLeavesSettingInKeyAfterTransactionEnds_pg() throws Exception {
         controlThenCached(Database.POSTGRESQL, new String[] {
             "CREATE TABLE iv (d INTERVAL)", "INSERT INTO iv VALUES (INTERVAL '1 day 2 hours')"}, (db, src) -> {
                 String sql = "SELECT CAST(d AS VARCHAR) FROM iv";
@@ -205,7 +185,7 @@ class ReviewRegressionTest {
     }
 
     @Test
-    void sessionSettingsInUrlAreNotPartOfKey_pg() throws SQLException {
+    void sessionSettingsInUrlAreNotPartOfKey_pg() throws Exception {
         controlThenCached(Database.POSTGRESQL, new String[] {
             "CREATE TABLE iv (d INTERVAL)", "INSERT INTO iv VALUES (INTERVAL '1 day 2 hours')"}, (db, src) -> {
                 String sql = "SELECT CAST(d AS VARCHAR) FROM iv";
@@ -227,7 +207,7 @@ class ReviewRegressionTest {
     }
 
     @Test
-    void privateInMemoryH2DatabasesShareOneIdentity_h2() throws SQLException {
+    void privateInMemoryH2DatabasesShareOneIdentity_h2() throws Exception {
         CachingDriver.register();
         String url = "jdbc:cache:h2:mem:;cache.name=review-private-mem";
         try (Connection a = DriverManager.getConnection(url); Connection b = DriverManager.getConnection(url)) {
@@ -244,7 +224,7 @@ class ReviewRegressionTest {
     // ---- 5. Writes the analyzer takes for reads, or for writes to fewer tables ----------------------------
 
     @Test
-    void dataChangeDeltaTableIsNotAWrite_h2() throws SQLException {
+    void dataChangeDeltaTableIsNotAWrite_h2() throws Exception {
         controlThenCached(Database.H2, new String[] {
             "CREATE TABLE items (id INT PRIMARY KEY, v INT)", "INSERT INTO items VALUES (1, 1)"}, (db, src) -> {
                 Connection c = src.get();
@@ -257,7 +237,7 @@ class ReviewRegressionTest {
     }
 
     @Test
-    void explainAnalyzeOfDataModifyingCteIsNotAWrite_pg() throws SQLException {
+    void explainAnalyzeOfDataModifyingCteIsNotAWrite_pg() throws Exception {
         controlThenCached(Database.POSTGRESQL, new String[] {
             "CREATE TABLE items (id INT PRIMARY KEY)", "INSERT INTO items VALUES (1), (2)"}, (db, src) -> {
                 Connection c = src.get();
@@ -269,7 +249,7 @@ class ReviewRegressionTest {
     }
 
     @Test
-    void writeToParentTableDoesNotInvalidatePartitionReaders_pg() throws SQLException {
+    void writeToParentTableDoesNotInvalidatePartitionReaders_pg() throws Exception {
         controlThenCached(Database.POSTGRESQL, new String[] {
             "CREATE TABLE m (id INT, k INT) PARTITION BY RANGE (k)",
             "CREATE TABLE m_low PARTITION OF m FOR VALUES FROM (0) TO (100)",
@@ -287,7 +267,7 @@ class ReviewRegressionTest {
     }
 
     @Test
-    void writeToParentTableDoesNotInvalidatePartitionReadersReverse_pg() throws SQLException {
+    void writeToParentTableDoesNotInvalidatePartitionReadersReverse_pg() throws Exception {
         controlThenCached(Database.POSTGRESQL, new String[] {
             "CREATE TABLE m (id INT, k INT) PARTITION BY RANGE (k)",
             "CREATE TABLE m_low PARTITION OF m FOR VALUES FROM (0) TO (100)",
@@ -303,7 +283,7 @@ class ReviewRegressionTest {
     // ---- 6. Two different statements normalized to one key ------------------------------------------------
 
     @Test
-    void bracketInLexerSwallowsRestOfStatement_h2() throws SQLException {
+    void bracketInLexerSwallowsRestOfStatement_h2() throws Exception {
         controlThenCached(Database.H2, new String[] {
             "CREATE TABLE t (v VARCHAR(10))", "INSERT INTO t VALUES ('one'), ('two')"}, (db, src) -> {
                 Connection c = src.get();
@@ -314,7 +294,7 @@ class ReviewRegressionTest {
     }
 
     @Test
-    void h2DoubleSlashCommentMisreadAsCode_h2() throws SQLException {
+    void h2DoubleSlashCommentMisreadAsCode_h2() throws Exception {
         controlThenCached(Database.H2, new String[] {
             "CREATE TABLE t (v VARCHAR(10))", "INSERT INTO t VALUES ('one two')"}, (db, src) -> {
                 Connection c = src.get();
@@ -327,7 +307,7 @@ class ReviewRegressionTest {
     }
 
     @Test
-    void dateTimeAndTimestampParametersWithSameMillisShareAKey_h2() throws SQLException {
+    void dateTimeAndTimestampParametersWithSameMillisShareAKey_h2() throws Exception {
         controlThenCached(Database.H2, new String[] {
             "CREATE TABLE t (id INT PRIMARY KEY)", "INSERT INTO t VALUES (1)"}, (db, src) -> {
                 Connection c = src.get();

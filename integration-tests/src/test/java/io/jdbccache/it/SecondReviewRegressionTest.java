@@ -1,5 +1,6 @@
 package io.jdbccache.it;
 
+import static io.jdbccache.it.RawThenCached.controlThenCached;
 import static io.jdbccache.it.TestDb.exec;
 import static io.jdbccache.it.TestDb.query;
 import static io.jdbccache.it.TestDb.row;
@@ -26,24 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class SecondReviewRegressionTest {
 
-    interface Src {
-        Connection get() throws SQLException;
-    }
 
-    interface Body {
-        void run(TestDb db, Src src) throws Exception;
-    }
 
-    private static void controlThenCached(Database database, String[] setup, Body body) throws Exception {
-        try (TestDb db = TestDb.open(database)) {
-            db.setup(setup);
-            body.run(db, db::raw);
-        }
-        try (TestDb db = TestDb.open(database)) {
-            db.setup(setup);
-            body.run(db, db::cached);
-        }
-    }
 
     private static void ignoreFailure(Connection c, String sql) {
         try {

@@ -297,9 +297,7 @@ public final class CachingConnection extends DelegatingConnection {
                     // set_config('search_path', ...) and friends change the session like SET does.
                     scopeChanged = true;
                 }
-                if (mayWrite(analysis)) {
-                    completeWrite(WritePlan.everything(config, database, context.schema(), database.catalogEpoch()));
-                }
+                completeIfMayWrite(analysis);
                 break;
             case SESSION_SCOPE_CHANGE:
                 scopeChanged = true;
@@ -309,6 +307,13 @@ public final class CachingConnection extends DelegatingConnection {
                 break;
             default:
                 break;
+        }
+    }
+
+    /** A read calling a function that may write is, afterwards, a write to unknown tables. */
+    private void completeIfMayWrite(SqlAnalysis analysis) {
+        if (mayWrite(analysis)) {
+            completeWrite(WritePlan.everything(config, database, context.schema(), database.catalogEpoch()));
         }
     }
 
@@ -351,9 +356,7 @@ public final class CachingConnection extends DelegatingConnection {
                 break;
             case QUERY:
             case UNCACHEABLE_READ:
-                if (mayWrite(analysis)) {
-                    completeWrite(WritePlan.everything(config, database, context.schema(), database.catalogEpoch()));
-                }
+                completeIfMayWrite(analysis);
                 break;
             case AUTOCOMMIT_CHANGE:
                 readAutoCommitBack();
