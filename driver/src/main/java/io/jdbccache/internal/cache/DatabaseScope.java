@@ -189,7 +189,8 @@ public final class DatabaseScope {
                     : List.of();
             children.addAll(family);
             return new TableInfo(true, upper, cacheable, List.copyOf(children), family,
-                    family.isEmpty() ? integerPrimaryKey(metaData, schema, name) : null);
+                    family.isEmpty() && !hasTriggers(catalog, schema, name)
+                            ? integerPrimaryKey(metaData, schema, name) : null);
         } catch (SQLException | RuntimeException e) {
             return TableInfo.UNKNOWN;
         }
@@ -298,6 +299,30 @@ public final class DatabaseScope {
         return result;
     }
 
+    /**
+     * True if the table has triggers (or we cannot tell): a trigger may change other rows of the table, or the
+     * key itself, so writes to it are never treated as writes to one row.
+     */
+    private static boolean hasTriggers(Connection connection, String schema, String name) {
+        try {
+            String sql = isPostgres(connection)
+                    ? "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                            + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                            + " WHERE n.nspname = ? AND c.relname = ? AND NOT t.tgisinternal"
+                    : "SELECT count(*) FROM INFORMATION_SCHEMA.TRIGGERS"
+                            + " WHERE EVENT_OBJECT_SCHEMA = ? AND EVENT_OBJECT_TABLE = ?";
+            try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setString(1, schema);
+                statement.setString(2, name);
+                try (ResultSet rows = statement.executeQuery()) {
+                    return !rows.next() || rows.getLong(1) > 0;
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            return true;
+        }
+    }
+
     /** The table's primary key column if it is a single integer column (as stored), else null. */
     private static String integerPrimaryKey(DatabaseMetaData metaData, String schema, String name)
             throws SQLException {
@@ -320,7 +345,9 @@ public final class DatabaseScope {
                     int type = rows.getInt("DATA_TYPE");
                     boolean integral = type == java.sql.Types.INTEGER || type == java.sql.Types.BIGINT
                             || type == java.sql.Types.SMALLINT || type == java.sql.Types.TINYINT;
-                    return integral ? column : null;
+                    // A generated key changes when the columns it derives from do, without being named.
+                    String generated = rows.getString("IS_GENERATEDCOLUMN");
+                    return integral && !"YES".equalsIgnoreCase(generated) ? column : null;
                 }
             }
         }

@@ -403,13 +403,17 @@ public final class CachingConnection extends DelegatingConnection {
         for (TableRef table : analysis.tables()) {
             pending.add(database.resolve(table, context.schema()));
         }
+        // Tables reached through cascades, declared dependencies, views or partitions rather than named.
+        Set<String> reached = new LinkedHashSet<>();
         while (!pending.isEmpty()) {
             String name = pending.remove(pending.size() - 1);
             if (!names.add(name)) {
                 continue;
             }
             for (TableRef alsoChanged : rulesAlsoInvalidate(name)) {
-                pending.add(database.resolve(alsoChanged, context.schema()));
+                String target = database.resolve(alsoChanged, context.schema());
+                pending.add(target);
+                reached.add(target);
             }
             if (!analysis.changesSchema()) {
                 DatabaseScope.TableInfo info = database.tableInfo(name, delegate);
@@ -420,10 +424,17 @@ public final class CachingConnection extends DelegatingConnection {
                 }
                 pending.addAll(info.cascadeChildren());
                 pending.addAll(info.readsFrom());
+                reached.addAll(info.cascadeChildren());
+                reached.addAll(info.readsFrom());
             }
         }
         KeyedRow keyed = analysis.changesSchema() ? null
                 : ReadPlans.keyedRow(analysis, database, context.schema(), delegate);
+        if (keyed != null && reached.contains(keyed.table().name())) {
+            // The write reaches its own table again (a self-referencing cascade, a declared same-table trigger):
+            // other rows may change too.
+            keyed = null;
+        }
         List<TableVersion> tables = new ArrayList<>();
         for (String name : names) {
             TableVersion table = database.version(name);
