@@ -89,7 +89,7 @@ public final class ResultCache {
         long ttl = jitter > 0 ? (long) (ttlNanos * (1.0 - jitter * ThreadLocalRandom.current().nextDouble())) : ttlNanos;
         CacheEntry entry = new CacheEntry(snapshot, stamp, Math.max(1, ttl), 2 * key.sql().length(), shape);
         for (TableVersion dependency : entry.dependencies()) {
-            if (!dependency.isDatabaseWide()) {
+            if (dependency.keepsDependents()) {
                 dependency.dependents().add(key);
             }
         }
@@ -246,7 +246,7 @@ public final class ResultCache {
             entry.shape().recordInvalidation();
         }
         for (TableVersion dependency : entry.dependencies()) {
-            if (!dependency.isDatabaseWide()) {
+            if (dependency.keepsDependents()) {
                 dependency.dependents().remove(key);
             }
         }

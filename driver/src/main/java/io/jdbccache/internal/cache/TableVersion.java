@@ -15,11 +15,12 @@ public final class TableVersion {
     /** Set while this table's dropped entries wait to be removed from the store (see ResultCache). */
     final java.util.concurrent.atomic.AtomicBoolean cleanupPending = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicLong version = new AtomicLong();
-    private final Set<CacheKey> dependents = ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.atomic.LongAdder writesSeen = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder invalidations = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.AtomicInteger openTransactionWriters =
-            new java.util.concurrent.atomic.AtomicInteger();
+    // A single row's stamp is created per key read or written, so it carries only its counters: no dependents set
+    // (its entries leave when read, evicted or expired) and no statistics.
+    private final Set<CacheKey> dependents;
+    private final java.util.concurrent.atomic.LongAdder writesSeen;
+    private final java.util.concurrent.atomic.LongAdder invalidations;
+    private final java.util.concurrent.atomic.AtomicInteger openTransactionWriters;
 
     /** Stamp of "some row, which one unknown": bumped by writes not by key; reads by key depend on it. */
     private volatile TableVersion anyRow;
@@ -36,8 +37,21 @@ public final class TableVersion {
     }
 
     private TableVersion(String name, boolean rowLevel) {
+        this(name, rowLevel, false);
+    }
+
+    private TableVersion(String name, boolean rowLevel, boolean singleRow) {
         this.name = name;
         this.rowLevel = rowLevel;
+        this.dependents = singleRow ? java.util.Collections.emptySet() : ConcurrentHashMap.newKeySet();
+        this.writesSeen = singleRow ? null : new java.util.concurrent.atomic.LongAdder();
+        this.invalidations = singleRow ? null : new java.util.concurrent.atomic.LongAdder();
+        this.openTransactionWriters = new java.util.concurrent.atomic.AtomicInteger();
+    }
+
+    /** False for a single row's stamp, whose entries are not tracked for eager removal. */
+    boolean keepsDependents() {
+        return writesSeen != null && !isDatabaseWide();
     }
 
     /** True for the any-row and single-row stamps (statistics count table-level invalidations only). */
@@ -74,7 +88,7 @@ public final class TableVersion {
             }
         }
         TableVersion version = map.get(key);
-        return version != null ? version : map.computeIfAbsent(key, k -> new TableVersion(name + "#" + k, true));
+        return version != null ? version : map.computeIfAbsent(key, k -> new TableVersion(name + "#" + k, true, true));
     }
 
     /** The resolved table name ({@code schema.table}), or {@code *} for the database-wide stamp. */
@@ -93,22 +107,26 @@ public final class TableVersion {
 
     void bump() {
         version.incrementAndGet();
-        invalidations.increment();
+        if (invalidations != null) {
+            invalidations.increment();
+        }
     }
 
     /** Counts a completed write statement to this table (statistics only). */
     public void recordWrite() {
-        writesSeen.increment();
+        if (writesSeen != null) {
+            writesSeen.increment();
+        }
     }
 
     /** Write statements to this table seen through the driver. */
     public long writesSeen() {
-        return writesSeen.sum();
+        return writesSeen == null ? 0 : writesSeen.sum();
     }
 
     /** Version bumps: a write counts before and after it runs, and again at commit. */
     public long invalidations() {
-        return invalidations.sum();
+        return invalidations == null ? 0 : invalidations.sum();
     }
 
     /** Cached entries currently depending on this table, reads by key included. */
@@ -118,6 +136,9 @@ public final class TableVersion {
     }
 
     void resetStatistics() {
+        if (writesSeen == null) {
+            return;
+        }
         writesSeen.reset();
         invalidations.reset();
     }
