@@ -3,10 +3,7 @@ package io.jdbccache.internal.cache;
 import io.jdbccache.internal.config.CacheConfig;
 import io.jdbccache.internal.stats.CacheMBean;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -73,11 +70,6 @@ public final class CacheRegistry {
     /** The cache of that name, or null if no open connection uses it. */
     public static synchronized ResultCache find(String name) {
         return CACHES.get(name);
-    }
-
-    public static synchronized Collection<ResultCache> all() {
-        List<ResultCache> copy = new ArrayList<>(CACHES.values());
-        return copy;
     }
 
     /** The bean's name for a cache name. */

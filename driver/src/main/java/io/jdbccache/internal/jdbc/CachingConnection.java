@@ -486,10 +486,6 @@ public final class CachingConnection extends DelegatingConnection {
         }
     }
 
-    private void invalidate(WritePlan plan) {
-        invalidate(plan, null);
-    }
-
     private void remember(WritePlan plan, Object[] parameters) {
         if (plan.everything()) {
             if (!transactionWroteEverything) {

@@ -8,7 +8,6 @@ import io.jdbccache.internal.sql.SqlAnalysis;
 import io.jdbccache.internal.sql.TableRef;
 import java.sql.Connection;
 import java.util.Locale;
-import java.util.Map;
 
 /** Decides, once per SQL and setting, whether and how long a read's result may be cached. */
 final class ReadPlans {
@@ -21,7 +20,7 @@ final class ReadPlans {
     static ReadPlan decide(SqlAnalysis analysis, CacheConfig config, DatabaseScope database, String schema,
             long epoch, Connection connection) {
         String reason = ruleReason(analysis, config, schema);
-        long ttl = ttl(analysis, config, schema);
+        long ttl = config.ttlNanos();
         java.util.Set<TableVersion> dependencies = new java.util.LinkedHashSet<>();
         dependencies.add(database.everything());
         for (TableRef table : analysis.tables()) {
@@ -34,17 +33,21 @@ final class ReadPlans {
             String catalogReason = depend(database.resolve(cte, schema), false, database, connection, dependencies);
             reason = reason == null ? catalogReason : reason;
         }
-        // Rules about tables hold for what lies behind a view or partition too.
+        // Table rules hold for the tables named and for what lies behind a view or partition.
         for (TableVersion dependency : dependencies) {
             if (dependency == database.everything()) {
                 continue;
             }
-            if (reason == null && matches(config.neverCacheTables(), dependency.name())) {
+            String qualified = dependency.name().toLowerCase(Locale.ROOT);
+            String bare = qualified.substring(qualified.lastIndexOf('.') + 1);
+            if (reason == null && (config.neverCacheTables().contains(qualified)
+                    || config.neverCacheTables().contains(bare))) {
                 reason = "reads " + dependency.name() + ", listed in cache.neverCacheTables";
             }
-            for (Map.Entry<String, Long> entry : config.tableTtlNanos().entrySet()) {
-                if (matches(java.util.Set.of(entry.getKey()), dependency.name())) {
-                    ttl = Math.min(ttl, entry.getValue());
+            for (String name : new String[] {qualified, bare}) {
+                Long tableTtl = config.tableTtlNanos().get(name);
+                if (tableTtl != null) {
+                    ttl = Math.min(ttl, tableTtl);
                 }
             }
         }
@@ -111,15 +114,6 @@ final class ReadPlans {
         return null;
     }
 
-    /** True if a resolved {@code schema.name} is listed (lower case) as {@code name} or {@code schema.name}. */
-    private static boolean matches(java.util.Set<String> lowerCaseNames, String resolved) {
-        if (lowerCaseNames.isEmpty()) {
-            return false;
-        }
-        String lower = resolved.toLowerCase(Locale.ROOT);
-        return lowerCaseNames.contains(lower) || lowerCaseNames.contains(lower.substring(lower.lastIndexOf('.') + 1));
-    }
-
     private static String ruleReason(SqlAnalysis analysis, CacheConfig config, String schema) {
         if (!config.enabled()) {
             return "cache.enabled=false";
@@ -137,25 +131,10 @@ final class ReadPlans {
             return "matched by cache.neverCacheQueries";
         }
         for (TableRef table : analysis.tables()) {
-            if (table.matchesAnyOf(config.neverCacheTables(), schema)) {
-                return "reads " + table.name() + ", listed in cache.neverCacheTables";
-            }
             if (config.onlyCacheTables() != null && !table.matchesAnyOf(config.onlyCacheTables(), schema)) {
                 return "reads " + table.name() + ", not listed in cache.onlyCacheTables";
             }
         }
         return null;
-    }
-
-    private static long ttl(SqlAnalysis analysis, CacheConfig config, String schema) {
-        long ttl = config.ttlNanos();
-        for (Map.Entry<String, Long> entry : config.tableTtlNanos().entrySet()) {
-            for (TableRef table : analysis.tables()) {
-                if (table.matchesAnyOf(java.util.Set.of(entry.getKey()), schema)) {
-                    ttl = Math.min(ttl, entry.getValue());
-                }
-            }
-        }
-        return ttl;
     }
 }

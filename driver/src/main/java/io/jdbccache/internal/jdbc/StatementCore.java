@@ -117,8 +117,7 @@ final class StatementCore {
             long databaseStart = System.nanoTime();
             ResultSet live;
             try {
-                live = sql == null ? ((java.sql.PreparedStatement) delegate).executeQuery()
-                        : delegate.executeQuery(sql);
+                live = executeOnDelegate(sql);
             } catch (SQLException | RuntimeException e) {
                 connection.readFailed();
                 throw e;
@@ -156,6 +155,11 @@ final class StatementCore {
         }
     }
 
+    /** Runs the query on the real statement: its own SQL for a prepared statement ({@code sql} null). */
+    private ResultSet executeOnDelegate(String sql) throws SQLException {
+        return sql == null ? ((java.sql.PreparedStatement) delegate).executeQuery() : delegate.executeQuery(sql);
+    }
+
     private static void closeQuietly(ResultSet resultSet, Exception cause) {
         try {
             resultSet.close();
@@ -179,8 +183,7 @@ final class StatementCore {
         long databaseStart = System.nanoTime();
         boolean succeeded = false;
         try {
-            ResultSet live = sql == null ? ((java.sql.PreparedStatement) delegate).executeQuery()
-                    : delegate.executeQuery(sql);
+            ResultSet live = executeOnDelegate(sql);
             succeeded = true;
             return ours(live == null ? null : new DelegatingResultSet(owner, live));
         } finally {
@@ -280,10 +283,6 @@ final class StatementCore {
             return false;
         }
         return delegate.getMoreResults(mode);
-    }
-
-    boolean servedByCache() {
-        return currentIsOurs;
     }
 
     void maxRows(long rows) {

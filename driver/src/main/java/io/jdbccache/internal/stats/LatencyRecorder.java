@@ -45,11 +45,6 @@ public final class LatencyRecorder {
         return total.getTotalCount() == 0 ? 0 : total.getMean() / 1000.0;
     }
 
-    public synchronized long count() {
-        fold();
-        return total.getTotalCount();
-    }
-
     public synchronized void reset() {
         for (Recorder recorder : recorders) {
             recorder.reset();
