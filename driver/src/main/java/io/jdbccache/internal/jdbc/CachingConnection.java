@@ -168,8 +168,7 @@ public final class CachingConnection extends DelegatingConnection {
      */
     ReadPlan readPlan(SqlAnalysis analysis) {
         if (scopeChanged || transactionScopeChanged
-                || (inTransaction() && !config.cacheInSnapshotTransactions() && (snapshotTransaction
-                || isolation >= Connection.TRANSACTION_REPEATABLE_READ))) {
+                || (inSnapshotTransaction() && !config.cacheInSnapshotTransactions())) {
             return null;
         }
         long epoch = database.catalogEpoch();
@@ -196,7 +195,12 @@ public final class CachingConnection extends DelegatingConnection {
      * database now, so it must never be stored for others.
      */
     boolean mayStore() {
-        return !(inTransaction() && (snapshotTransaction || isolation >= Connection.TRANSACTION_REPEATABLE_READ));
+        return !inSnapshotTransaction();
+    }
+
+    /** Inside a REPEATABLE READ or SERIALIZABLE transaction, set through the API or through SQL. */
+    private boolean inSnapshotTransaction() {
+        return inTransaction() && (snapshotTransaction || isolation >= Connection.TRANSACTION_REPEATABLE_READ);
     }
 
     private boolean readsWrittenTable(TableVersion[] dependencies) {
