@@ -18,11 +18,18 @@ public enum CacheProperty {
     ALSO_INVALIDATES("cache.alsoInvalidates.<table>", "", ValueType.LIST,
             "Tables that a write to <table> also changes behind the driver's back (triggers, functions): a write to "
                     + "<table> invalidates their readers too. Names as written in SQL, comma-separated."),
+    ANALYSIS_CACHE_BYTES("cache.analysisCacheBytes", "32MB", ValueType.SIZE,
+            "Memory bound of the kept parse results (estimated from the SQL texts): a 60 KB statement weighs 60 KB, "
+                    + "so many huge distinct statements cannot exhaust the heap."),
     ANALYSIS_CACHE_SIZE("cache.analysisCacheSize", "10000", ValueType.INTEGER,
             "Distinct SQL strings whose parse result is kept, so a statement seen before is never parsed again."),
     CACHE_IN_SNAPSHOT_TRANSACTIONS("cache.cacheInSnapshotTransactions", "false", ValueType.BOOLEAN,
             "true lets REPEATABLE READ and SERIALIZABLE transactions be served from the cache (a hit may then not "
                     + "match the transaction's snapshot); by default they read through to the database."),
+    CATALOG_REFRESH("cache.catalogRefresh", "60s", ValueType.DURATION,
+            "How long catalog facts (views, foreign keys, triggers, row-level-security policies) are trusted before "
+                    + "they are read again; DDL through the driver refreshes them at once. Bounds how long DDL made "
+                    + "elsewhere goes unseen; 0 trusts them until such DDL."),
     CONFIG("cache.config", "", ValueType.STRING,
             "Rules file: a file path or a classpath: location. Defaults to the system property jdbccache.config, "
                     + "then to jdbc-cache.properties on the classpath if present."),
@@ -31,6 +38,10 @@ public enum CacheProperty {
                     + "may be cached. Functions not on the built-in or this list make a query uncacheable."),
     ENABLED("cache.enabled", "true", ValueType.BOOLEAN,
             "false turns caching off: every statement goes to the database; writes still invalidate."),
+    KEY_SETTINGS("cache.keySettings", "", ValueType.LIST,
+            "Extra session settings (comma-separated names, e.g. app.region) whose values change results: they are "
+                    + "read back with the session's state and become part of the key. List every setting read by a "
+                    + "function you declared in cache.deterministicFunctions (PostgreSQL)."),
     MAX_BYTES("cache.maxBytes", "64MB", ValueType.SIZE,
             "Memory bound of the in-process cache, as the estimated retained size of cached results."),
     MAX_RESULT_BYTES("cache.maxResultBytes", "1MB", ValueType.SIZE,

@@ -18,9 +18,17 @@ package io.jdbccache;
  * @param entryCount        entries currently held (estimate)
  * @param weightedSizeBytes estimated bytes retained by the entries
  * @param maxSizeBytes      the configured bound, {@code cache.maxBytes}
+ * @param bypassesByReason  {@code bypassCount} split by reason (the names of the driver's bypass reasons, such as
+ *                          {@code NON_DETERMINISTIC} or {@code SESSION_STATE_UNKNOWN}); reasons never seen are absent
+ * @param sessionReadBacks  round trips spent reading a session's state back after it may have changed
  */
 public record CacheStats(String cacheName, long hitCount, long missCount, long bypassCount, long storeCount,
-        long invalidationCount, long evictionCount, long entryCount, long weightedSizeBytes, long maxSizeBytes) {
+        long invalidationCount, long evictionCount, long entryCount, long weightedSizeBytes, long maxSizeBytes,
+        java.util.Map<String, Long> bypassesByReason, long sessionReadBacks) {
+
+    public CacheStats {
+        bypassesByReason = java.util.Map.copyOf(bypassesByReason);
+    }
 
     /** Hits over hits plus misses; 0 when there were none. */
     public double hitRate() {

@@ -100,7 +100,7 @@ class JmxTest {
         assertThat(products.getDependentEntries()).isEqualTo(2);
 
         QueryShapeStatistics shape = Arrays.stream(bean.getQueryShapes())
-                .filter(s -> s.getShape().contains("where id = ?")).findFirst().orElseThrow();
+                .filter(s -> s.getShape().toLowerCase().contains("where id = ?")).findFirst().orElseThrow();
         assertThat(shape.getExecutions()).isEqualTo(9);
         assertThat(shape.getHits()).isEqualTo(6);
         assertThat(shape.getMisses()).isEqualTo(3);
@@ -123,7 +123,7 @@ class JmxTest {
         assertThat(shapes).hasSize(2);
         assertThat(Arrays.stream(shapes).map(QueryShapeStatistics::getShape)).noneMatch(s -> s.contains("secret"));
         String report = bean().adviceReport(false);
-        assertThat(report).doesNotContain("secret").contains("where name = ?");
+        assertThat(report).doesNotContain("secret").containsIgnoringCase("where name = ?");
     }
 
     @Test
@@ -146,7 +146,7 @@ class JmxTest {
         for (int i = 0; i < 3; i++) {
             byId(c, 2);
         }
-        String id = Arrays.stream(bean().getQueryShapes()).filter(s -> s.getShape().contains("where id = ?"))
+        String id = Arrays.stream(bean().getQueryShapes()).filter(s -> s.getShape().toLowerCase().contains("where id = ?"))
                 .findFirst().orElseThrow().getId();
         String explanation = bean().explain(id);
         if (database == Database.POSTGRESQL) {

@@ -35,7 +35,8 @@ public final class CacheRegistry {
     public static synchronized ResultCache acquire(CacheConfig config) {
         ResultCache cache = CACHES.get(config.name());
         if (cache == null) {
-            cache = new ResultCache(config.name(), config.maxBytes(), config.analysisCacheSize());
+            cache = new ResultCache(config.name(), config.maxBytes(), config.analysisCacheSize(),
+                    config.analysisCacheBytes(), config.catalogRefreshNanos());
             CACHES.put(config.name(), cache);
         }
         if (!REGISTERED.contains(config.name())) {

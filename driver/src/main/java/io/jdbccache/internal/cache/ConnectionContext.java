@@ -1,17 +1,21 @@
 package io.jdbccache.internal.cache;
 
+import io.jdbccache.internal.catalog.SearchPath;
+import io.jdbccache.internal.catalog.SessionState;
 import java.util.Objects;
 
 /**
  * Everything about a connection that can change a query's result apart from the SQL and its parameters: the
- * database, the user, the catalog and schema, and session settings changed through the driver. Immutable.
+ * database, the session's state as read back from it (roles, search path, key settings), the JDBC catalog and the
+ * connection's URL options. Immutable; interned per database, so keys compare contexts by identity.
  */
 public final class ConnectionContext {
     private final DatabaseScope database;
     private final String user;
+    private final String sessionUser;
+    private final SearchPath searchPath;
+    private final String settings;
     private final String catalog;
-    private final String schema;
-    private final String sessionSettings;
     private final String urlOptions;
     private final int hash;
 
@@ -19,49 +23,38 @@ public final class ConnectionContext {
      * @param urlOptions the connection URL's own options (without credentials): pgjdbc's {@code options=-c ...}
      *                   and H2's settings can change results, so connections with different ones never share
      */
-    public ConnectionContext(DatabaseScope database, String user, String catalog, String schema,
-            String sessionSettings, String urlOptions) {
+    public ConnectionContext(DatabaseScope database, SessionState state, String catalog, String urlOptions) {
         this.database = database;
-        this.user = user;
+        this.user = state.currentUser();
+        this.sessionUser = state.sessionUser();
+        this.searchPath = state.searchPath();
+        this.settings = state.settings();
         this.catalog = catalog;
-        this.schema = schema;
-        this.sessionSettings = sessionSettings;
         this.urlOptions = urlOptions;
-        this.hash = Objects.hash(database.identity(), user, catalog, schema, sessionSettings, urlOptions);
+        this.hash = Objects.hash(database.identity(), user, sessionUser, searchPath, settings, catalog, urlOptions);
     }
 
     public DatabaseScope database() {
         return database;
     }
 
+    /** The role queries run as ({@code current_user}). */
     public String user() {
         return user;
     }
 
+    /** Where unqualified table names resolve. */
+    public SearchPath searchPath() {
+        return searchPath;
+    }
+
+    /** The schema a table named without one would be created in: the search path's first schema. */
+    public String schema() {
+        return searchPath.first();
+    }
+
     public String catalog() {
         return catalog;
-    }
-
-    /** The schema unqualified table names resolve to, as the database stores it. */
-    public String schema() {
-        return schema;
-    }
-
-    public String sessionSettings() {
-        return sessionSettings;
-    }
-
-    public ConnectionContext withCatalog(String newCatalog) {
-        return new ConnectionContext(database, user, newCatalog, schema, sessionSettings, urlOptions);
-    }
-
-    public ConnectionContext withSchema(String newSchema) {
-        return new ConnectionContext(database, user, catalog, newSchema, sessionSettings, urlOptions);
-    }
-
-    /** The same context with other session settings (their canonical SET statements, in a stable order). */
-    public ConnectionContext withSessionSettings(String settings) {
-        return new ConnectionContext(database, user, catalog, schema, settings, urlOptions);
     }
 
     @Override
@@ -74,8 +67,9 @@ public final class ConnectionContext {
         }
         ConnectionContext other = (ConnectionContext) o;
         return hash == other.hash && database == other.database && Objects.equals(user, other.user)
-                && Objects.equals(catalog, other.catalog) && Objects.equals(schema, other.schema)
-                && sessionSettings.equals(other.sessionSettings) && urlOptions.equals(other.urlOptions);
+                && Objects.equals(sessionUser, other.sessionUser) && searchPath.equals(other.searchPath)
+                && Objects.equals(settings, other.settings) && Objects.equals(catalog, other.catalog)
+                && urlOptions.equals(other.urlOptions);
     }
 
     @Override
@@ -83,8 +77,9 @@ public final class ConnectionContext {
         return hash;
     }
 
+    /** Names the database, role and search path; never setting values (they may carry tenant identifiers). */
     @Override
     public String toString() {
-        return database.identity() + " as " + user + " in " + catalog + "." + schema;
+        return database.identity() + " as " + user + " on " + searchPath;
     }
 }

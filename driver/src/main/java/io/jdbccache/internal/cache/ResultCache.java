@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.jdbccache.CacheStats;
+import io.jdbccache.internal.catalog.Dialect;
+import io.jdbccache.internal.sql.BypassReason;
 import io.jdbccache.internal.result.ResultSnapshot;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -18,6 +20,8 @@ public final class ResultCache {
     private final String name;
     private final long maxBytes;
     private final int analysisCacheSize;
+    private final long analysisCacheBytes;
+    private final long catalogRefreshNanos;
     private final Cache<CacheKey, CacheEntry> entries;
     private final ConcurrentHashMap<String, DatabaseScope> databases = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<CacheKey, Flight> flights = new ConcurrentHashMap<>();
@@ -27,6 +31,8 @@ public final class ResultCache {
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder bypasses = new LongAdder();
+    private final LongAdder[] bypassesByReason = new LongAdder[BypassReason.values().length];
+    private final LongAdder sessionReadBacks = new LongAdder();
     private final LongAdder stores = new LongAdder();
     private final LongAdder invalidations = new LongAdder();
     private final LongAdder evictions = new LongAdder();
@@ -38,10 +44,15 @@ public final class ResultCache {
     /** Shapes tracked at once; the least recently used beyond this are forgotten, so memory stays bounded. */
     static final int MAX_SHAPES = 1000;
 
-    ResultCache(String name, long maxBytes, int analysisCacheSize) {
+    ResultCache(String name, long maxBytes, int analysisCacheSize, long analysisCacheBytes, long catalogRefreshNanos) {
         this.name = name;
         this.maxBytes = maxBytes;
         this.analysisCacheSize = analysisCacheSize;
+        this.analysisCacheBytes = analysisCacheBytes;
+        this.catalogRefreshNanos = catalogRefreshNanos;
+        for (int i = 0; i < bypassesByReason.length; i++) {
+            bypassesByReason[i] = new LongAdder();
+        }
         this.entries = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((CacheKey key, CacheEntry entry) -> entry.weight())
@@ -56,9 +67,9 @@ public final class ResultCache {
     }
 
     /** The scope of a database, created on first use. */
-    public DatabaseScope database(String identity, io.jdbccache.internal.sql.TableRef.IdentifierCase identifierCase) {
-        return databases.computeIfAbsent(identity + "|" + identifierCase,
-                id -> new DatabaseScope(identity, identifierCase, analysisCacheSize));
+    public DatabaseScope database(String identity, Dialect dialect) {
+        return databases.computeIfAbsent(identity + "|" + dialect.name() + "|" + dialect.identifierCase(),
+                id -> new DatabaseScope(identity, dialect, analysisCacheSize, analysisCacheBytes, catalogRefreshNanos));
     }
 
     /**
@@ -181,9 +192,17 @@ public final class ResultCache {
 
     /** The statistics of a query shape, created on first use (bounded, least recently used forgotten). */
     public io.jdbccache.internal.stats.ShapeStats shape(String shape) {
-        io.jdbccache.internal.stats.ShapeStats stats = shapes.getIfPresent(shape);
-        return stats != null ? stats : shapes.get(shape, io.jdbccache.internal.stats.ShapeStats::new);
+        // A shape of a 300 KB statement is named by its beginning and a hash: statistics of two such shapes may
+        // merge, but a thousand of them cannot hold the heap.
+        String name = shape.length() <= MAX_SHAPE_TEXT ? shape
+                : shape.substring(0, MAX_SHAPE_TEXT - 32) + "... (" + shape.length() + " chars, #"
+                        + Integer.toHexString(shape.hashCode()) + ")";
+        io.jdbccache.internal.stats.ShapeStats stats = shapes.getIfPresent(name);
+        return stats != null ? stats : shapes.get(name, io.jdbccache.internal.stats.ShapeStats::new);
     }
+
+    /** Longest shape text kept as a shape's name. */
+    static final int MAX_SHAPE_TEXT = 4096;
 
     public java.util.Collection<io.jdbccache.internal.stats.ShapeStats> shapes() {
         return shapes.asMap().values();
@@ -210,6 +229,10 @@ public final class ResultCache {
         hits.reset();
         misses.reset();
         bypasses.reset();
+        for (LongAdder reason : bypassesByReason) {
+            reason.reset();
+        }
+        sessionReadBacks.reset();
         stores.reset();
         invalidations.reset();
         evictions.reset();
@@ -223,8 +246,15 @@ public final class ResultCache {
         }
     }
 
-    public void recordBypass() {
+    /** A read that did not use the cache, and why. */
+    public void recordBypass(BypassReason reason) {
         bypasses.increment();
+        bypassesByReason[reason.ordinal()].increment();
+    }
+
+    /** A session's state was read back from the database. */
+    public void recordSessionReadBack() {
+        sessionReadBacks.increment();
     }
 
     /** A point-in-time snapshot of the counters. */
@@ -232,8 +262,15 @@ public final class ResultCache {
         drainCleanups();
         entries.cleanUp();
         long weighted = entries.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+        java.util.Map<String, Long> reasons = new java.util.TreeMap<>();
+        for (BypassReason reason : BypassReason.values()) {
+            long count = bypassesByReason[reason.ordinal()].sum();
+            if (count > 0) {
+                reasons.put(reason.name(), count);
+            }
+        }
         return new CacheStats(name, hits.sum(), misses.sum(), bypasses.sum(), stores.sum(), invalidations.sum(),
-                evictions.sum(), entries.estimatedSize(), weighted, maxBytes);
+                evictions.sum(), entries.estimatedSize(), weighted, maxBytes, reasons, sessionReadBacks.sum());
     }
 
     private void onRemoval(CacheKey key, CacheEntry entry, RemovalCause cause) {

@@ -24,6 +24,9 @@ public final class CacheConfig {
     private final long maxResultBytes;
     private final int maxResultRows;
     private final int analysisCacheSize;
+    private final long analysisCacheBytes;
+    private final long catalogRefreshNanos;
+    private final Set<String> keySettings;
     private final Set<String> deterministicFunctions;
     private final Set<String> neverCacheTables;
     private final Set<String> onlyCacheTables;
@@ -50,6 +53,16 @@ public final class CacheConfig {
         maxResultBytes = parser.size(CacheProperty.MAX_RESULT_BYTES);
         maxResultRows = parser.positiveInt(CacheProperty.MAX_RESULT_ROWS);
         analysisCacheSize = parser.positiveInt(CacheProperty.ANALYSIS_CACHE_SIZE);
+        analysisCacheBytes = parser.size(CacheProperty.ANALYSIS_CACHE_BYTES);
+        catalogRefreshNanos = parser.duration(CacheProperty.CATALOG_REFRESH, CacheProperty.CATALOG_REFRESH.key());
+        Set<String> settings = new java.util.TreeSet<>();
+        for (String setting : parser.list(CacheProperty.KEY_SETTINGS)) {
+            if (!setting.matches("[A-Za-z_][A-Za-z0-9_.$]*")) {
+                throw parser.invalid(CacheProperty.KEY_SETTINGS, setting, "setting names like app.region");
+            }
+            settings.add(setting);
+        }
+        keySettings = Collections.unmodifiableSet(settings);
         deterministicFunctions = parser.lowerCaseList(CacheProperty.DETERMINISTIC_FUNCTIONS);
         neverCacheTables = parser.lowerCaseList(CacheProperty.NEVER_CACHE_TABLES);
         Set<String> only = parser.lowerCaseList(CacheProperty.ONLY_CACHE_TABLES);
@@ -107,6 +120,20 @@ public final class CacheConfig {
 
     public int analysisCacheSize() {
         return analysisCacheSize;
+    }
+
+    public long analysisCacheBytes() {
+        return analysisCacheBytes;
+    }
+
+    /** How long catalog facts are trusted without DDL through the driver; 0 for ever. */
+    public long catalogRefreshNanos() {
+        return catalogRefreshNanos;
+    }
+
+    /** Settings the user declared as changing results, as written (PostgreSQL setting names ignore case). */
+    public Set<String> keySettings() {
+        return keySettings;
     }
 
     /** Lower-case names of functions the user declared deterministic. */
@@ -265,6 +292,16 @@ public final class CacheConfig {
                 throw invalid(key, value, "a duration like 0, 500ms, 30s, 5m, 2h or 1d");
             }
             return parsed.toNanos();
+        }
+
+        java.util.List<String> list(CacheProperty property) {
+            java.util.List<String> result = new java.util.ArrayList<>();
+            for (String item : value(property).split(",")) {
+                if (!item.isBlank()) {
+                    result.add(item.trim());
+                }
+            }
+            return result;
         }
 
         Set<String> lowerCaseList(CacheProperty property) {

@@ -70,7 +70,7 @@ public final class ConfigLoader {
     }
 
     private static Properties read(String location, boolean explicit) throws SQLException {
-        Properties properties = new Properties();
+        UniqueKeyProperties properties = new UniqueKeyProperties();
         try {
             if (location.startsWith(CLASSPATH_PREFIX)) {
                 String resource = location.substring(CLASSPATH_PREFIX.length());
@@ -93,6 +93,10 @@ public final class ConfigLoader {
                     properties.load(reader);
                 }
             }
+            if (properties.duplicate != null) {
+                throw new SQLException("jdbc-cache: key " + properties.duplicate + " is set twice in rules file "
+                        + location + "; set each key once", "HY024");
+            }
         } catch (NoSuchFileException e) {
             throw new SQLException("jdbc-cache: rules file " + location + " not found", "HY024", e);
         } catch (IOException | IllegalArgumentException e) {
@@ -100,6 +104,21 @@ public final class ConfigLoader {
                     "HY024", e);
         }
         return properties;
+    }
+
+    /** Properties that remember the first key loaded twice, which {@link Properties#load} would silently overwrite. */
+    private static final class UniqueKeyProperties extends Properties {
+        private static final long serialVersionUID = 1L;
+        private String duplicate;
+
+        @Override
+        public synchronized Object put(Object key, Object value) {
+            Object previous = super.put(key, value);
+            if (previous != null && duplicate == null) {
+                duplicate = String.valueOf(key);
+            }
+            return previous;
+        }
     }
 
     private static InputStream open(String resource) {

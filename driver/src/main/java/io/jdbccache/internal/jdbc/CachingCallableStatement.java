@@ -68,6 +68,16 @@ final class CachingCallableStatement extends DelegatingCallableStatement {
     }
 
     @Override
+    public void close() throws SQLException {
+        core.closed();
+        try {
+            core.closeCurrent();
+        } finally {
+            callableDelegate.close();
+        }
+    }
+
+    @Override
     public ResultSet executeQuery(String sql) throws SQLException {
         return core.run(core.start(sql), () -> wrapResultSet(callableDelegate.executeQuery(sql)));
     }

@@ -5,63 +5,93 @@ import io.jdbccache.internal.cache.ConnectionContext;
 import io.jdbccache.internal.cache.DatabaseScope;
 import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.cache.TableVersion;
+import io.jdbccache.internal.catalog.Dialect;
+import io.jdbccache.internal.catalog.SearchPath;
+import io.jdbccache.internal.catalog.SessionState;
+import io.jdbccache.internal.catalog.TableInfo;
 import io.jdbccache.internal.config.CacheConfig;
+import io.jdbccache.internal.sql.BypassReason;
 import io.jdbccache.internal.sql.DeterministicFunctions;
 import io.jdbccache.internal.sql.SqlAnalysis;
+import io.jdbccache.internal.sql.SqlAnalyzer;
 import io.jdbccache.internal.sql.TableRef;
 import java.sql.CallableStatement;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 /**
  * A connection whose statements may answer reads from the cache. It owns the connection's state that decides
- * whether the cache may be used: the context that is part of every key (database, user, catalog, schema, session
- * settings), the transaction and the tables it wrote, and session changes that make resolution uncertain.
+ * whether the cache may be used: the session's state read back from the database (the context that is part of
+ * every key), the transaction and the tables it wrote.
  *
  * <p>Not thread-safe, like the connections it wraps: one thread at a time.
  */
 public final class CachingConnection extends DelegatingConnection {
+    private static final ReadPlan SESSION_UNKNOWN = ReadPlan.bypass(BypassReason.SESSION_STATE_UNKNOWN);
+    private static final ReadPlan SNAPSHOT = ReadPlan.bypass(BypassReason.SNAPSHOT_TRANSACTION);
+    private static final ReadPlan WRITTEN = ReadPlan.bypass(BypassReason.WRITTEN_IN_TRANSACTION);
+    private static final ReadPlan TEMPORARY = ReadPlan.bypass(BypassReason.TEMPORARY_TABLE);
+    private static final SqlAnalysis NULL_STATEMENT = SqlAnalyzer.analyze("", io.jdbccache.internal.sql.SqlSyntax.GENERIC);
+
     private final ResultCache cache;
     private final CacheConfig config;
     private final DatabaseScope database;
+    private final Dialect dialect;
+    /** The real driver's own connection (reached through its metadata), for catalog queries and read-backs. */
+    private final Connection physical;
+    private final String urlOptions;
+    private final SessionTracker session;
+    private SessionState contextState;
     private ConnectionContext context;
+    private String catalogName;
     private boolean autoCommit;
     private boolean explicitTransaction;
     private boolean snapshotTransaction;
     private int isolation;
-    private boolean scopeChanged;
     private final Set<TableVersion> transactionWrites = new LinkedHashSet<>();
     private boolean transactionWroteEverything;
     private boolean closed;
-    /** Settings changed through SQL, by name, as their canonical SET statements; part of every key. */
-    private final java.util.TreeMap<String, String> sessionSettings = new java.util.TreeMap<>();
-    /** The settings before the current transaction changed any: a rollback brings them back. */
-    private java.util.TreeMap<String, String> settingsBeforeTransaction;
-    /** A SET LOCAL (or similar) is in force until the transaction ends: no caching until then. */
-    private boolean transactionScopeChanged;
-    /** A statement failed in this transaction: on PostgreSQL its commit is really a rollback. */
-    private boolean transactionHadFailure;
 
-    private CachingConnection(Connection delegate, ResultCache cache, CacheConfig config, DatabaseScope database,
-            ConnectionContext context, boolean autoCommit, int isolation) {
+    private CachingConnection(Connection delegate, Connection physical, ResultCache cache, CacheConfig config,
+            DatabaseScope database, String catalogName, String urlOptions, boolean autoCommit, int isolation) {
         super(delegate);
+        this.physical = physical;
         this.cache = cache;
         this.config = config;
         this.database = database;
-        this.context = context;
+        this.dialect = database.dialect();
+        this.catalogName = catalogName;
+        this.urlOptions = urlOptions;
         this.autoCommit = autoCommit;
         this.isolation = isolation;
+        this.session = new SessionTracker(new SessionTracker.Reader() {
+            @Override
+            public SessionState read() throws SQLException {
+                cache.recordSessionReadBack();
+                return dialect.readSession(dialect.readsSessionBack() ? CachingConnection.this.physical
+                        : CachingConnection.this.delegate, config.keySettings());
+            }
+
+            @Override
+            public boolean readsBack() {
+                return dialect.readsSessionBack();
+            }
+        });
     }
 
     /**
-     * Wraps a freshly opened connection, reading once what the cache key needs from it.
+     * Wraps a freshly opened connection. Its session state is read back lazily, before its first cached read.
      *
      * @throws SQLException from the real driver; the real connection is closed if wrapping fails
      */
@@ -69,17 +99,13 @@ public final class CachingConnection extends DelegatingConnection {
             String urlOptions, DatabaseScope.ConnectionSource diagnosticsSource) throws SQLException {
         ResultCache cache = CacheRegistry.acquire(config);
         try {
-            java.sql.DatabaseMetaData metaData = delegate.getMetaData();
-            TableRef.IdentifierCase identifierCase = metaData.storesLowerCaseIdentifiers()
-                    ? TableRef.IdentifierCase.LOWER
-                    : metaData.storesUpperCaseIdentifiers() ? TableRef.IdentifierCase.UPPER
-                    : TableRef.IdentifierCase.AS_IS;
-            DatabaseScope database = cache.database(databaseIdentity, identifierCase);
+            DatabaseMetaData metaData = delegate.getMetaData();
+            Dialect dialect = Dialect.of(metaData);
+            DatabaseScope database = cache.database(databaseIdentity, dialect);
             database.diagnosticsSource(diagnosticsSource);
-            ConnectionContext context = database.intern(new ConnectionContext(database, metaData.getUserName(),
-                    delegate.getCatalog(), delegate.getSchema(), "", urlOptions));
-            return new CachingConnection(delegate, cache, config, database, context, delegate.getAutoCommit(),
-                    delegate.getTransactionIsolation());
+            Connection physical = metaData.getConnection() != null ? metaData.getConnection() : delegate;
+            return new CachingConnection(delegate, physical, cache, config, database, delegate.getCatalog(),
+                    urlOptions, delegate.getAutoCommit(), delegate.getTransactionIsolation());
         } catch (SQLException | RuntimeException | Error e) {
             // Error too: an old driver without getSchema() throws AbstractMethodError; the connection must close.
             CacheRegistry.release(cache);
@@ -104,7 +130,7 @@ public final class CachingConnection extends DelegatingConnection {
         }
         int succeeded = 0;
         for (String query : config.warmupQueries()) {
-            try (Statement statement = createStatement(); java.sql.ResultSet rows = statement.executeQuery(query)) {
+            try (Statement statement = createStatement(); ResultSet rows = statement.executeQuery(query)) {
                 while (rows.next()) {
                     // reading the rows is what fills the cache
                 }
@@ -142,6 +168,7 @@ public final class CachingConnection extends DelegatingConnection {
         return database;
     }
 
+    /** The key context of the session's state at the last read that used the cache. */
     ConnectionContext context() {
         return context;
     }
@@ -150,8 +177,43 @@ public final class CachingConnection extends DelegatingConnection {
         return delegate;
     }
 
+    /** True once the connection is closed or aborted: statements then go to the real driver, which says so. */
+    boolean isClosedHere() {
+        return closed;
+    }
+
+    /**
+     * The analysis of a statement under the session's lexical rules. On PostgreSQL a backslash means different
+     * things with {@code standard_conforming_strings} on and off, so a text holding one, sent after the session may
+     * have changed, waits for the state to be read back; if it cannot be, the statement is treated as unknown.
+     */
     SqlAnalysis analyze(String sql) {
-        return database.analyze(sql);
+        if (sql == null) {
+            // The real driver answers a null statement with its own error; it changes nothing here.
+            return NULL_STATEMENT;
+        }
+        SessionState known = session.lastKnown();
+        if (dialect.backslashDependsOnSession() && sql.indexOf('\\') >= 0
+                && session.isStale(database.catalogEpoch())) {
+            known = currentState();
+            if (known == null) {
+                return SqlAnalyzer.unknown(sql);
+            }
+        }
+        return database.analyze(sql, dialect.syntax(known));
+    }
+
+    /**
+     * The session's state now (read back first if it may have changed), with the key context kept in step; null
+     * if it is unknown.
+     */
+    private SessionState currentState() {
+        SessionState state = session.current(database.catalogEpoch());
+        if (state != null && state != contextState) {
+            context = database.intern(new ConnectionContext(database, state, catalogName, urlOptions));
+            contextState = state;
+        }
+        return state;
     }
 
     private boolean inTransaction() {
@@ -161,32 +223,54 @@ public final class CachingConnection extends DelegatingConnection {
     // ---- reads -------------------------------------------------------------------------------------------------
 
     /**
-     * Decides whether a cacheable read may use the cache on this connection now.
+     * Decides whether a cacheable read may use the cache on this connection now, reading the session's state back
+     * first if it may have changed.
      *
-     * @return the plan (whose bypass reason may still say no), or null when this connection's state forbids the
-     *         cache for this read
+     * @return the plan; its bypass reason, if any, says why not
      */
     ReadPlan readPlan(SqlAnalysis analysis) {
-        if (scopeChanged || transactionScopeChanged
-                || (inSnapshotTransaction() && !config.cacheInSnapshotTransactions())) {
-            return null;
-        }
         long epoch = database.catalogEpoch();
+        SessionState state = currentState();
+        if (state == null) {
+            return SESSION_UNKNOWN;
+        }
+        if (inSnapshotTransaction() && !config.cacheInSnapshotTransactions()) {
+            return SNAPSHOT;
+        }
         Object memo = analysis.planMemo();
         ReadPlan plan;
-        if (memo instanceof ReadPlan && ((ReadPlan) memo).appliesTo(config, database, context.schema(), epoch)) {
+        if (memo instanceof ReadPlan
+                && ((ReadPlan) memo).appliesTo(config, database, context.searchPath(), epoch)) {
             plan = (ReadPlan) memo;
         } else {
-            plan = ReadPlans.decide(analysis, config, database, context.schema(), epoch, delegate);
-            if (plan.catalogEpoch() == epoch && plan.bypassReason() != ReadPlans.CATALOG_UNAVAILABLE) {
+            plan = ReadPlans.decide(analysis, config, database, context.searchPath(), epoch, physical);
+            if (plan.catalogEpoch() == epoch && plan.bypassReason() != BypassReason.CATALOG_UNAVAILABLE) {
                 analysis.planMemo(plan);
             }
         }
+        if (!state.temporaryRelations().isEmpty() && readsTemporary(analysis, state)) {
+            return TEMPORARY;
+        }
         if (inTransaction() && (transactionWroteEverything || (!transactionWrites.isEmpty()
                 && readsWrittenTable(plan.dependencies())))) {
-            return null;
+            return WRITTEN;
         }
         return plan;
+    }
+
+    /** A name the session has a temporary relation of resolves to it first, wherever else it exists. */
+    private boolean readsTemporary(SqlAnalysis analysis, SessionState state) {
+        for (TableRef table : analysis.tables()) {
+            if (state.temporaryRelations().contains(dialect.identifierCase().apply(table.name()))) {
+                return true;
+            }
+        }
+        for (TableRef table : analysis.cteNames()) {
+            if (state.temporaryRelations().contains(dialect.identifierCase().apply(table.name()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -198,9 +282,10 @@ public final class CachingConnection extends DelegatingConnection {
         return !inSnapshotTransaction();
     }
 
-    /** Inside a REPEATABLE READ or SERIALIZABLE transaction, set through the API or through SQL. */
+    /** Inside a REPEATABLE READ or SERIALIZABLE transaction, set through the API, SQL, or the session's default. */
     private boolean inSnapshotTransaction() {
-        return inTransaction() && (snapshotTransaction || isolation >= Connection.TRANSACTION_REPEATABLE_READ);
+        return inTransaction() && (snapshotTransaction || isolation >= Connection.TRANSACTION_REPEATABLE_READ
+                || (contextState != null && contextState.snapshotByDefault()));
     }
 
     private boolean readsWrittenTable(TableVersion[] dependencies) {
@@ -244,12 +329,37 @@ public final class CachingConnection extends DelegatingConnection {
     }
 
     /**
-     * Called after a statement ran. Transaction control and session settings take effect only if it succeeded;
-     * what it may have written is invalidated again either way.
+     * True if the statement may have changed the session's state: a session command, server code it runs (DO,
+     * CALL, unknown or session-changing functions, unparseable SQL), or a write to a table with triggers, rules or
+     * functions in its defaults and constraints.
+     */
+    private boolean mayChangeSession(SqlAnalysis analysis) {
+        if (analysis.mayChangeSession()) {
+            return true;
+        }
+        for (String function : analysis.functions()) {
+            if (!DeterministicFunctions.cannotChangeSession(function, config.deterministicFunctions())) {
+                return true;
+            }
+        }
+        return analysis.isWrite() && writePlan(analysis).runsServerCode();
+    }
+
+    /**
+     * Called after a statement ran. Transaction control takes effect only if it succeeded; what it may have written
+     * is invalidated again either way, and the session's state is read again before the next cached read if the
+     * statement may have changed it, whether or not it succeeded (a failed string of statements may have run some).
      */
     void afterStatement(SqlAnalysis analysis, Object[] parameters, boolean succeeded) {
         if (closed) {
             return;
+        }
+        if (analysis.kind() != SqlAnalysis.Kind.MULTIPLE && mayChangeSession(analysis)) {
+            session.statementMayHaveChanged(inTransaction());
+            if (analysis.affectsAllSessions()) {
+                // H2's database-wide settings: every session reads its state again.
+                database.forgetCatalog();
+            }
         }
         if (!succeeded) {
             afterFailure(analysis, parameters);
@@ -274,37 +384,23 @@ public final class CachingConnection extends DelegatingConnection {
                 break;
             case BEGIN:
                 explicitTransaction = true;
-                snapshotTransaction = analysis.bypassReason() != null;
+                snapshotTransaction = analysis.snapshotIsolation();
                 break;
             case COMMIT:
-                finishTransaction(false, analysis.chained());
-                break;
             case ROLLBACK:
-                finishTransaction(true, analysis.chained());
+                finishTransaction(analysis.chained());
                 break;
             case ROLLBACK_TO_SAVEPOINT:
                 invalidateTransactionWrites();
-                if (settingsBeforeTransaction != null) {
-                    // Which settings the savepoint undid is not tracked: stop caching on this connection.
-                    scopeChanged = true;
-                }
+                session.rolledBackToSavepoint();
                 break;
-            case SESSION_SETTING:
-                changeSetting(analysis);
-                break;
-            case TRANSACTION_SCOPE_CHANGE:
-                transactionScopeChanged = inTransaction();
+            case SESSION_CHANGE:
+                // SET TRANSACTION ISOLATION LEVEL SERIALIZABLE makes this transaction a snapshot.
+                snapshotTransaction |= analysis.snapshotIsolation() && inTransaction();
                 break;
             case QUERY:
             case UNCACHEABLE_READ:
-                if (analysis.functions().contains("set_config")) {
-                    // set_config('search_path', ...) and friends change the session like SET does.
-                    scopeChanged = true;
-                }
                 completeIfMayWrite(analysis);
-                break;
-            case SESSION_SCOPE_CHANGE:
-                scopeChanged = true;
                 break;
             case AUTOCOMMIT_CHANGE:
                 readAutoCommitBack();
@@ -317,37 +413,26 @@ public final class CachingConnection extends DelegatingConnection {
     /** A read calling a function that may write is, afterwards, a write to unknown tables. */
     private void completeIfMayWrite(SqlAnalysis analysis) {
         if (mayWrite(analysis)) {
-            completeWrite(WritePlan.everything(config, database, context.schema(), database.catalogEpoch()));
-        }
-    }
-
-    /** A cacheable read failed in the database (on PostgreSQL that aborts the transaction). */
-    void readFailed() {
-        if (inTransaction()) {
-            transactionHadFailure = true;
+            completeWrite(WritePlan.everything(config, database, null, database.catalogEpoch()));
         }
     }
 
     /**
-     * After a statement failed: it changed no transaction or session state we can count on, except that a string
-     * of several statements may have run some of them before the failure, which we cannot tell apart.
+     * After a statement failed: it changed no transaction state we can count on, except that a string of several
+     * statements may have run some of them before the failure, which we cannot tell apart.
      */
     private void afterFailure(SqlAnalysis analysis, Object[] parameters) {
-        if (inTransaction()) {
-            transactionHadFailure = true;
-        }
         switch (analysis.kind()) {
             case MULTIPLE:
                 cache.invalidateDatabase(database);
-                boolean changesState = analysis.parts().stream().anyMatch(part -> part.kind() != SqlAnalysis.Kind.QUERY
-                        && part.kind() != SqlAnalysis.Kind.UNCACHEABLE_READ && !part.isWrite());
-                if (changesState) {
-                    // Some SET or BEGIN may or may not have run: stop caching here, and treat the connection as
+                boolean controlsTransaction = analysis.parts().stream()
+                        .anyMatch(part -> part.kind() == SqlAnalysis.Kind.BEGIN);
+                if (controlsTransaction || analysis.parts().stream().anyMatch(SqlAnalysis::mayChangeSession)) {
+                    // A BEGIN or a SET may or may not have run: read the session back, and treat the connection as
                     // holding uncommitted writes to everything until it commits, rolls back or closes.
-                    scopeChanged = true;
-                    explicitTransaction |= analysis.parts().stream()
-                            .anyMatch(part -> part.kind() == SqlAnalysis.Kind.BEGIN);
-                    completeWrite(WritePlan.everything(config, database, context.schema(), database.catalogEpoch()));
+                    session.statementMayHaveChanged(true);
+                    explicitTransaction |= controlsTransaction;
+                    completeWrite(WritePlan.everything(config, database, null, database.catalogEpoch()));
                 } else {
                     for (SqlAnalysis part : analysis.parts()) {
                         afterFailure(part, null);
@@ -384,59 +469,78 @@ public final class CachingConnection extends DelegatingConnection {
         }
     }
 
+    /**
+     * The search path a write resolves on: the session's current one (read back first if the session may have
+     * changed, or a {@code SET search_path} would send the write's invalidation to the wrong table), or null when
+     * it is unknown.
+     */
+    private SearchPath searchPath() {
+        SessionState state = currentState();
+        return state == null ? null : state.searchPath();
+    }
+
     private WritePlan writePlan(SqlAnalysis analysis) {
         long epoch = database.catalogEpoch();
+        if (analysis.kind() == SqlAnalysis.Kind.WRITE_UNKNOWN || analysis.tables() == null) {
+            return WritePlan.everything(config, database, null, epoch);
+        }
+        SearchPath path = searchPath();
+        if (path == null || path.schemas().isEmpty()) {
+            // Where the write's tables resolve is unknown: invalidate everything, and decide again next time.
+            return WritePlan.everything(config, database, null, -1);
+        }
         Object memo = analysis.planMemo();
-        if (memo instanceof WritePlan && ((WritePlan) memo).appliesTo(config, database, context.schema(), epoch)) {
+        if (memo instanceof WritePlan && ((WritePlan) memo).appliesTo(config, database, path, epoch)) {
             return (WritePlan) memo;
         }
-        WritePlan plan = resolveWrite(analysis, epoch);
+        WritePlan plan = resolveWrite(analysis, path, epoch);
         if (plan.catalogEpoch() == epoch) {
             analysis.planMemo(plan);
         }
         return plan;
     }
 
-    private WritePlan resolveWrite(SqlAnalysis analysis, long epoch) {
-        if (analysis.kind() == SqlAnalysis.Kind.WRITE_UNKNOWN || analysis.tables() == null || mayWrite(analysis)) {
+    private WritePlan resolveWrite(SqlAnalysis analysis, SearchPath path, long epoch) {
+        if (mayWrite(analysis)) {
             // Unknown targets, or a function called by the write that may change other tables.
-            return WritePlan.everything(config, database, context.schema(), epoch);
+            return WritePlan.everything(config, database, path, epoch);
         }
         Set<String> names = new LinkedHashSet<>();
         List<String> pending = new ArrayList<>();
         for (TableRef table : analysis.tables()) {
-            pending.add(database.resolve(table, context.schema()));
+            pending.add(database.resolve(table, path, physical));
         }
-        // Tables reached through cascades, declared dependencies, views or partitions rather than named.
+        // Tables reached through cascades, rules, declared dependencies, views or partitions rather than named.
         Set<String> reached = new LinkedHashSet<>();
+        boolean serverCode = false;
         while (!pending.isEmpty()) {
             String name = pending.remove(pending.size() - 1);
             if (!names.add(name)) {
                 continue;
             }
             for (TableRef alsoChanged : rulesAlsoInvalidate(name)) {
-                String target = database.resolve(alsoChanged, context.schema());
+                String target = database.resolve(alsoChanged, path, physical);
                 pending.add(target);
                 reached.add(target);
             }
             if (!analysis.changesSchema()) {
-                DatabaseScope.TableInfo info = database.tableInfo(name, delegate);
+                TableInfo info = database.tableInfo(name, physical);
                 if (!info.known()) {
                     // Cascades, views and partitions behind the table are unknown (the catalog could not be read,
                     // e.g. in an aborted transaction): invalidate everything, and decide again next time.
-                    return WritePlan.everything(config, database, context.schema(), -1);
+                    return WritePlan.everything(config, database, path, -1);
                 }
+                serverCode |= info.runsServerCode();
                 pending.addAll(info.cascadeChildren());
                 pending.addAll(info.readsFrom());
                 reached.addAll(info.cascadeChildren());
                 reached.addAll(info.readsFrom());
             }
         }
-        KeyedRow keyed = analysis.changesSchema() ? null
-                : ReadPlans.keyedRow(analysis, database, context.schema(), delegate);
+        KeyedRow keyed = analysis.changesSchema() ? null : ReadPlans.keyedRow(analysis, database, path, physical);
         if (keyed != null && reached.contains(keyed.table().name())) {
-            // The write reaches its own table again (a self-referencing cascade, a declared same-table trigger):
-            // other rows may change too.
+            // The write reaches its own table again (a self-referencing cascade, a rule, a declared same-table
+            // trigger): other rows may change too.
             keyed = null;
         }
         List<TableVersion> tables = new ArrayList<>();
@@ -448,8 +552,8 @@ public final class CachingConnection extends DelegatingConnection {
                 tables.add(table.anyRow());
             }
         }
-        return new WritePlan(config, database, context.schema(), epoch, tables.toArray(new TableVersion[0]), false,
-                keyed);
+        return new WritePlan(config, database, path, epoch, tables.toArray(new TableVersion[0]), false, keyed,
+                serverCode);
     }
 
     /** Tables the rules say a write to {@code resolvedName} also changes (matched as name or schema.name). */
@@ -457,7 +561,7 @@ public final class CachingConnection extends DelegatingConnection {
         if (config.alsoInvalidates().isEmpty()) {
             return List.of();
         }
-        String lower = resolvedName.toLowerCase(java.util.Locale.ROOT);
+        String lower = resolvedName.toLowerCase(Locale.ROOT);
         String bareName = lower.substring(lower.lastIndexOf('.') + 1);
         List<String> targets = config.alsoInvalidates().get(lower);
         if (targets == null) {
@@ -506,22 +610,13 @@ public final class CachingConnection extends DelegatingConnection {
     }
 
     /**
-     * Ends the transaction's bookkeeping. Written tables are invalidated again after the database committed or
-     * rolled back, so no reader that ran during the transaction can leave its state cached.
+     * The database committed or rolled back. Written tables are invalidated again after that, so no reader that
+     * ran during the transaction can leave its state cached; session changes made inside it may be undone (a
+     * rollback, a commit that PostgreSQL turns into a rollback, the end of SET LOCAL), so the session is read back
+     * if there were any. A chained end starts the next transaction at once, with the same isolation.
      */
-    /**
-     * The database committed or rolled back: settings changed in a rolled-back transaction are undone; after a
-     * commit of a transaction in which a statement failed (PostgreSQL rolls such a commit back) whether they
-     * survived is unknown, so caching stops on this connection. A chained end starts the next transaction at once,
-     * with the same isolation.
-     */
-    private void finishTransaction(boolean rolledBack, boolean chained) {
+    private void finishTransaction(boolean chained) {
         boolean snapshot = snapshotTransaction;
-        if (rolledBack) {
-            restoreSettingsBeforeTransaction();
-        } else if (transactionHadFailure && settingsBeforeTransaction != null) {
-            scopeChanged = true;
-        }
         endTransaction();
         explicitTransaction = chained;
         snapshotTransaction = chained && snapshot;
@@ -529,9 +624,7 @@ public final class CachingConnection extends DelegatingConnection {
 
     private void endTransaction() {
         snapshotTransaction = false;
-        transactionScopeChanged = false;
-        transactionHadFailure = false;
-        settingsBeforeTransaction = null;
+        session.transactionEnded();
         invalidateTransactionWrites();
         for (TableVersion table : transactionWrites) {
             table.transactionWriteEnded();
@@ -551,28 +644,6 @@ public final class CachingConnection extends DelegatingConnection {
         }
     }
 
-    /** A SET through SQL: part of every key from now on; inside a transaction, undone by a rollback. */
-    private void changeSetting(SqlAnalysis analysis) {
-        if (inTransaction() && settingsBeforeTransaction == null) {
-            settingsBeforeTransaction = new java.util.TreeMap<>(sessionSettings);
-        }
-        String name = analysis.settingName() == null ? analysis.normalizedSql() : analysis.settingName();
-        if (analysis.normalizedSql().regionMatches(true, 0, "reset", 0, 5)) {
-            sessionSettings.remove(name);
-        } else {
-            sessionSettings.put(name, analysis.normalizedSql());
-        }
-        context = database.intern(context.withSessionSettings(String.join("; ", sessionSettings.values())));
-    }
-
-    private void restoreSettingsBeforeTransaction() {
-        if (settingsBeforeTransaction != null) {
-            sessionSettings.clear();
-            sessionSettings.putAll(settingsBeforeTransaction);
-            context = database.intern(context.withSessionSettings(String.join("; ", sessionSettings.values())));
-        }
-    }
-
     private void readAutoCommitBack() {
         boolean wasAutoCommit = autoCommit;
         try {
@@ -582,7 +653,7 @@ public final class CachingConnection extends DelegatingConnection {
             autoCommit = false;
         }
         if (autoCommit && !wasAutoCommit) {
-            finishTransaction(false, false);
+            finishTransaction(false);
         }
     }
 
@@ -611,7 +682,7 @@ public final class CachingConnection extends DelegatingConnection {
         if (newAutoCommit && !wasAutoCommit) {
             // Switching autocommit on commits the open transaction (JDBC 4.3, 10.1.1); if it is already on, the
             // call changes nothing, not even a transaction begun with SQL.
-            finishTransaction(false, false);
+            finishTransaction(false);
         }
     }
 
@@ -623,9 +694,10 @@ public final class CachingConnection extends DelegatingConnection {
             // The transaction may still be open (a commit refused in autocommit mode): keep its bookkeeping, but
             // invalidate what it wrote in case it did end.
             invalidateTransactionWrites();
+            session.statementMayHaveChanged(inTransaction());
             throw e;
         }
-        finishTransaction(false, false);
+        finishTransaction(false);
     }
 
     @Override
@@ -634,13 +706,14 @@ public final class CachingConnection extends DelegatingConnection {
             delegate.rollback();
         } catch (SQLException | RuntimeException e) {
             invalidateTransactionWrites();
+            session.statementMayHaveChanged(inTransaction());
             throw e;
         }
-        finishTransaction(true, false);
+        finishTransaction(false);
     }
 
     @Override
-    public void abort(java.util.concurrent.Executor executor) throws SQLException {
+    public void abort(Executor executor) throws SQLException {
         try {
             delegate.abort(executor);
         } finally {
@@ -654,28 +727,39 @@ public final class CachingConnection extends DelegatingConnection {
             delegate.rollback(savepoint);
         } finally {
             invalidateTransactionWrites();
-            if (settingsBeforeTransaction != null) {
-                scopeChanged = true;
-            }
+            session.rolledBackToSavepoint();
         }
     }
 
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
-        delegate.setTransactionIsolation(level);
+        try {
+            delegate.setTransactionIsolation(level);
+        } finally {
+            // pgjdbc changes the session's default isolation with SQL: read it again.
+            session.apiChanged();
+        }
         isolation = level;
     }
 
     @Override
     public void setSchema(String schema) throws SQLException {
-        delegate.setSchema(schema);
-        context = database.intern(context.withSchema(delegate.getSchema()));
+        try {
+            delegate.setSchema(schema);
+        } finally {
+            session.apiChanged();
+        }
     }
 
     @Override
     public void setCatalog(String catalog) throws SQLException {
-        delegate.setCatalog(catalog);
-        context = database.intern(context.withCatalog(delegate.getCatalog()));
+        try {
+            delegate.setCatalog(catalog);
+        } finally {
+            catalogName = delegate.getCatalog();
+            session.apiChanged();
+            contextState = null;
+        }
     }
 
     @Override

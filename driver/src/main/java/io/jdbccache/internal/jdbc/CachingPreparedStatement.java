@@ -43,7 +43,7 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
     public ResultSet executeQuery() throws SQLException {
         core.closeCurrent();
         if (analysis.kind() == SqlAnalysis.Kind.QUERY) {
-            return core.query(analysis, null, parameters.values(), parameters.cacheable());
+            return core.query(analysis, null, parameters.values(), parameters.state(analysis.parameterCount()));
         }
         return core.run(analysis, parameters.values(), () -> wrapResultSet(preparedDelegate.executeQuery()));
     }
@@ -52,7 +52,7 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
     public boolean execute() throws SQLException {
         core.closeCurrent();
         if (analysis.kind() == SqlAnalysis.Kind.QUERY) {
-            return core.query(analysis, null, parameters.values(), parameters.cacheable()) != null;
+            return core.query(analysis, null, parameters.values(), parameters.state(analysis.parameterCount())) != null;
         }
         return core.run(analysis, parameters.values(), preparedDelegate::execute);
     }
@@ -214,7 +214,14 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
     }
 
     @Override
+    public void setQueryTimeout(int seconds) throws SQLException {
+        preparedDelegate.setQueryTimeout(seconds);
+        core.queryTimeout(seconds);
+    }
+
+    @Override
     public void close() throws SQLException {
+        core.closed();
         try {
             core.closeCurrent();
         } finally {

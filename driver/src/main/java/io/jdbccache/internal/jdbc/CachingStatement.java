@@ -21,7 +21,7 @@ final class CachingStatement extends DelegatingStatement {
     public ResultSet executeQuery(String sql) throws SQLException {
         SqlAnalysis analysis = core.start(sql);
         if (analysis.kind() == SqlAnalysis.Kind.QUERY) {
-            return core.query(analysis, sql, StatementCore.NO_PARAMETERS, true);
+            return core.query(analysis, sql, StatementCore.NO_PARAMETERS, null);
         }
         return core.run(analysis, () -> wrapResultSet(delegate.executeQuery(sql)));
     }
@@ -30,7 +30,7 @@ final class CachingStatement extends DelegatingStatement {
     public boolean execute(String sql) throws SQLException {
         SqlAnalysis analysis = core.start(sql);
         if (analysis.kind() == SqlAnalysis.Kind.QUERY) {
-            return core.query(analysis, sql, StatementCore.NO_PARAMETERS, true) != null;
+            return core.query(analysis, sql, StatementCore.NO_PARAMETERS, null) != null;
         }
         return core.run(analysis, () -> delegate.execute(sql));
     }
@@ -162,7 +162,14 @@ final class CachingStatement extends DelegatingStatement {
     }
 
     @Override
+    public void setQueryTimeout(int seconds) throws SQLException {
+        delegate.setQueryTimeout(seconds);
+        core.queryTimeout(seconds);
+    }
+
+    @Override
     public void close() throws SQLException {
+        core.closed();
         try {
             core.closeCurrent();
         } finally {

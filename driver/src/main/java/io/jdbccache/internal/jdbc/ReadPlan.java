@@ -2,21 +2,34 @@ package io.jdbccache.internal.jdbc;
 
 import io.jdbccache.internal.cache.DatabaseScope;
 import io.jdbccache.internal.cache.TableVersion;
+import io.jdbccache.internal.catalog.SearchPath;
 import io.jdbccache.internal.config.CacheConfig;
+import io.jdbccache.internal.sql.BypassReason;
+import java.util.Arrays;
 
 /**
- * The driver's decision for one cacheable SQL string in one setting (configuration, database, schema, catalog
+ * The driver's decision for one cacheable SQL string in one setting (configuration, database, search path, catalog
  * epoch): the version stamps it depends on, or why it is not cached. Memoized on the analysis, so a repeated
  * statement decides nothing again.
  *
- * @param dependencies the database-wide stamp first, then one per table read
+ * @param dependencies the database-wide stamp first, then one per relation read (behind views, partitions and
+ *                     row-level-security policies too)
  * @param bypassReason null when the result may be cached
+ * @param bypassDetail the reason's particulars, for the advisor
  * @param ttlNanos     the TTL before jitter: the smallest per-table TTL of the tables read, else the default
  * @param keyed        for a read by integer primary key, the table and key; else null
  * @param keyedBase    with {@code keyed}: the dependencies with the table's stamp replaced by its any-row stamp
  */
-record ReadPlan(CacheConfig config, DatabaseScope database, String schema, long catalogEpoch,
-        TableVersion[] dependencies, String bypassReason, long ttlNanos, KeyedRow keyed, TableVersion[] keyedBase) {
+record ReadPlan(CacheConfig config, DatabaseScope database, SearchPath searchPath, long catalogEpoch,
+        TableVersion[] dependencies, BypassReason bypassReason, String bypassDetail, long ttlNanos, KeyedRow keyed,
+        TableVersion[] keyedBase) {
+
+    private static final TableVersion[] NONE = new TableVersion[0];
+
+    /** A decision made by the connection's state rather than the SQL: never memoized. */
+    static ReadPlan bypass(BypassReason reason) {
+        return new ReadPlan(null, null, null, -1, NONE, reason, reason.description(), 0, null, null);
+    }
 
     /**
      * The stamps one execution depends on: for a read by integer primary key with an integral key value, the row's
@@ -30,14 +43,14 @@ record ReadPlan(CacheConfig config, DatabaseScope database, String schema, long 
         if (key == null) {
             return dependencies;
         }
-        TableVersion[] result = java.util.Arrays.copyOf(keyedBase, keyedBase.length + 1);
+        TableVersion[] result = Arrays.copyOf(keyedBase, keyedBase.length + 1);
         result[keyedBase.length] = keyed.table().row(key);
         return result;
     }
 
-    boolean appliesTo(CacheConfig currentConfig, DatabaseScope currentDatabase, String currentSchema,
+    boolean appliesTo(CacheConfig currentConfig, DatabaseScope currentDatabase, SearchPath currentPath,
             long currentEpoch) {
         return config == currentConfig && database == currentDatabase && catalogEpoch == currentEpoch
-                && java.util.Objects.equals(schema, currentSchema);
+                && (searchPath == currentPath || searchPath.equals(currentPath));
     }
 }

@@ -2,47 +2,73 @@ package io.jdbccache.internal.jdbc;
 
 import io.jdbccache.internal.cache.DatabaseScope;
 import io.jdbccache.internal.cache.TableVersion;
+import io.jdbccache.internal.catalog.RowSecurity;
+import io.jdbccache.internal.catalog.SearchPath;
+import io.jdbccache.internal.catalog.TableInfo;
 import io.jdbccache.internal.config.CacheConfig;
+import io.jdbccache.internal.sql.BypassReason;
 import io.jdbccache.internal.sql.DeterministicFunctions;
 import io.jdbccache.internal.sql.SqlAnalysis;
 import io.jdbccache.internal.sql.TableRef;
 import java.sql.Connection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
 
 /** Decides, once per SQL and setting, whether and how long a read's result may be cached. */
 final class ReadPlans {
-    /** The catalog could not be read: decide again next time rather than remember a guess. */
-    static final String CATALOG_UNAVAILABLE = "table catalog unavailable";
+    /** Functions a row-level-security policy may call beyond deterministic ones: the key holds what they read. */
+    private static final Set<String> POLICY_SESSION_FUNCTIONS = Set.of("current_setting", "current_user",
+            "session_user", "current_role", "user");
 
     private ReadPlans() {
     }
 
-    static ReadPlan decide(SqlAnalysis analysis, CacheConfig config, DatabaseScope database, String schema,
+    /** The reason and detail found so far; the first reason found wins. */
+    private static final class Verdict {
+        BypassReason reason;
+        String detail;
+
+        void refuse(BypassReason why, String particulars) {
+            if (reason == null) {
+                reason = why;
+                detail = particulars;
+            }
+        }
+    }
+
+    /**
+     * @param connection the physical connection, for catalog lookups
+     */
+    static ReadPlan decide(SqlAnalysis analysis, CacheConfig config, DatabaseScope database, SearchPath path,
             long epoch, Connection connection) {
-        String reason = ruleReason(analysis, config, schema);
+        Verdict verdict = new Verdict();
+        ruleReason(analysis, config, path, verdict);
         long ttl = config.ttlNanos();
-        java.util.Set<TableVersion> dependencies = new java.util.LinkedHashSet<>();
+        Set<TableVersion> dependencies = new LinkedHashSet<>();
         dependencies.add(database.everything());
+        Set<String> visited = new HashSet<>();
         for (TableRef table : analysis.tables()) {
-            String catalogReason = depend(database.resolve(table, schema), true, database, connection, dependencies);
-            reason = reason == null ? catalogReason : reason;
+            depend(database.resolve(table, path, connection), true, config, database, connection, dependencies,
+                    visited, verdict);
         }
         for (TableRef cte : analysis.cteNames()) {
             // A CTE may shadow a table of the same name in one scope and not in another: depend on the table too,
             // if there is one.
-            String catalogReason = depend(database.resolve(cte, schema), false, database, connection, dependencies);
-            reason = reason == null ? catalogReason : reason;
+            depend(database.resolve(cte, path, connection), false, config, database, connection, dependencies,
+                    visited, verdict);
         }
-        // Table rules hold for the tables named and for what lies behind a view or partition.
+        // Table rules hold for the tables named and for what lies behind a view, partition or policy.
         for (TableVersion dependency : dependencies) {
             if (dependency == database.everything()) {
                 continue;
             }
             String qualified = dependency.name().toLowerCase(Locale.ROOT);
             String bare = qualified.substring(qualified.lastIndexOf('.') + 1);
-            if (reason == null && (config.neverCacheTables().contains(qualified)
-                    || config.neverCacheTables().contains(bare))) {
-                reason = "reads " + dependency.name() + ", listed in cache.neverCacheTables";
+            if (config.neverCacheTables().contains(qualified) || config.neverCacheTables().contains(bare)) {
+                verdict.refuse(BypassReason.NEVER_CACHE_RULE,
+                        "reads " + dependency.name() + ", listed in cache.neverCacheTables");
             }
             for (String name : new String[] {qualified, bare}) {
                 Long tableTtl = config.tableTtlNanos().get(name);
@@ -51,11 +77,11 @@ final class ReadPlans {
                 }
             }
         }
-        if (reason == null && ttl <= 0) {
-            reason = "TTL is 0 for a table it reads";
+        if (ttl <= 0) {
+            verdict.refuse(BypassReason.NEVER_CACHE_RULE, "TTL is 0 for a table it reads");
         }
         TableVersion[] all = dependencies.toArray(new TableVersion[0]);
-        KeyedRow keyed = keyedRow(analysis, database, schema, connection);
+        KeyedRow keyed = keyedRow(analysis, database, path, connection);
         TableVersion[] keyedBase = null;
         if (keyed != null) {
             keyedBase = all.clone();
@@ -65,20 +91,21 @@ final class ReadPlans {
                 }
             }
         }
-        return new ReadPlan(config, database, schema, epoch, all, reason, ttl, keyed, keyedBase);
+        return new ReadPlan(config, database, path, epoch, all, verdict.reason, verdict.detail, ttl, keyed,
+                keyedBase);
     }
 
     /**
      * The row a statement names by its table's integer primary key (a read on one table without subqueries or
      * CTEs, or an UPDATE/DELETE of one table), or null.
      */
-    static KeyedRow keyedRow(SqlAnalysis analysis, DatabaseScope database, String schema, Connection connection) {
+    static KeyedRow keyedRow(SqlAnalysis analysis, DatabaseScope database, SearchPath path, Connection connection) {
         if (analysis.rowKey() == null || analysis.tables() == null || analysis.tables().size() != 1
                 || !analysis.cteNames().isEmpty()) {
             return null;
         }
-        String name = database.resolve(analysis.tables().get(0), schema);
-        DatabaseScope.TableInfo info = database.tableInfo(name, connection);
+        String name = database.resolve(analysis.tables().get(0), path, connection);
+        TableInfo info = database.tableInfo(name, connection);
         String column = database.identifierCase().apply(analysis.rowKey().column());
         if (info.integerKey() == null || !info.integerKey().equals(column)) {
             return null;
@@ -92,49 +119,85 @@ final class ReadPlans {
     }
 
     /**
-     * Adds a relation and every relation behind it (a view's bases, a partition's family) to the dependencies.
+     * Adds a relation and every relation behind it (a view's bases, a partition's family, the tables its
+     * row-level-security policies read) to the dependencies, and refuses caching for what the catalog forbids.
      *
      * @param mustExist false for a name that may be only a CTE: a relation the catalog does not know is then fine
-     * @return why the catalog forbids caching, or null
      */
-    private static String depend(String name, boolean mustExist, DatabaseScope database, Connection connection,
-            java.util.Set<TableVersion> dependencies) {
+    private static void depend(String name, boolean mustExist, CacheConfig config, DatabaseScope database,
+            Connection connection, Set<TableVersion> dependencies, Set<String> visited, Verdict verdict) {
+        if (!visited.add(name)) {
+            return;
+        }
         dependencies.add(database.version(name));
-        DatabaseScope.TableInfo info = database.tableInfo(name, connection);
+        TableInfo info = database.tableInfo(name, connection);
         for (String base : info.readsFrom()) {
             dependencies.add(database.version(base));
         }
         if (!info.known()) {
-            return mustExist ? CATALOG_UNAVAILABLE : null;
+            if (mustExist) {
+                // Decide again next time rather than remember a guess.
+                verdict.refuse(BypassReason.CATALOG_UNAVAILABLE, "the catalog could not be read for " + name);
+            }
+            return;
+        }
+        if (!info.exists()) {
+            if (mustExist) {
+                verdict.refuse(BypassReason.CATALOG_UNAVAILABLE, "no relation " + name + " in the catalog");
+            }
+            return;
         }
         if (!info.cacheable()) {
-            return "reads " + name + ", a " + info.type().toLowerCase(Locale.ROOT)
-                    + (info.type().equals("VIEW") ? " over relations or functions not cached" : "");
+            verdict.refuse(BypassReason.UNCACHEABLE_RELATION, "reads " + name + ", a "
+                    + info.type().toLowerCase(Locale.ROOT)
+                    + (info.type().equals("VIEW") ? " over relations or functions not cached" : ""));
         }
-        return null;
+        RowSecurity rowSecurity = info.rowSecurity();
+        if (rowSecurity.enabled()) {
+            if (rowSecurity.notAnalyzable() != null) {
+                verdict.refuse(BypassReason.ROW_SECURITY, "reads " + name + ": " + rowSecurity.notAnalyzable());
+            }
+            for (String function : rowSecurity.functions()) {
+                if (!POLICY_SESSION_FUNCTIONS.contains(function)
+                        && !DeterministicFunctions.isDeterministic(function, config.deterministicFunctions())) {
+                    verdict.refuse(BypassReason.ROW_SECURITY, "reads " + name
+                            + ": a row-level-security policy calls " + function + ", not known to be deterministic");
+                }
+            }
+            for (String read : rowSecurity.reads()) {
+                // A policy's subquery: a write to what it reads changes what the policy lets through.
+                depend(read, true, config, database, connection, dependencies, visited, verdict);
+            }
+        }
     }
 
-    private static String ruleReason(SqlAnalysis analysis, CacheConfig config, String schema) {
+    private static void ruleReason(SqlAnalysis analysis, CacheConfig config, SearchPath path, Verdict verdict) {
         if (!config.enabled()) {
-            return "cache.enabled=false";
+            verdict.refuse(BypassReason.CACHE_DISABLED, "cache.enabled=false");
+            return;
         }
         for (String function : analysis.functions()) {
             if (!DeterministicFunctions.isDeterministic(function, config.deterministicFunctions())) {
-                return "function " + function + " is not known to be deterministic";
+                verdict.refuse(BypassReason.NON_DETERMINISTIC,
+                        "function " + function + " is not known to be deterministic");
+                return;
             }
         }
         String sql = analysis.normalizedSql();
         if (config.onlyCacheQueries() != null && !config.onlyCacheQueries().matcher(sql).find()) {
-            return "not matched by cache.onlyCacheQueries";
+            verdict.refuse(BypassReason.NEVER_CACHE_RULE, "not matched by cache.onlyCacheQueries");
+            return;
         }
         if (config.neverCacheQueries() != null && config.neverCacheQueries().matcher(sql).find()) {
-            return "matched by cache.neverCacheQueries";
+            verdict.refuse(BypassReason.NEVER_CACHE_RULE, "matched by cache.neverCacheQueries");
+            return;
         }
         for (TableRef table : analysis.tables()) {
-            if (config.onlyCacheTables() != null && !table.matchesAnyOf(config.onlyCacheTables(), schema)) {
-                return "reads " + table.name() + ", not listed in cache.onlyCacheTables";
+            if (config.onlyCacheTables() != null && !table.matchesAnyOf(config.onlyCacheTables(), path.first())) {
+                verdict.refuse(BypassReason.NEVER_CACHE_RULE,
+                        "reads " + table.name() + ", not listed in cache.onlyCacheTables");
+                return;
             }
         }
-        return null;
     }
 }

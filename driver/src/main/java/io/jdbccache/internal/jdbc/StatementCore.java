@@ -12,6 +12,7 @@ import io.jdbccache.internal.result.Materialization;
 import io.jdbccache.internal.result.ReplayingResultSet;
 import io.jdbccache.internal.result.ResultMaterializer;
 import io.jdbccache.internal.result.ResultSnapshot;
+import io.jdbccache.internal.sql.BypassReason;
 import io.jdbccache.internal.sql.SqlAnalysis;
 import io.jdbccache.internal.stats.ShapeStats;
 import java.sql.ResultSet;
@@ -19,6 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What every caching statement shares: answering a read from the cache or the database, bracketing other statements
@@ -43,6 +45,8 @@ final class StatementCore {
     private long maxRows;
     private int fetchSize;
     private int maxFieldSize;
+    private int queryTimeoutSeconds;
+    private boolean closed;
     /** The distinct statements of the pending batch: a prepared batch of n rows invalidates once, not n times. */
     private final java.util.Set<SqlAnalysis> batch = new java.util.LinkedHashSet<>();
     private static final int HIT_SAMPLE_MASK = 7;
@@ -74,17 +78,29 @@ final class StatementCore {
     /**
      * Answers a cacheable read: from the cache if a current entry exists, otherwise from the database, storing the
      * result when it fits. {@code sql} null means the owner is a prepared statement.
+     *
+     * @param parameters the bound parameters' key parts, or null when the statement has none
+     * @param parameterState why the parameters forbid the cache (unbound, a stream...), or null
      */
-    ResultSet query(SqlAnalysis analysis, String sql, Object[] parameters, boolean parametersCacheable)
+    ResultSet query(SqlAnalysis analysis, String sql, Object[] parameters, BypassReason parameterState)
             throws SQLException {
         // Hit latency is sampled (the first hit of a statement, then one in eight): reading the clock twice per
         // hit would cost more than the rest of the bookkeeping.
         long start = (executions++ & HIT_SAMPLE_MASK) == 0 ? System.nanoTime() : 0;
         ShapeStats shape = shape(analysis);
-        ReadPlan plan = parametersCacheable && usable() ? connection.readPlan(analysis) : null;
-        if (plan == null || plan.bypassReason() != null) {
-            cache.recordBypass();
-            return bypassQuery(analysis, sql, parameters, shape);
+        if (closed || connection.isClosedHere()) {
+            // Never answer for a closed statement or connection: the real driver throws its own error.
+            return bypass(analysis, sql, parameters, shape, BypassReason.CLOSED);
+        }
+        if (parameterState != null) {
+            return bypass(analysis, sql, parameters, shape, parameterState);
+        }
+        if (!usable()) {
+            return bypass(analysis, sql, parameters, shape, BypassReason.STATEMENT_SETTINGS);
+        }
+        ReadPlan plan = connection.readPlan(analysis);
+        if (plan.bypassReason() != null) {
+            return bypass(analysis, sql, parameters, shape, plan.bypassReason());
         }
         // The parameter array is immutable once handed out (ParameterList copies on change), so the key shares it.
         CacheKey key = new CacheKey(connection.context(), analysis.normalizedSql(), parameters, maxRows);
@@ -93,6 +109,14 @@ final class StatementCore {
             cache.recordHit(start);
             shape.recordHit();
             return ours(new CachedResultSet(entry.snapshot(), owner, resultSetType, holdability));
+        }
+        if (connection.database().forgetCatalogIfStale()) {
+            // Catalog facts outlived their refresh interval: decide again with fresh ones before storing anything.
+            plan = connection.readPlan(analysis);
+            if (plan.bypassReason() != null) {
+                return bypass(analysis, sql, parameters, shape, plan.bypassReason());
+            }
+            key = new CacheKey(connection.context(), analysis.normalizedSql(), parameters, maxRows);
         }
         ReadStamp stamp = ReadStamp.take(plan.dependencies(parameters));
         boolean mayStore = connection.mayStore();
@@ -103,7 +127,7 @@ final class StatementCore {
             if (leader == null) {
                 flight = mine;
             } else {
-                ResultSnapshot shared = leader.await(config.singleFlightWaitNanos());
+                ResultSnapshot shared = leader.await(followerWaitNanos());
                 if (shared != null) {
                     cache.recordHit(start);
                     shape.recordHit();
@@ -113,15 +137,10 @@ final class StatementCore {
         }
         ResultSnapshot produced = null;
         long missStart = start != 0 ? start : System.nanoTime();
+        boolean overflowed = false;
         try {
             long databaseStart = System.nanoTime();
-            ResultSet live;
-            try {
-                live = executeOnDelegate(sql);
-            } catch (SQLException | RuntimeException e) {
-                connection.readFailed();
-                throw e;
-            }
+            ResultSet live = executeOnDelegate(sql);
             Materialization materialized;
             try {
                 materialized = ResultMaterializer.materialize(live, (ColumnInfo[]) analysis.columnsMemo(),
@@ -130,9 +149,9 @@ final class StatementCore {
                 closeQuietly(live, e);
                 throw e;
             }
-            shape.recordDatabaseRead(true, System.nanoTime() - databaseStart, analysis.normalizedSql(), parameters,
-                    connection.database());
             if (materialized instanceof Materialization.Complete) {
+                shape.recordDatabaseRead(true, System.nanoTime() - databaseStart, analysis.normalizedSql(),
+                        parameters, connection.database());
                 produced = ((Materialization.Complete) materialized).snapshot();
                 live.close();
                 analysis.columnsMemo(produced.columns());
@@ -142,17 +161,38 @@ final class StatementCore {
                 }
                 return ours(new CachedResultSet(produced, owner, resultSetType, holdability));
             }
+            overflowed = true;
+            shape.recordDatabaseRead(false, System.nanoTime() - databaseStart, analysis.normalizedSql(), parameters,
+                    connection.database());
+            shape.recordBypass(BypassReason.TOO_LARGE, BypassReason.TOO_LARGE.description());
             if (materialized instanceof Materialization.Overflow) {
                 Materialization.Overflow overflow = (Materialization.Overflow) materialized;
                 return ours(new ReplayingResultSet(owner, overflow.prefix(), overflow.live()));
             }
             return ours(new DelegatingResultSet(owner, live));
         } finally {
-            cache.recordMiss(missStart);
+            if (overflowed) {
+                cache.recordBypass(BypassReason.TOO_LARGE);
+            } else {
+                cache.recordMiss(missStart);
+            }
             if (flight != null) {
                 cache.endFlight(key, flight, produced);
             }
         }
+    }
+
+    /**
+     * How long a follower waits for the leader's read: {@code cache.singleFlightWait}, but never longer than the
+     * statement's own query timeout, which the caller expects to bound the call (the database, when the follower
+     * then goes there itself, enforces the timeout again on its own query).
+     */
+    private long followerWaitNanos() {
+        long wait = config.singleFlightWaitNanos();
+        if (queryTimeoutSeconds > 0) {
+            wait = Math.min(wait, TimeUnit.SECONDS.toNanos(queryTimeoutSeconds));
+        }
+        return wait;
     }
 
     /** Runs the query on the real statement: its own SQL for a prepared statement ({@code sql} null). */
@@ -177,8 +217,11 @@ final class StatementCore {
         return shape;
     }
 
-    private ResultSet bypassQuery(SqlAnalysis analysis, String sql, Object[] parameters, ShapeStats shape)
-            throws SQLException {
+    /** A cacheable-looking read that may not use the cache: runs on the database, counted with its reason. */
+    private ResultSet bypass(SqlAnalysis analysis, String sql, Object[] parameters, ShapeStats shape,
+            BypassReason reason) throws SQLException {
+        cache.recordBypass(reason);
+        shape.recordBypass(reason, reason == analysis.bypassReason() ? analysis.bypassDetail() : reason.description());
         connection.beforeStatement(analysis, parameters);
         long databaseStart = System.nanoTime();
         boolean succeeded = false;
@@ -217,7 +260,12 @@ final class StatementCore {
     /** The same for a prepared statement, whose bound parameters may name the one row a write changes. */
     <T> T run(SqlAnalysis analysis, Object[] parameters, SqlCall<T> call) throws SQLException {
         if (analysis.kind() == SqlAnalysis.Kind.QUERY || analysis.kind() == SqlAnalysis.Kind.UNCACHEABLE_READ) {
-            cache.recordBypass();
+            // A read sent through executeUpdate, with generated keys, as a callable: never cached.
+            BypassReason reason = analysis.bypassReason() != null ? analysis.bypassReason()
+                    : BypassReason.NOT_A_CACHEABLE_READ;
+            cache.recordBypass(reason);
+            shape(analysis).recordBypass(reason, analysis.bypassReason() != null ? analysis.bypassDetail()
+                    : "a read run through executeUpdate, a callable statement or with generated keys");
         }
         connection.beforeStatement(analysis, parameters);
         boolean succeeded = false;
@@ -295,6 +343,15 @@ final class StatementCore {
 
     void maxFieldSize(int bytes) {
         this.maxFieldSize = bytes;
+    }
+
+    void queryTimeout(int seconds) {
+        this.queryTimeoutSeconds = seconds;
+    }
+
+    /** The owner was closed: from now on the real driver answers every execution (with its error). */
+    void closed() {
+        this.closed = true;
     }
 
     /** A call to the real statement. */

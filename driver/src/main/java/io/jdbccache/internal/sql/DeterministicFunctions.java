@@ -51,7 +51,32 @@ public final class DeterministicFunctions {
             "txid_current", "pg_sleep", "age", "current_database", "current_schema", "current_user",
             "session_user", "database", "user", "schema", "nextval", "currval", "setval", "lastval",
             "pg_typeof", "format_type", "to_regclass", "has_table_privilege", "pg_get_viewdef", "obj_description",
-            "col_description", "pg_total_relation_size", "pg_relation_size", "pg_size_pretty");
+            "col_description", "pg_total_relation_size", "pg_relation_size", "pg_size_pretty",
+            // introspection, locks and notifications: they change no table and no setting
+            "current_catalog", "current_role", "inet_client_addr", "inet_client_port", "inet_server_addr",
+            "inet_server_port", "pg_postmaster_start_time", "pg_conf_load_time", "pg_is_in_recovery",
+            "pg_current_wal_lsn", "pg_last_wal_replay_lsn", "pg_last_xact_replay_timestamp", "pg_current_xact_id",
+            "pg_current_xact_id_if_assigned", "txid_current_if_assigned", "pg_my_temp_schema", "current_schemas",
+            "to_regproc", "to_regprocedure", "to_regtype", "to_regnamespace", "to_regrole", "to_regoper",
+            "has_schema_privilege", "has_database_privilege", "has_column_privilege", "has_function_privilege",
+            "has_sequence_privilege", "pg_has_role", "pg_table_is_visible", "pg_type_is_visible",
+            "pg_function_is_visible", "pg_get_userbyid", "pg_get_indexdef", "pg_get_constraintdef",
+            "pg_get_functiondef", "pg_get_function_arguments", "pg_get_function_result", "pg_get_expr",
+            "pg_get_serial_sequence", "pg_get_keywords", "pg_encoding_to_char", "shobj_description",
+            "pg_database_size", "pg_table_size", "pg_indexes_size", "pg_column_size", "pg_advisory_lock",
+            "pg_advisory_lock_shared", "pg_advisory_unlock", "pg_advisory_unlock_shared",
+            "pg_advisory_unlock_all", "pg_advisory_xact_lock", "pg_advisory_xact_lock_shared",
+            "pg_try_advisory_lock", "pg_try_advisory_lock_shared", "pg_try_advisory_xact_lock",
+            "pg_try_advisory_xact_lock_shared", "pg_notify", "pg_backend_memory_contexts",
+            "pg_listening_channels", "pg_jit_available", "pg_blocking_pids", "pg_safe_snapshot_blocking_pids",
+            "h2version", "session_id", "lock_mode", "readonly", "identity", "scope_identity",
+            "last_insert_id");
+
+    /**
+     * Built-ins that change no table but change the session's settings: a statement calling them is not a write,
+     * but the session's state must be read back afterwards.
+     */
+    private static final Set<String> SESSION_CHANGING = Set.of("set_config");
 
     private DeterministicFunctions() {
     }
@@ -62,6 +87,15 @@ public final class DeterministicFunctions {
      * cached).
      */
     public static boolean cannotWrite(String lowerCaseName, Set<String> declared) {
+        return isDeterministic(lowerCaseName, declared) || READ_ONLY_VOLATILE.contains(lowerCaseName)
+                || SESSION_CHANGING.contains(lowerCaseName);
+    }
+
+    /**
+     * True if calling the function cannot change the session's state: a deterministic or read-only built-in (or a
+     * function the user declared deterministic). {@code set_config} and every unknown function may change it.
+     */
+    public static boolean cannotChangeSession(String lowerCaseName, Set<String> declared) {
         return isDeterministic(lowerCaseName, declared) || READ_ONLY_VOLATILE.contains(lowerCaseName);
     }
 

@@ -1,17 +1,19 @@
 package io.jdbccache.internal.sql;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * What one SQL string does, as far as the cache is concerned. Immutable apart from memoized per-shape data, and
- * computed once per distinct SQL string.
+ * computed once per distinct SQL string and lexical syntax.
  */
 public final class SqlAnalysis {
     /** The statement's effect on the cache. */
     public enum Kind {
         /** A read whose result may be cached; {@link #tables()} are the tables it reads. */
         QUERY,
-        /** A read that must not be cached ({@link #bypassReason()} says why); it changes nothing. */
+        /** A read that must not be cached ({@link #bypassReason()} says why); it changes no table. */
         UNCACHEABLE_READ,
         /** A write to {@link #tables()}. */
         WRITE,
@@ -25,14 +27,13 @@ public final class SqlAnalysis {
         ROLLBACK,
         /** ROLLBACK TO SAVEPOINT: undoes part of the transaction, which goes on. */
         ROLLBACK_TO_SAVEPOINT,
-        /** A session setting that may change results (time zone, date style...): becomes part of the key. */
-        SESSION_SETTING,
-        /** Changes how table names resolve or who runs queries (search_path, role, schema): reads bypass. */
-        SESSION_SCOPE_CHANGE,
+        /**
+         * Changes session state that can change results: SET, RESET, SET ROLE, DISCARD, USE, CREATE TEMP TABLE...
+         * The connection reads its state back before its next cached read.
+         */
+        SESSION_CHANGE,
         /** SET AUTOCOMMIT sent as SQL: the connection reads its autocommit state back afterwards. */
         AUTOCOMMIT_CHANGE,
-        /** A SET LOCAL (or similar) that lasts until the transaction ends: reads bypass until then. */
-        TRANSACTION_SCOPE_CHANGE,
         /** Several statements in one string: {@link #parts()} are analyzed one by one, in order. */
         MULTIPLE
     }
@@ -40,37 +41,52 @@ public final class SqlAnalysis {
     private final Kind kind;
     private final String normalizedSql;
     private final List<TableRef> tables;
-    private final String bypassReason;
-    private final java.util.Set<String> functions;
+    private final BypassReason bypassReason;
+    private final String bypassDetail;
+    private final Set<String> functions;
     private final boolean changesSchema;
+    private boolean mayChangeSession;
+    private boolean affectsAllSessions;
+    private boolean snapshotIsolation;
+    private int parameterCount;
     private List<TableRef> cteNames = List.of();
     private List<SqlAnalysis> parts = List.of();
     private boolean chained;
-    private String settingName;
     private RowKey rowKey;
     private List<String> updatedColumns = List.of();
+    private Set<String> settingsRead = Set.of();
+    private boolean readsUnnamedSetting;
     private volatile Object columnsMemo;
     private volatile Object planMemo;
     private volatile io.jdbccache.internal.stats.ShapeStats shapeStats;
     private String shape;
 
-    SqlAnalysis(Kind kind, String normalizedSql, List<TableRef> tables, String bypassReason,
-            java.util.Set<String> functions) {
+    SqlAnalysis(Kind kind, String normalizedSql, List<TableRef> tables, BypassReason bypassReason,
+            String bypassDetail, Set<String> functions) {
         this.kind = kind;
-        this.functions = functions == null ? java.util.Set.of() : java.util.Set.copyOf(functions);
+        this.functions = functions == null ? Set.of() : Set.copyOf(functions);
         this.normalizedSql = normalizedSql;
         this.tables = tables == null ? null : List.copyOf(tables);
         this.bypassReason = bypassReason;
-        String first = normalizedSql.length() < 6 ? "" : normalizedSql.substring(0, 6).toLowerCase(java.util.Locale.ROOT);
+        this.bypassDetail = bypassDetail == null && bypassReason != null ? bypassReason.description() : bypassDetail;
+        String first = normalizedSql.length() < 6 ? "" : normalizedSql.substring(0, 6).toLowerCase(Locale.ROOT);
         this.changesSchema = first.startsWith("create") || first.startsWith("alter") || first.startsWith("drop")
-                || first.startsWith("rename") || kind == Kind.WRITE_UNKNOWN;
+                || first.startsWith("rename") || first.startsWith("commen") || first.startsWith("grant")
+                || first.startsWith("revoke") || kind == Kind.WRITE_UNKNOWN;
+        // Anything but a read or a plain write may run server code or change the session; the analyzer narrows it.
+        this.mayChangeSession = kind == Kind.WRITE_UNKNOWN || kind == Kind.SESSION_CHANGE
+                || kind == Kind.AUTOCOMMIT_CHANGE;
+    }
+
+    SqlAnalysis(Kind kind, String normalizedSql) {
+        this(kind, normalizedSql, null, null, null, null);
     }
 
     public Kind kind() {
         return kind;
     }
 
-    /** Canonical text: the same for texts differing only in whitespace, comments and unquoted-word case. */
+    /** Canonical text: the same for texts the database reads as the same token sequence. */
     public String normalizedSql() {
         return normalizedSql;
     }
@@ -80,13 +96,21 @@ public final class SqlAnalysis {
         return tables;
     }
 
-    /** Why a read is not cached; null for other kinds. */
-    public String bypassReason() {
+    /** Why a read is not cached; null for cacheable reads and for statements that are not reads. */
+    public BypassReason bypassReason() {
         return bypassReason;
     }
 
-    /** Lower-case names of the functions a read calls; the rules decide whether they are deterministic. */
-    public java.util.Set<String> functions() {
+    /** The bypass reason in words, with its particulars ({@code "function now() ..."}); null with no reason. */
+    public String bypassDetail() {
+        return bypassDetail;
+    }
+
+    /**
+     * Names of the functions (and unknown operators, as {@code operator <symbol>}) a statement calls: unquoted
+     * names in lower case, quoted ones exactly as written. The rules decide which are deterministic.
+     */
+    public Set<String> functions() {
         return functions;
     }
 
@@ -95,6 +119,56 @@ public final class SqlAnalysis {
             return parts.stream().anyMatch(SqlAnalysis::isWrite);
         }
         return kind == Kind.WRITE || kind == Kind.WRITE_UNKNOWN;
+    }
+
+    /**
+     * True if running the statement may change session state that can change results (settings, role, search
+     * path, temporary tables): it runs server code the driver cannot see into (functions other than known
+     * built-ins, DO, CALL, EXECUTE, unparseable SQL) or is a session command. Writes to tables with triggers or
+     * rules are decided by the connection, which knows the catalog.
+     */
+    public boolean mayChangeSession() {
+        if (kind == Kind.MULTIPLE) {
+            return parts.stream().anyMatch(SqlAnalysis::mayChangeSession);
+        }
+        return mayChangeSession;
+    }
+
+    void mayChangeSession(boolean value) {
+        this.mayChangeSession = value;
+    }
+
+    /** True if the change reaches every session of the database (H2's database-wide settings). */
+    public boolean affectsAllSessions() {
+        if (kind == Kind.MULTIPLE) {
+            return parts.stream().anyMatch(SqlAnalysis::affectsAllSessions);
+        }
+        return affectsAllSessions;
+    }
+
+    void affectsAllSessions(boolean value) {
+        this.affectsAllSessions = value;
+    }
+
+    /** For BEGIN / START TRANSACTION: it asks for REPEATABLE READ or SERIALIZABLE. */
+    public boolean snapshotIsolation() {
+        return snapshotIsolation;
+    }
+
+    void snapshotIsolation(boolean value) {
+        this.snapshotIsolation = value;
+    }
+
+    /**
+     * The number of JDBC {@code ?} placeholders, as the driver counts them (pgjdbc reads {@code ??} as an
+     * operator); -1 when placeholders are numbered ({@code ?1}) and so cannot be checked for completeness.
+     */
+    public int parameterCount() {
+        return parameterCount;
+    }
+
+    void parameterCount(int count) {
+        this.parameterCount = count;
     }
 
     /** Result metadata last seen for this SQL, reused so a miss does not re-read it (opaque to this class). */
@@ -166,15 +240,6 @@ public final class SqlAnalysis {
         this.chained = value;
     }
 
-    /** For {@link Kind#SESSION_SETTING}: the setting's lower-case name ({@code *} for DISCARD/RESET ALL). */
-    public String settingName() {
-        return settingName;
-    }
-
-    void settingName(String name) {
-        this.settingName = name;
-    }
-
     /**
      * For a read or a single-table UPDATE/DELETE without subqueries: an equality that may name the one row it
      * touches (if its column turns out to be the integer primary key); null otherwise.
@@ -196,6 +261,24 @@ public final class SqlAnalysis {
         this.updatedColumns = List.copyOf(columns);
     }
 
+    /** Names of the settings read with {@code current_setting('<literal>')} (used for row-security policies). */
+    public Set<String> settingsRead() {
+        return settingsRead;
+    }
+
+    void settingsRead(Set<String> names) {
+        this.settingsRead = Set.copyOf(names);
+    }
+
+    /** True if {@code current_setting} is called with a name that is not a literal. */
+    public boolean readsUnnamedSetting() {
+        return readsUnnamedSetting;
+    }
+
+    void readsUnnamedSetting(boolean value) {
+        this.readsUnnamedSetting = value;
+    }
+
     /** True for DDL, after which the catalog's facts about the tables must be read again. */
     public boolean changesSchema() {
         return changesSchema;
@@ -203,7 +286,7 @@ public final class SqlAnalysis {
 
     @Override
     public String toString() {
-        return kind + (tables == null ? "" : " " + tables) + (bypassReason == null ? "" : " (" + bypassReason + ")")
+        return kind + (tables == null ? "" : " " + tables) + (bypassReason == null ? "" : " (" + bypassDetail + ")")
                 + ": " + normalizedSql;
     }
 }

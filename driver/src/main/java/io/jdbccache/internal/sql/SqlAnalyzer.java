@@ -12,9 +12,10 @@ import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.NextValExpression;
 import net.sf.jsqlparser.expression.TimeKeyExpression;
+import net.sf.jsqlparser.expression.UserVariable;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
-import net.sf.jsqlparser.statement.ExplainStatement;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.UnsupportedStatement;
 import net.sf.jsqlparser.statement.alter.Alter;
@@ -29,35 +30,81 @@ import net.sf.jsqlparser.statement.merge.Merge;
 import net.sf.jsqlparser.statement.refresh.RefreshMaterializedViewStatement;
 import net.sf.jsqlparser.statement.select.PlainSelect;
 import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.WithItem;
 import net.sf.jsqlparser.statement.truncate.Truncate;
 import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.update.UpdateSet;
 import net.sf.jsqlparser.statement.upsert.Upsert;
 import net.sf.jsqlparser.util.TablesNamesFinder;
 
 /**
  * Decides what a SQL string does to the cache: a cacheable read and the tables it reads, a write and the tables it
  * writes, transaction control, or a session change. When in doubt it answers with the safer kind: an unknown
- * statement is a write to unknown tables, an unparseable read is not cached.
+ * statement is a write to unknown tables, an unparseable read is not cached, an unknown function may write.
+ *
+ * <p>Design: the database's own lexical rules ({@link SqlSyntax}) split the text into tokens first; statements,
+ * leading keywords, literals and function calls the parser might miss are read from the tokens. The parser
+ * (JSqlParser) sees a rewritten text without comments or literal contents ({@link SqlLexer#parserText}), so that
+ * its own idea of comments and escapes can never disagree with the database's. Any failure of the parser, including
+ * a {@link StackOverflowError} on a deeply nested expression, means "unparseable", never a failed statement.
  *
  * <p>Stateless and thread-safe; callers keep its results in a bounded cache keyed by the SQL string, so each
  * distinct string is parsed once.
  */
 public final class SqlAnalyzer {
+    /** Longer statements are not handed to the parser (its cost grows with the text): they are unparseable. */
+    static final int MAX_PARSED_LENGTH = 100_000;
     private static final Set<String> READ_KEYWORDS = Set.of("select", "with", "values", "table", "show", "explain",
             "describe", "desc");
-    /** Settings that change how names resolve or who is asking: caching is off for the connection afterwards. */
-    private static final Set<String> SCOPE_SETTINGS = Set.of("search_path", "schema", "role", "session",
-            "session_authorization", "current_schema");
-    /** Settings that cannot change any query result. */
+    /** Settings that cannot change any query result: setting them needs no read-back. */
     private static final Set<String> HARMLESS_SETTINGS = Set.of("application_name", "statement_timeout",
             "lock_timeout", "idle_in_transaction_session_timeout", "client_min_messages", "log_statement",
-            "transaction", "synchronous_commit", "work_mem", "maintenance_work_mem", "query_timeout",
-            "jit", "enable_seqscan", "enable_indexscan", "random_page_cost");
+            "synchronous_commit", "work_mem", "maintenance_work_mem", "query_timeout", "jit", "enable_seqscan",
+            "enable_indexscan", "enable_bitmapscan", "enable_hashjoin", "enable_mergejoin", "enable_nestloop",
+            "random_page_cost", "seq_page_cost", "log_min_duration_statement", "temp_buffers",
+            "max_parallel_workers_per_gather", "plan_cache_mode", "lock_mode", "throttle", "trace_level_file",
+            "trace_level_system_out");
+    /** H2 settings that belong to the session; every other SET reaches all sessions of the database. */
+    private static final Set<String> H2_SESSION_SETTINGS = Set.of("schema", "schema_search_path", "timezone",
+            "autocommit", "lock_timeout", "query_timeout", "throttle", "variable_binary", "non_keywords",
+            "truncate_large_length", "lazy_query_execution", "builtin_alias_override", "query_statistics",
+            "query_statistics_max_entries");
     /** Words that read the clock or a session-varying value when they appear bare (not as a call). */
     private static final Set<String> VOLATILE_WORDS = Set.of("current_date", "current_time", "current_timestamp",
             "localtime", "localtimestamp", "sysdate", "systimestamp", "sysdatetime", "rownum", "unix_timestamp");
+    /** PostgreSQL's special date/time inputs that read the clock: {@code 'now'::timestamptz}, {@code 'today'}. */
+    private static final Set<String> CLOCK_INPUTS = Set.of("now", "today", "tomorrow", "yesterday");
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("pg_catalog", "information_schema", "sys",
             "performance_schema", "mysql", "pg_toast");
+    /**
+     * Keywords and type names that are followed by a parenthesis without being a function call, for reading calls
+     * from the tokens of a statement the parser cannot read. Anything else followed by {@code (} is a call.
+     */
+    private static final Set<String> PARENTHESIZED_KEYWORDS = Set.of("select", "from", "where", "in", "exists",
+            "values", "as", "on", "using", "and", "or", "not", "any", "all", "some", "array", "row", "over", "filter",
+            "within", "group", "cast", "extract", "position", "substring", "overlay", "trim", "case", "when",
+            "then", "else", "end", "join", "lateral", "union", "intersect", "except", "with", "recursive",
+            "insert", "into", "update", "set", "delete", "returning", "order", "by", "partition", "window", "rows",
+            "range", "groups", "limit", "offset", "fetch", "for", "table", "only", "like", "ilike", "similar",
+            "between", "is", "distinct", "interval", "varchar", "char", "character", "numeric", "decimal",
+            "timestamp", "timestamptz", "time", "timetz", "date", "float", "double", "precision", "bit", "varying",
+            "grouping", "sets", "cube", "rollup", "conflict", "do", "nothing", "constraint", "key", "primary",
+            "references", "check", "default", "unique", "index", "create", "alter", "drop", "view", "if",
+            "collate", "at", "zone", "tablesample", "coalesce", "nullif", "greatest", "least", "merge", "matched",
+            "having", "escape", "unnest", "ordinality", "nulls", "first", "last", "asc", "desc", "full",
+            "left", "right", "inner", "outer", "cross", "natural", "keys", "foreign", "match", "cascade",
+            "restrict", "include", "generated", "always", "stored", "identity", "owned", "inherits", "tablespace",
+            "type", "enum", "domain", "array_agg", "json", "jsonb", "xml", "text", "integer", "int", "bigint",
+            "smallint", "real", "boolean", "bool", "uuid", "bytea", "money", "inet", "cidr", "macaddr", "serial",
+            "bigserial", "tsvector", "tsquery", "point", "line", "lseg", "box", "path", "polygon", "circle",
+            "int2", "int4", "int8", "float4", "float8", "varbinary", "binary", "blob", "clob", "nchar",
+            "nvarchar", "tinyint", "number", "datetime", "smalldatetime", "geometry", "geography", "uescape");
+    /** PostgreSQL's built-in operators (of built-in types); any other operator may be a user function. */
+    private static final Set<String> BUILT_IN_OPERATORS = Set.of("=", "<>", "!=", "<", ">", "<=", ">=", "+", "-",
+            "*", "/", "%", "^", "||", "|/", "||/", "@", "&", "|", "#", "~", "<<", ">>", "&&", "@>", "<@", "->",
+            "->>", "#>", "#>>", "?|", "?&", "@?", "@@", "@@@", "~~", "~~*", "!~~", "!~~*", "~*", "!~", "!~*",
+            "<->", "<#>", "::", ":", ":=", "=>", "-|-", "&<", "&>", "<<|", "|>>", "&<|", "|&>", "<^", ">^", "?#",
+            "?-", "?-|", "?||", "~=", "##", "#-", "@-@", "<<=", ">>=", "^@", "??", "!!", "!");
 
     private SqlAnalyzer() {
     }
@@ -65,90 +112,183 @@ public final class SqlAnalyzer {
     /**
      * Analyzes one SQL string.
      *
-     * @param sql            the statement as the application wrote it
-     * @param identifierCase how the database folds unquoted identifiers (used for the canonical text)
+     * @param sql    the statement as the application wrote it
+     * @param syntax the database's lexical rules
      */
-    public static SqlAnalysis analyze(String sql, TableRef.IdentifierCase identifierCase) {
-        List<Token> tokens = SqlLexer.tokenize(sql);
-        SqlAnalysis analysis = analyzeTokens(sql, tokens, identifierCase);
-        if (tokens != null) {
-            analysis.shape(SqlLexer.shape(withoutTrailingSemicolons(tokens),
-                    identifierCase != TableRef.IdentifierCase.AS_IS));
+    public static SqlAnalysis analyze(String sql, SqlSyntax syntax) {
+        List<Token> tokens = SqlLexer.tokenize(sql, syntax);
+        if (tokens == null) {
+            return new SqlAnalysis(Kind.WRITE_UNKNOWN, sql);
         }
+        tokens = withoutTrailingSemicolons(tokens);
+        SqlAnalysis analysis = analyzeTokens(sql.length(), tokens, syntax);
+        analysis.shape(SqlLexer.shape(tokens, syntax));
+        analysis.parameterCount(parameterCount(tokens));
         return analysis;
     }
 
-    private static SqlAnalysis analyzeTokens(String sql, List<Token> tokens, TableRef.IdentifierCase identifierCase) {
-        if (tokens == null) {
-            return new SqlAnalysis(Kind.WRITE_UNKNOWN, sql, null, null, null);
-        }
-        tokens = withoutTrailingSemicolons(tokens);
-        String normalized = SqlLexer.canonical(tokens, identifierCase != TableRef.IdentifierCase.AS_IS);
-        if (tokens.isEmpty()) {
-            return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "empty statement", null);
-        }
-        if (tokens.stream().anyMatch(t -> t.type() == Type.PUNCTUATION && t.text().equals(";"))) {
-            return multiple(tokens, normalized, identifierCase);
-        }
-        String first = firstWord(tokens);
-        SqlAnalysis control = transactionOrSession(first, tokens, normalized);
-        if (control != null) {
-            return control;
-        }
-        Statement statement;
-        try {
-            statement = CCJSqlParserUtil.newParser(sql).Statement();
-        } catch (Exception | Error e) {
-            // JavaCC reports some failures as Errors (TokenMgrError); neither may escape into the application.
-            statement = null;
-        }
-        if (statement == null || statement instanceof UnsupportedStatement) {
-            return unparseable(first, tokens, normalized);
-        }
-        return analyzeParsed(statement, tokens, normalized);
+    /**
+     * A statement whose meaning cannot be known (its lexical rules depend on a session state that could not be
+     * read): a write to unknown tables that may change the session, never cached.
+     */
+    public static SqlAnalysis unknown(String sql) {
+        return new SqlAnalysis(Kind.WRITE_UNKNOWN, sql);
     }
 
     /**
-     * Several statements in one string: each is analyzed on its own (from its canonical text), so transaction
-     * control inside the string is seen and each write names its own tables.
+     * Analyzes a boolean expression (a row-security policy's USING clause, as the catalog prints it) as the WHERE
+     * clause of a read: its tables, its functions and the settings it reads by name.
      */
-    private static SqlAnalysis multiple(List<Token> tokens, String normalized, TableRef.IdentifierCase identifierCase) {
+    public static SqlAnalysis analyzeCondition(String expression, SqlSyntax syntax) {
+        return analyze("SELECT 1 WHERE (" + expression + ")", syntax);
+    }
+
+    private static SqlAnalysis analyzeTokens(int textLength, List<Token> tokens, SqlSyntax syntax) {
+        String normalized = SqlLexer.canonical(tokens, syntax);
+        if (tokens.isEmpty()) {
+            return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, BypassReason.NOT_A_CACHEABLE_READ,
+                    "empty statement", null);
+        }
+        for (Token token : tokens) {
+            if (token.isPunctuation(";")) {
+                return multiple(tokens, normalized, syntax);
+            }
+        }
+        String first = firstWord(tokens);
+        SqlAnalysis control = transactionOrSession(first, tokens, normalized, syntax);
+        if (control != null) {
+            return control;
+        }
+        if (first.equals("explain")) {
+            return explain(tokens, normalized, syntax);
+        }
+        SqlAnalysis command = serverCommand(first, normalized);
+        if (command != null) {
+            return command;
+        }
+        SqlAnalysis analysis = null;
+        if (textLength <= MAX_PARSED_LENGTH) {
+            try {
+                Statement statement = CCJSqlParserUtil.newParser(SqlLexer.parserText(tokens)).Statement();
+                if (statement != null && !(statement instanceof UnsupportedStatement)) {
+                    analysis = analyzeParsed(statement, tokens, normalized, syntax);
+                }
+            } catch (Exception | StackOverflowError e) {
+                // A parser failure, or a visitor overflowing its stack on a deep expression: unparseable.
+                analysis = null;
+            } catch (Error e) {
+                if (e instanceof VirtualMachineError) {
+                    throw e;
+                }
+                // JavaCC reports some failures as Errors (TokenMgrError); neither may escape into the application.
+                analysis = null;
+            }
+        }
+        if (analysis == null) {
+            analysis = unparseable(first, tokens, normalized, syntax);
+        }
+        recordSettingsRead(analysis, tokens, syntax);
+        return analysis;
+    }
+
+    /**
+     * Several statements in one string: each is analyzed on its own (from its own tokens), so transaction control
+     * inside the string is seen and each write names its own tables.
+     */
+    private static SqlAnalysis multiple(List<Token> tokens, String normalized, SqlSyntax syntax) {
         List<SqlAnalysis> parts = new ArrayList<>();
         int start = 0;
-        boolean fold = identifierCase != TableRef.IdentifierCase.AS_IS;
         for (int i = 0; i <= tokens.size(); i++) {
-            boolean end = i == tokens.size()
-                    || (tokens.get(i).type() == Type.PUNCTUATION && tokens.get(i).text().equals(";"));
-            if (end) {
+            if (i == tokens.size() || tokens.get(i).isPunctuation(";")) {
                 if (i > start) {
-                    parts.add(analyze(SqlLexer.canonical(tokens.subList(start, i), fold), identifierCase));
+                    List<Token> part = new ArrayList<>(tokens.subList(start, i));
+                    part.set(0, part.get(0).withGap(SqlLexer.Gap.NONE));
+                    SqlAnalysis analysis = analyzeTokens(textLength(part), part, syntax);
+                    analysis.shape(SqlLexer.shape(part, syntax));
+                    parts.add(analysis);
                 }
                 start = i + 1;
             }
         }
-        SqlAnalysis analysis = new SqlAnalysis(Kind.MULTIPLE, normalized, null, null, null);
+        SqlAnalysis analysis = new SqlAnalysis(Kind.MULTIPLE, normalized);
         analysis.parts(parts);
         return analysis;
     }
 
-    private static SqlAnalysis analyzeParsed(Statement statement, List<Token> tokens, String normalized) {
-        if (statement instanceof Select) {
-            return analyzeSelect((Select) statement, tokens, normalized);
+    /**
+     * EXPLAIN is treated as the statement it explains: with ANALYZE (in any form, even {@code ANALYZE false}) it
+     * runs it, so its writes and function calls count; without it, planning may still call functions, which count
+     * the same way. It is never cached itself.
+     */
+    private static SqlAnalysis explain(List<Token> tokens, String normalized, SqlSyntax syntax) {
+        int i = 1;
+        boolean analyze = false;
+        if (i < tokens.size() && tokens.get(i).isPunctuation("(")) {
+            int depth = 0;
+            for (; i < tokens.size(); i++) {
+                Token token = tokens.get(i);
+                analyze |= token.isWord("analyze") || token.isWord("analyse");
+                if (token.isPunctuation("(")) {
+                    depth++;
+                } else if (token.isPunctuation(")") && --depth == 0) {
+                    i++;
+                    break;
+                }
+            }
+        } else {
+            while (i < tokens.size() && (tokens.get(i).isWord("analyze") || tokens.get(i).isWord("analyse")
+                    || tokens.get(i).isWord("verbose"))) {
+                analyze |= !tokens.get(i).isWord("verbose");
+                i++;
+            }
         }
-        if (statement instanceof ExplainStatement) {
-            boolean executes = tokens.stream().anyMatch(t -> t.isWord("analyze") || t.isWord("analyse"));
-            Statement inner = ((ExplainStatement) statement).getStatement();
-            if (executes && containsDataChange(tokens)) {
-                return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null);
-            }
-            if (executes && inner != null && !(inner instanceof Select)) {
-                return analyzeParsed(inner, tokens, normalized);
-            }
-            return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "EXPLAIN", null);
+        if (i >= tokens.size()) {
+            return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, BypassReason.NOT_A_CACHEABLE_READ,
+                    "EXPLAIN", null);
+        }
+        List<Token> explained = new ArrayList<>(tokens.subList(i, tokens.size()));
+        explained.set(0, explained.get(0).withGap(SqlLexer.Gap.NONE));
+        SqlAnalysis inner = analyzeTokens(textLength(explained), explained, syntax);
+        if (analyze && inner.kind() != Kind.QUERY && inner.kind() != Kind.UNCACHEABLE_READ) {
+            return inner;
+        }
+        SqlAnalysis analysis = new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, inner.tables(),
+                BypassReason.NOT_A_CACHEABLE_READ, analyze ? "EXPLAIN ANALYZE" : "EXPLAIN", inner.functions());
+        analysis.mayChangeSession(inner.mayChangeSession());
+        return analysis;
+    }
+
+    /** Statements that run server code the driver cannot see into, or that only prepare or listen. */
+    private static SqlAnalysis serverCommand(String first, String normalized) {
+        switch (first) {
+            case "do":
+            case "call":
+            case "execute":
+            case "exec":
+                // Anything may happen: writes to unknown tables, and session changes.
+                return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized);
+            case "load":
+                // A library may define settings that change results.
+                return new SqlAnalysis(Kind.SESSION_CHANGE, normalized);
+            case "prepare":
+            case "deallocate":
+            case "listen":
+            case "unlisten":
+                return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, BypassReason.NOT_A_CACHEABLE_READ,
+                        first.toUpperCase(Locale.ROOT), null);
+            default:
+                return null;
+        }
+    }
+
+    private static SqlAnalysis analyzeParsed(Statement statement, List<Token> tokens, String normalized,
+            SqlSyntax syntax) {
+        if (statement instanceof Select) {
+            return analyzeSelect((Select) statement, tokens, normalized, syntax);
         }
         List<Table> targets = writeTargets(statement);
         if (targets == null) {
-            return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null);
+            return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized);
         }
         List<TableRef> tables = new ArrayList<>();
         for (Table table : targets) {
@@ -156,20 +296,19 @@ public final class SqlAnalyzer {
                 tables.add(new TableRef(table.getSchemaName(), table.getName()));
             }
         }
-        if (tables.isEmpty()) {
-            return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null);
-        }
-        if (changesInheritance(tokens)) {
+        if (tables.isEmpty() || changesInheritance(tokens)) {
             // ALTER TABLE ... INHERIT / ATTACH PARTITION moves rows into another table's family.
-            return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null);
+            return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized);
         }
         // The functions a write calls may write other tables: the connection decides with the rules.
-        SqlAnalysis analysis = new SqlAnalysis(Kind.WRITE, normalized, tables, null, functionsCalled(statement));
+        Set<String> functions = functionsCalled(statement);
+        functions.addAll(unknownOperators(tokens, syntax));
+        SqlAnalysis analysis = new SqlAnalysis(Kind.WRITE, normalized, tables, null, null, functions);
         analysis.rowKey(writtenRow(statement, tokens));
         if (statement instanceof Update && ((Update) statement).getUpdateSets() != null) {
             List<String> columns = new ArrayList<>();
-            for (net.sf.jsqlparser.statement.update.UpdateSet set : ((Update) statement).getUpdateSets()) {
-                for (net.sf.jsqlparser.schema.Column column : set.getColumns()) {
+            for (UpdateSet set : ((Update) statement).getUpdateSets()) {
+                for (Column column : set.getColumns()) {
                     columns.add(column.getColumnName());
                 }
             }
@@ -213,14 +352,9 @@ public final class SqlAnalyzer {
     }
 
     private static Set<String> functionsCalled(Statement statement) {
-        try {
-            ReferenceCollector collector = new ReferenceCollector();
-            collector.getTables(statement);
-            return collector.functions;
-        } catch (RuntimeException e) {
-            // Unknown functions: treat as one that may write.
-            return Set.of("<unknown>");
-        }
+        ReferenceCollector collector = new ReferenceCollector();
+        collector.getTables(statement);
+        return collector.functions;
     }
 
     private static boolean changesInheritance(List<Token> tokens) {
@@ -228,40 +362,39 @@ public final class SqlAnalyzer {
                 || t.isWord("detach") || (t.isWord("partition") && tokens.get(0).isWord("create")));
     }
 
-    private static SqlAnalysis analyzeSelect(Select select, List<Token> tokens, String normalized) {
+    private static SqlAnalysis analyzeSelect(Select select, List<Token> tokens, String normalized,
+            SqlSyntax syntax) {
         ReferenceCollector collector = new ReferenceCollector();
-        Set<String> tableNames;
-        try {
-            tableNames = collector.getTables((Statement) select);
-        } catch (RuntimeException e) {
-            return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "tables not determinable", null);
-        }
+        Set<String> tableNames = collector.getTables((Statement) select);
         List<TableRef> tables = new ArrayList<>();
         for (String name : tableNames) {
             tables.add(TableRef.parse(name));
         }
+        Set<String> functions = new LinkedHashSet<>(collector.functions);
+        functions.addAll(unknownOperators(tokens, syntax));
         if (containsDataChange(tokens)) {
             // WITH x AS (UPDATE ... RETURNING ...) SELECT ..., or a data-change delta table: a write to every
             // table it names, and to everything when it names none.
-            return tables.isEmpty() ? new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null)
-                    : new SqlAnalysis(Kind.WRITE, normalized, tables, null, null);
+            return tables.isEmpty() ? new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized)
+                    : new SqlAnalysis(Kind.WRITE, normalized, tables, null, null, functions);
         }
         if (select instanceof PlainSelect) {
             PlainSelect plain = (PlainSelect) select;
             if (plain.getIntoTables() != null && !plain.getIntoTables().isEmpty()) {
                 if (createsTemporaryTable(tokens)) {
-                    return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
+                    return new SqlAnalysis(Kind.SESSION_CHANGE, normalized);
                 }
                 List<TableRef> into = new ArrayList<>();
                 for (Table table : plain.getIntoTables()) {
                     into.add(new TableRef(table.getSchemaName(), table.getName()));
                 }
-                return new SqlAnalysis(Kind.WRITE, normalized, into, null, null);
+                return new SqlAnalysis(Kind.WRITE, normalized, into, null, null, functions);
             }
         }
-        String reason = structuralBypassReason(tokens, tables, collector);
+        String[] reason = structuralBypassReason(tokens, tables, collector);
+        BypassReason bypass = reason == null ? null : BypassReason.valueOf(reason[0]);
         SqlAnalysis analysis = new SqlAnalysis(reason == null ? Kind.QUERY : Kind.UNCACHEABLE_READ, normalized,
-                tables, reason, collector.functions);
+                tables, bypass, reason == null ? null : reason[1], functions);
         analysis.cteNames(collector.cteNames);
         if (select instanceof PlainSelect && tables.size() == 1 && collector.cteNames.isEmpty()
                 && countWords(tokens, "select") == 1) {
@@ -273,30 +406,51 @@ public final class SqlAnalyzer {
         return analysis;
     }
 
-    private static String structuralBypassReason(List<Token> tokens, List<TableRef> tables,
+    /** Why a parsed read is not cacheable, as {reason name, detail}, or null. */
+    private static String[] structuralBypassReason(List<Token> tokens, List<TableRef> tables,
             ReferenceCollector collector) {
         for (int i = 0; i + 1 < tokens.size(); i++) {
             if (tokens.get(i).isWord("for") && (tokens.get(i + 1).isWord("update") || tokens.get(i + 1).isWord("share")
                     || tokens.get(i + 1).isWord("no") || tokens.get(i + 1).isWord("key"))) {
-                return "locking read (FOR UPDATE/SHARE)";
+                return new String[] {"LOCKING_READ", "locking read (FOR UPDATE/SHARE)"};
             }
             if (tokens.get(i).isWord("lock") && tokens.get(i + 1).isWord("in")) {
-                return "locking read (LOCK IN SHARE MODE)";
+                return new String[] {"LOCKING_READ", "locking read (LOCK IN SHARE MODE)"};
             }
         }
         if (collector.volatileExpression != null) {
-            return "non-deterministic " + collector.volatileExpression;
+            return new String[] {"NON_DETERMINISTIC", "non-deterministic " + collector.volatileExpression};
         }
-        for (Token token : tokens) {
-            if (token.type() == Type.WORD && VOLATILE_WORDS.contains(token.text().toLowerCase(Locale.ROOT))) {
-                return "non-deterministic " + token.text().toLowerCase(Locale.ROOT);
-            }
+        String clock = clockReading(tokens);
+        if (clock != null) {
+            return new String[] {"NON_DETERMINISTIC", "non-deterministic " + clock};
         }
         for (TableRef table : tables) {
             String schema = table.schema() == null ? null : TableRef.unquote(table.schema()).toLowerCase(Locale.ROOT);
             String name = TableRef.unquote(table.name()).toLowerCase(Locale.ROOT);
             if ((schema != null && SYSTEM_SCHEMAS.contains(schema)) || name.startsWith("pg_")) {
-                return "system catalog " + (schema == null ? name : schema + "." + name);
+                return new String[] {"SYSTEM_CATALOG", "system catalog " + (schema == null ? name : schema + "." + name)};
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A token that reads the clock or the session without being a function call: {@code CURRENT_DATE} and its
+     * kin, or a literal that PostgreSQL reads as a moving date ({@code 'now'}, {@code 'today'}, {@code 'tomorrow'},
+     * {@code 'yesterday'}, in any case and combined with a time); null if none.
+     */
+    private static String clockReading(List<Token> tokens) {
+        for (Token token : tokens) {
+            if (token.type() == Type.WORD && VOLATILE_WORDS.contains(token.text().toLowerCase(Locale.ROOT))) {
+                return token.text().toLowerCase(Locale.ROOT);
+            }
+            if (token.type() == Type.LITERAL && token.text().length() <= 80) {
+                for (String word : SqlLexer.literalWords(token)) {
+                    if (CLOCK_INPUTS.contains(word)) {
+                        return "date input '" + word + "'";
+                    }
+                }
             }
         }
         return null;
@@ -389,61 +543,255 @@ public final class SqlAnalyzer {
     }
 
     private static List<Table> allTables(Statement statement) {
-        try {
-            List<Table> tables = new ArrayList<>();
-            for (String name : new TablesNamesFinder<Void>().getTables(statement)) {
-                TableRef ref = TableRef.parse(name);
-                tables.add(new Table(ref.schema(), ref.name()));
-            }
-            return tables;
-        } catch (RuntimeException e) {
-            return null;
+        List<Table> tables = new ArrayList<>();
+        for (String name : new TablesNamesFinder<Void>().getTables(statement)) {
+            TableRef ref = TableRef.parse(name);
+            tables.add(new Table(ref.schema(), ref.name()));
         }
-    }
-
-    private static SqlAnalysis unparseable(String first, List<Token> tokens, String normalized) {
-        TableRef target = insertOrMergeTarget(first, tokens);
-        if (target != null) {
-            return new SqlAnalysis(Kind.WRITE, normalized, List.of(target), null, null);
-        }
-        boolean read = READ_KEYWORDS.contains(first);
-        if (read && tokens.stream().anyMatch(t -> t.isWord("into")) && createsTemporaryTable(tokens)) {
-            return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
-        }
-        if (read && !containsDataChange(tokens) && tokens.stream().noneMatch(t -> t.isWord("into"))
-                && !(first.equals("explain") && tokens.stream().anyMatch(t -> t.isWord("analyze")))) {
-            return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "not parseable", null);
-        }
-        return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized, null, null, null);
+        return tables;
     }
 
     /**
-     * The target of an INSERT, MERGE or REPLACE the parser could not read (H2's {@code MERGE INTO t KEY (...)}, say):
-     * such a statement can only change the table after INTO (cascades are added from the catalog), so the name is
-     * enough. Anything less certain returns null and is treated as a write to unknown tables.
+     * A statement the parser cannot read. Its calls are read from its tokens (a name followed by a parenthesis,
+     * an operator that is not a built-in), so that it counts as a possible write exactly as a parsed one would.
      */
-    private static TableRef insertOrMergeTarget(String first, List<Token> tokens) {
-        if (!(first.equals("insert") || first.equals("merge") || first.equals("replace")) || tokens.size() < 3
-                || !tokens.get(0).isWord(first) || !tokens.get(1).isWord("into")) {
+    private static SqlAnalysis unparseable(String first, List<Token> tokens, String normalized, SqlSyntax syntax) {
+        Set<String> functions = functionsFromTokens(tokens, syntax);
+        TableRef target = lexicalWriteTarget(first, tokens);
+        if (target != null) {
+            return new SqlAnalysis(Kind.WRITE, normalized, List.of(target), null, null, functions);
+        }
+        boolean read = READ_KEYWORDS.contains(first);
+        boolean into = tokens.stream().anyMatch(t -> t.isWord("into"));
+        if (read && into && createsTemporaryTable(tokens)) {
+            return new SqlAnalysis(Kind.SESSION_CHANGE, normalized);
+        }
+        if (read && !containsDataChange(tokens) && !into) {
+            return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, BypassReason.NOT_PARSEABLE, null,
+                    functions);
+        }
+        return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized);
+    }
+
+    /**
+     * The target of a write the parser could not read, from its leading tokens: {@code INSERT/MERGE/REPLACE INTO t}
+     * (H2's {@code MERGE INTO t KEY (...)}, say), {@code UPDATE [ONLY] t [[AS] alias] SET} and {@code DELETE FROM
+     * [ONLY] t}, when no other data change appears in it. Such a statement can only change that table (cascades
+     * come from the catalog; its calls are checked separately). Anything less certain returns null.
+     */
+    private static TableRef lexicalWriteTarget(String first, List<Token> tokens) {
+        int i;
+        switch (first) {
+            case "insert":
+            case "merge":
+            case "replace":
+                if (tokens.size() < 3 || !tokens.get(0).isWord(first) || !tokens.get(1).isWord("into")) {
+                    return null;
+                }
+                i = 2;
+                break;
+            case "update":
+                i = 1;
+                break;
+            case "delete":
+                if (tokens.size() < 3 || !tokens.get(1).isWord("from")) {
+                    return null;
+                }
+                i = 2;
+                break;
+            default:
+                return null;
+        }
+        if (!tokens.get(0).isWord(first)) {
             return null;
         }
-        int i = 2;
+        if (i < tokens.size() && tokens.get(i).isWord("only")) {
+            i++;
+        }
+        if (i >= tokens.size() || !isIdentifier(tokens.get(i))) {
+            return null;
+        }
         String schema = null;
-        String name = identifier(tokens.get(i));
-        while (name != null && i + 2 < tokens.size() && tokens.get(i + 1).text().equals(".")) {
+        String name = identifierText(tokens.get(i));
+        while (i + 2 < tokens.size() && tokens.get(i + 1).isPunctuation(".") && isIdentifier(tokens.get(i + 2))) {
             schema = name;
             i += 2;
-            name = identifier(tokens.get(i));
+            name = identifierText(tokens.get(i));
         }
-        return name == null ? null : new TableRef(schema, name);
+        if (first.equals("update") || first.equals("delete")) {
+            for (int j = 1; j < tokens.size(); j++) {
+                Token token = tokens.get(j);
+                boolean change = token.isWord("insert") || token.isWord("delete") || token.isWord("merge")
+                        || token.isWord("truncate") || (token.isWord("update") && !(tokens.get(j - 1).isWord("for")
+                                || tokens.get(j - 1).isWord("key") || tokens.get(j - 1).isWord("on")));
+                if (change) {
+                    return null;
+                }
+            }
+            int next = i + 1;
+            if (next < tokens.size() && tokens.get(next).text().equals("*")) {
+                next++;
+            }
+            if (first.equals("update")) {
+                if (next < tokens.size() && tokens.get(next).isWord("as")) {
+                    next++;
+                }
+                if (next < tokens.size() && isIdentifier(tokens.get(next)) && !tokens.get(next).isWord("set")) {
+                    next++;
+                }
+                if (next >= tokens.size() || !tokens.get(next).isWord("set")) {
+                    return null; // UPDATE a, b or UPDATE a JOIN b: other tables may be written
+                }
+            } else if (next < tokens.size() && tokens.get(next).isPunctuation(",")) {
+                return null;
+            }
+        }
+        return new TableRef(schema, name);
     }
 
-    private static String identifier(Token token) {
-        return token.type() == Type.WORD || token.type() == Type.QUOTED_IDENTIFIER ? token.text() : null;
+    private static boolean isIdentifier(Token token) {
+        return token.type() == Type.WORD || token.type() == Type.QUOTED_IDENTIFIER;
     }
 
-    /** Transaction control and session settings, recognized from their leading words alone. */
-    private static SqlAnalysis transactionOrSession(String first, List<Token> tokens, String normalized) {
+    /** The identifier as TableRef expects it: a word as written, a quoted name re-quoted in double quotes. */
+    private static String identifierText(Token token) {
+        return token.type() == Type.QUOTED_IDENTIFIER
+                ? '"' + token.identifier().replace("\"", "\"\"") + '"' : token.text();
+    }
+
+    /**
+     * Functions called by a statement the parser cannot read: every name followed by {@code (} that is not a
+     * keyword or type taking parentheses (a table's column list after INTO/TABLE counts too, which only makes the
+     * statement more suspect), plus unknown operators.
+     */
+    static Set<String> functionsFromTokens(List<Token> tokens, SqlSyntax syntax) {
+        Set<String> functions = new LinkedHashSet<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            if (!isIdentifier(tokens.get(i)) || (i > 0 && tokens.get(i - 1).isPunctuation("."))) {
+                continue;
+            }
+            int end = i;
+            while (end + 2 < tokens.size() && tokens.get(end + 1).isPunctuation(".")
+                    && isIdentifier(tokens.get(end + 2))) {
+                end += 2;
+            }
+            if (end + 1 >= tokens.size() || !tokens.get(end + 1).isPunctuation("(")) {
+                continue;
+            }
+            if (end == i && tokens.get(i).type() == Type.WORD
+                    && PARENTHESIZED_KEYWORDS.contains(tokens.get(i).text().toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            StringBuilder name = new StringBuilder();
+            for (int part = i; part <= end; part += 2) {
+                if (name.length() > 0) {
+                    name.append('.');
+                }
+                name.append(functionPart(tokens.get(part), syntax));
+            }
+            functions.add(withoutCatalogSchema(name.toString()));
+        }
+        functions.addAll(unknownOperators(tokens, syntax));
+        return functions;
+    }
+
+    private static String functionPart(Token token, SqlSyntax syntax) {
+        if (token.type() == Type.QUOTED_IDENTIFIER) {
+            return token.identifier();
+        }
+        return syntax.isPostgres() ? syntax.foldWord(token.text()) : token.text().toLowerCase(Locale.ROOT);
+    }
+
+    private static String withoutCatalogSchema(String name) {
+        return name.startsWith("pg_catalog.") ? name.substring("pg_catalog.".length()) : name;
+    }
+
+    /**
+     * PostgreSQL operators that are not built-in, as {@code operator <symbol>}: a user-defined operator runs a
+     * function like any call. {@code OPERATOR(schema.op)} counts as unknown too. A run of operator characters is
+     * split as PostgreSQL splits it (a trailing {@code +} or {@code -} is its own operator unless the run holds one
+     * of {@code ~!@#%^&|`?}).
+     */
+    private static Set<String> unknownOperators(List<Token> tokens, SqlSyntax syntax) {
+        Set<String> unknown = new LinkedHashSet<>();
+        if (!syntax.isPostgres()) {
+            return unknown;
+        }
+        for (int i = 0; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if (token.isWord("operator") && i + 1 < tokens.size() && tokens.get(i + 1).isPunctuation("(")) {
+                unknown.add("operator(" + (i + 2 < tokens.size() ? tokens.get(i + 2).text() : "") + ")");
+            }
+            if (token.type() != Type.OPERATOR) {
+                continue;
+            }
+            String run = token.text();
+            while (!run.isEmpty()) {
+                String operator = leadingOperator(run);
+                if (!BUILT_IN_OPERATORS.contains(operator)) {
+                    unknown.add("operator " + operator);
+                }
+                run = run.substring(operator.length());
+            }
+        }
+        return unknown;
+    }
+
+    private static String leadingOperator(String run) {
+        String operator = run;
+        while (operator.length() > 1 && (operator.endsWith("+") || operator.endsWith("-"))
+                && operator.chars().noneMatch(c -> "~!@#%^&|`?".indexOf(c) >= 0)) {
+            operator = operator.substring(0, operator.length() - 1);
+        }
+        return operator;
+    }
+
+    /** Records {@code current_setting('<name>')} calls, and whether any names its setting otherwise. */
+    private static void recordSettingsRead(SqlAnalysis analysis, List<Token> tokens, SqlSyntax syntax) {
+        Set<String> names = new LinkedHashSet<>();
+        boolean unnamed = false;
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            boolean call = (token.type() == Type.WORD && token.text().equalsIgnoreCase("current_setting"))
+                    || (token.type() == Type.QUOTED_IDENTIFIER && token.identifier().equals("current_setting"));
+            if (!call || !tokens.get(i + 1).isPunctuation("(")) {
+                continue;
+            }
+            String name = i + 2 < tokens.size() ? SqlLexer.literalValue(tokens.get(i + 2)) : null;
+            boolean literalOnly = i + 3 < tokens.size() && (tokens.get(i + 3).isPunctuation(",")
+                    || tokens.get(i + 3).isPunctuation(")") || tokens.get(i + 3).text().equals("::"));
+            if (name != null && literalOnly) {
+                names.add(name);
+            } else {
+                unnamed = true;
+            }
+        }
+        analysis.settingsRead(names);
+        analysis.readsUnnamedSetting(unnamed);
+    }
+
+    /**
+     * The number of JDBC placeholders. A {@code ?} directly followed by digits is H2's numbered placeholder
+     * ({@code ?1}), whose count cannot be checked: -1.
+     */
+    private static int parameterCount(List<Token> tokens) {
+        int count = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if (token.type() == Type.PARAMETER && token.text().equals("?")) {
+                if (i + 1 < tokens.size() && tokens.get(i + 1).type() == Type.NUMBER
+                        && tokens.get(i + 1).gap() == SqlLexer.Gap.NONE) {
+                    return -1;
+                }
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Transaction control and session commands, recognized from their leading words alone. */
+    private static SqlAnalysis transactionOrSession(String first, List<Token> tokens, String normalized,
+            SqlSyntax syntax) {
         String second = tokens.size() > 1 ? tokens.get(1).text().toLowerCase(Locale.ROOT) : "";
         switch (first) {
             case "begin":
@@ -451,51 +799,52 @@ public final class SqlAnalyzer {
                 if (first.equals("start") && !second.equals("transaction")) {
                     return null;
                 }
-                // The reason marks a transaction whose snapshot a cache hit could break.
-                return new SqlAnalysis(Kind.BEGIN, normalized, null,
-                        snapshotIsolation(tokens) ? "snapshot isolation" : null, null);
+                if (syntax.isPostgres() || !second.equals("atomic")) {
+                    SqlAnalysis begin = new SqlAnalysis(Kind.BEGIN, normalized);
+                    begin.snapshotIsolation(snapshotIsolation(tokens));
+                    return begin;
+                }
+                return null;
             case "commit":
             case "end":
                 if (second.equals("prepared")) {
                     return null;
                 }
-                return chained(new SqlAnalysis(Kind.COMMIT, normalized, null, null, null), tokens);
+                return chained(new SqlAnalysis(Kind.COMMIT, normalized), tokens);
             case "rollback":
             case "abort":
                 if (tokens.stream().anyMatch(t -> t.isWord("to"))) {
-                    return new SqlAnalysis(Kind.ROLLBACK_TO_SAVEPOINT, normalized, null, null, null);
+                    return new SqlAnalysis(Kind.ROLLBACK_TO_SAVEPOINT, normalized);
                 }
                 if (second.equals("prepared")) {
                     return null;
                 }
-                return chained(new SqlAnalysis(Kind.ROLLBACK, normalized, null, null, null), tokens);
+                return chained(new SqlAnalysis(Kind.ROLLBACK, normalized), tokens);
             case "savepoint":
             case "release":
-                return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "savepoint", null);
+                return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, BypassReason.NOT_A_CACHEABLE_READ,
+                        "savepoint", null);
             case "show":
-                return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "SHOW", null);
+                return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, BypassReason.NOT_A_CACHEABLE_READ,
+                        "SHOW", null);
             case "use":
-                return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
+            case "discard":
+                return new SqlAnalysis(Kind.SESSION_CHANGE, normalized);
             case "set":
             case "reset":
-                if (snapshotIsolation(tokens)) {
-                    return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
-                }
                 if (tokens.size() > 1 && tokens.get(1).isWord("autocommit")) {
-                    return new SqlAnalysis(Kind.AUTOCOMMIT_CHANGE, normalized, null, null, null);
+                    return new SqlAnalysis(Kind.AUTOCOMMIT_CHANGE, normalized);
                 }
-                return sessionSetting(tokens, normalized);
+                return sessionSetting(tokens, normalized, syntax);
             case "create":
                 // A temporary table shadows a permanent one of the same name for this session only.
                 for (int i = 1; i < Math.min(tokens.size(), 5); i++) {
                     if (tokens.get(i).isWord("temp") || tokens.get(i).isWord("temporary")
                             || tokens.get(i).isWord("pg_temp")) {
-                        return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
+                        return new SqlAnalysis(Kind.SESSION_CHANGE, normalized);
                     }
                 }
                 return null;
-            case "discard":
-                return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
             default:
                 return null;
         }
@@ -519,39 +868,43 @@ public final class SqlAnalyzer {
         return analysis;
     }
 
-    private static SqlAnalysis sessionSetting(List<Token> tokens, String normalized) {
+    /**
+     * SET and RESET: a session change that the connection reads back, unless the setting cannot change a result.
+     * On H2 a setting that is not the session's own reaches every session of the database.
+     */
+    private static SqlAnalysis sessionSetting(List<Token> tokens, String normalized, SqlSyntax syntax) {
         int index = 1;
-        boolean local = false;
         while (index < tokens.size() && (tokens.get(index).isWord("session") || tokens.get(index).isWord("local"))
-                && index + 1 < tokens.size() && !tokens.get(index + 1).isWord("authorization")) {
-            local |= tokens.get(index).isWord("local");
+                && index + 1 < tokens.size() && !tokens.get(index + 1).isWord("authorization")
+                && !tokens.get(index + 1).isWord("characteristics")) {
             index++;
         }
-        String setting = index < tokens.size() ? TableRef.unquote(tokens.get(index).text()).toLowerCase(Locale.ROOT)
-                : "";
+        String setting = index < tokens.size() ? tokens.get(index).name().toLowerCase(Locale.ROOT) : "";
         String next = index + 1 < tokens.size() ? tokens.get(index + 1).text().toLowerCase(Locale.ROOT) : "";
-        // Two spellings of one parameter must be one entry of the key, or their order would not matter.
         if (setting.equals("time") && next.equals("zone")) {
             setting = "timezone";
-        } else if (setting.equals("names")) {
-            setting = "client_encoding";
-        } else if (setting.equals("xml") && next.equals("option")) {
-            setting = "xmloption";
         }
-        if (setting.equals("all") || SCOPE_SETTINGS.contains(setting)
-                || (setting.equals("session") && tokens.size() > index + 1)) {
-            return new SqlAnalysis(Kind.SESSION_SCOPE_CHANGE, normalized, null, null, null);
+        boolean dotted = index + 1 < tokens.size() && tokens.get(index + 1).isPunctuation(".");
+        if (!dotted && HARMLESS_SETTINGS.contains(setting) && !snapshotIsolation(tokens)) {
+            return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, BypassReason.NOT_A_CACHEABLE_READ,
+                    "session setting", null);
         }
-        if (HARMLESS_SETTINGS.contains(setting)) {
-            return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, "session setting", null);
+        SqlAnalysis analysis = new SqlAnalysis(Kind.SESSION_CHANGE, normalized);
+        // SET TRANSACTION ISOLATION LEVEL ... changes the open transaction (the session's default is read back).
+        analysis.snapshotIsolation(setting.equals("transaction") && snapshotIsolation(tokens));
+        if (syntax == SqlSyntax.H2 && !setting.startsWith("@") && !H2_SESSION_SETTINGS.contains(setting)
+                && !(tokens.get(index).text().equals("@"))) {
+            analysis.affectsAllSessions(true);
         }
-        if (local) {
-            // Lasts until the transaction ends, which the key cannot follow: no caching until then.
-            return new SqlAnalysis(Kind.TRANSACTION_SCOPE_CHANGE, normalized, null, null, null);
-        }
-        SqlAnalysis analysis = new SqlAnalysis(Kind.SESSION_SETTING, normalized, null, null, null);
-        analysis.settingName(setting);
         return analysis;
+    }
+
+    private static int textLength(List<Token> tokens) {
+        int length = 0;
+        for (Token token : tokens) {
+            length += token.text().length() + 1;
+        }
+        return length;
     }
 
     private static String firstWord(List<Token> tokens) {
@@ -559,7 +912,7 @@ public final class SqlAnalyzer {
             if (token.type() == Type.WORD) {
                 return token.text().toLowerCase(Locale.ROOT);
             }
-            if (!(token.type() == Type.PUNCTUATION && token.text().equals("("))) {
+            if (!token.isPunctuation("(")) {
                 return "";
             }
         }
@@ -568,20 +921,20 @@ public final class SqlAnalyzer {
 
     private static List<Token> withoutTrailingSemicolons(List<Token> tokens) {
         int end = tokens.size();
-        while (end > 0 && tokens.get(end - 1).type() == Type.PUNCTUATION && tokens.get(end - 1).text().equals(";")) {
+        while (end > 0 && tokens.get(end - 1).isPunctuation(";")) {
             end--;
         }
-        return end == tokens.size() ? tokens : tokens.subList(0, end);
+        return end == tokens.size() ? tokens : new ArrayList<>(tokens.subList(0, end));
     }
 
-    /** Collects table names, called function names and clock/sequence expressions of a read. */
+    /** Collects table names, called function names and clock/sequence expressions of a statement. */
     private static final class ReferenceCollector extends TablesNamesFinder<Void> {
         final Set<String> functions = new LinkedHashSet<>();
         final List<TableRef> cteNames = new ArrayList<>();
         String volatileExpression;
 
         @Override
-        public <S> Void visit(net.sf.jsqlparser.statement.select.WithItem<?> withItem, S context) {
+        public <S> Void visit(WithItem<?> withItem, S context) {
             if (withItem.getAliasName() != null) {
                 TableRef name = TableRef.parse(withItem.getAliasName());
                 if (!cteNames.contains(name)) {
@@ -615,9 +968,31 @@ public final class SqlAnalyzer {
             return super.visit(expression, context);
         }
 
+        @Override
+        public <S> Void visit(UserVariable variable, S context) {
+            // H2's @variables: reads of them are not cached (a per-request variable would make every key unique).
+            volatileExpression = "session variable @" + variable.getName();
+            return super.visit(variable, context);
+        }
+
+        /**
+         * A function's name as the database resolves it: unquoted parts in lower case, quoted parts exactly as
+         * written ({@code "LOWER"} is not {@code lower}), {@code pg_catalog.} dropped.
+         */
         private static String functionName(String name) {
-            String lower = name == null ? "" : name.toLowerCase(Locale.ROOT);
-            return lower.startsWith("pg_catalog.") ? lower.substring("pg_catalog.".length()) : lower;
+            if (name == null) {
+                return "";
+            }
+            TableRef parts = TableRef.parse(name);
+            String last = part(parts.name());
+            String qualified = parts.schema() == null ? last : part(parts.schema()) + "." + last;
+            return withoutCatalogSchema(qualified);
+        }
+
+        /** ASCII folding only: a Unicode lower case could turn a user's name into a built-in's (Kelvin sign K). */
+        private static String part(String identifier) {
+            return TableRef.isQuoted(identifier) ? TableRef.unquote(identifier)
+                    : SqlSyntax.POSTGRESQL.foldWord(identifier);
         }
     }
 }

@@ -5,22 +5,50 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Splits SQL into tokens just well enough to normalize it and to find its leading keyword, without a full parse.
+ * Splits SQL into tokens with the database's own lexical rules ({@link SqlSyntax}), well enough to normalize it, to
+ * find its statements and leading keywords, and to hand the parser a text without comments or tricky literals.
  *
- * <p>It understands standard and PostgreSQL quoting ({@code '...'} with doubled quotes, {@code E'...'} with
- * backslash escapes, {@code $tag$...$tag$}), quoted identifiers ({@code "..."}, {@code `...`}, {@code [...]}) and
- * comments ({@code --}, H2's {@code //}, nested {@code /* *&#47;}). Brackets are array syntax (PostgreSQL, H2),
- * not SQL Server's quoted identifiers. A text it cannot tokenize (an unterminated literal) yields
+ * <p>Design: the canonical text is the cache key, so two texts may share it only if the database reads them as the
+ * same token sequence. The lexer therefore removes only what the database itself ignores (comments, the amount of
+ * whitespace) and folds only what the database folds; everything else, including where tokens touch without
+ * whitespace and whether whitespace holds a newline (PostgreSQL joins {@code 'a'} and {@code 'b'} only across a
+ * newline), survives into the canonical text. A text it cannot tokenize (an unterminated literal or comment) yields
  * {@code null}: the caller then treats the statement as unknown.
  */
 final class SqlLexer {
     /** Token categories; only the distinctions the analyzer needs. */
     enum Type { WORD, QUOTED_IDENTIFIER, LITERAL, NUMBER, PARAMETER, PUNCTUATION, OPERATOR, KEPT_COMMENT }
 
-    /** One token: its category and its exact text. */
-    record Token(Type type, String text) {
+    /** What separated a token from the one before it. */
+    enum Gap { NONE, SPACE, NEWLINE }
+
+    /**
+     * One token.
+     *
+     * @param text       its exact text (a literal with its quotes and prefix, an identifier with its quotes)
+     * @param gap        what separated it from the previous token
+     * @param identifier for a quoted identifier: the name it denotes (quotes and escapes removed); else null
+     */
+    record Token(Type type, String text, Gap gap, String identifier) {
+        Token(Type type, String text, Gap gap) {
+            this(type, text, gap, null);
+        }
+
         boolean isWord(String word) {
             return type == Type.WORD && text.equalsIgnoreCase(word);
+        }
+
+        boolean isPunctuation(String punctuation) {
+            return type == Type.PUNCTUATION && text.equals(punctuation);
+        }
+
+        /** The identifier this token names: a quoted identifier's name, or an unquoted word as written. */
+        String name() {
+            return identifier != null ? identifier : text;
+        }
+
+        Token withGap(Gap newGap) {
+            return new Token(type, text, newGap, identifier);
         }
     }
 
@@ -28,154 +56,374 @@ final class SqlLexer {
     }
 
     /** Tokenizes {@code sql}; returns {@code null} if a literal, identifier or comment is unterminated. */
-    static List<Token> tokenize(String sql) {
+    static List<Token> tokenize(String sql, SqlSyntax syntax) {
         List<Token> tokens = new ArrayList<>();
         int length = sql.length();
         int i = 0;
+        boolean sawSpace = false;
+        boolean sawNewline = false;
+        boolean sawBlockComment = false;
         while (i < length) {
             char c = sql.charAt(i);
-            if (Character.isWhitespace(c)) {
+            char next = i + 1 < length ? sql.charAt(i + 1) : '\0';
+            if (syntax.isWhitespace(c)) {
+                sawSpace = true;
+                sawNewline |= c == '\n' || c == '\r';
                 i++;
-            } else if ((c == '-' && i + 1 < length && sql.charAt(i + 1) == '-')
-                    || (c == '/' && i + 1 < length && sql.charAt(i + 1) == '/')) {
-                // "--" everywhere, "//" in H2: a comment to the end of the line.
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? length : end + 1;
-            } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
+                continue;
+            }
+            if ((c == '-' && next == '-') || (c == '/' && next == '/' && syntax.slashSlashComments())) {
+                // A line comment ends at \n or \r, which the database (and pgjdbc) treat alike.
+                int end = i + 2;
+                while (end < length && sql.charAt(end) != '\n' && sql.charAt(end) != '\r') {
+                    end++;
+                }
+                sawSpace = true;
+                i = end;
+                continue;
+            }
+            if (c == '/' && next == '*') {
                 int end = skipBlockComment(sql, i);
                 if (end < 0) {
                     return null;
                 }
                 char marker = i + 2 < length ? sql.charAt(i + 2) : ' ';
-                if (marker == '!' || marker == '+') {
+                sawSpace = true;
+                sawBlockComment = true;
+                if (syntax == SqlSyntax.GENERIC && (marker == '!' || marker == '+')) {
                     // MySQL executable comments and optimizer hints are part of the statement's meaning.
-                    tokens.add(new Token(Type.KEPT_COMMENT, sql.substring(i, end)));
+                    tokens.add(new Token(Type.KEPT_COMMENT, sql.substring(i, end), gap(sawSpace, false)));
+                    sawSpace = false;
+                    sawNewline = false;
+                    sawBlockComment = false;
                 }
                 i = end;
-            } else if (c == '\'') {
-                int end = skipQuoted(sql, i, '\'', false);
+                continue;
+            }
+            // A newline counts only in whitespace and line comments: PostgreSQL's string continuation rule.
+            Gap gap = gap(sawSpace, sawNewline && !sawBlockComment);
+            sawSpace = false;
+            sawNewline = false;
+            sawBlockComment = false;
+            int end;
+            if (c == '\'') {
+                end = skipQuoted(sql, i, '\'', syntax.backslashInPlainStrings());
                 if (end < 0) {
                     return null;
                 }
-                tokens.add(new Token(Type.LITERAL, sql.substring(i, end)));
-                i = end;
-            } else if ((c == 'E' || c == 'e') && i + 1 < length && sql.charAt(i + 1) == '\'') {
-                int end = skipQuoted(sql, i + 1, '\'', true);
+                tokens.add(new Token(Type.LITERAL, sql.substring(i, end), gap));
+            } else if ((c == 'E' || c == 'e') && next == '\'' && syntax != SqlSyntax.H2) {
+                end = skipQuoted(sql, i + 1, '\'', true);
                 if (end < 0) {
                     return null;
                 }
-                tokens.add(new Token(Type.LITERAL, sql.substring(i, end)));
-                i = end;
-            } else if (c == '"' || c == '`') {
-                int end = skipQuoted(sql, i, c, false);
+                tokens.add(new Token(Type.LITERAL, sql.substring(i, end), gap));
+            } else if ((c == 'B' || c == 'b' || c == 'X' || c == 'x') && next == '\'' && syntax.isPostgres()) {
+                // Bit strings: a backslash is never an escape in them, whatever standard_conforming_strings says.
+                end = skipQuoted(sql, i + 1, '\'', false);
                 if (end < 0) {
                     return null;
                 }
-                tokens.add(new Token(Type.QUOTED_IDENTIFIER, sql.substring(i, end)));
-                i = end;
-            } else if (c == '$' && i + 1 < length && (sql.charAt(i + 1) == '$' || isWordStart(sql.charAt(i + 1)))) {
-                int tagEnd = sql.indexOf('$', i + 1);
-                String tag = tagEnd < 0 ? null : sql.substring(i, tagEnd + 1);
-                if (tag != null && tag.chars().skip(1).limit(tag.length() - 2L).allMatch(SqlLexer::isWordPart)) {
-                    int close = sql.indexOf(tag, tagEnd + 1);
-                    if (close < 0) {
-                        return null;
-                    }
-                    tokens.add(new Token(Type.LITERAL, sql.substring(i, close + tag.length())));
-                    i = close + tag.length();
+                tokens.add(new Token(Type.LITERAL, sql.substring(i, end), gap));
+            } else if ((c == 'U' || c == 'u') && next == '&' && i + 2 < length
+                    && (sql.charAt(i + 2) == '\'' || sql.charAt(i + 2) == '"')) {
+                // Unicode escapes: U&'...' is a string and U&"..." an identifier; a backslash never escapes the
+                // closing quote. The name is decoded once the optional UESCAPE clause is known (see below).
+                char quote = sql.charAt(i + 2);
+                end = skipQuoted(sql, i + 2, quote, false);
+                if (end < 0) {
+                    return null;
+                }
+                tokens.add(new Token(quote == '\'' ? Type.LITERAL : Type.QUOTED_IDENTIFIER, sql.substring(i, end),
+                        gap, quote == '"' ? unquoteDoubled(sql.substring(i + 2, end), '"') : null));
+            } else if (c == '"' || (c == '`' && syntax.backtickIdentifiers())) {
+                end = skipQuoted(sql, i, c, false);
+                if (end < 0) {
+                    return null;
+                }
+                String text = sql.substring(i, end);
+                tokens.add(new Token(Type.QUOTED_IDENTIFIER, text, gap, unquoteDoubled(text, c)));
+            } else if (c == '$' && (next == '$' || (syntax.taggedDollarQuotes() && syntax.isWordStart(next)
+                    && !Character.isDigit(next)))) {
+                end = dollarQuoteEnd(sql, i, syntax);
+                if (end == -1) {
+                    return null;
+                }
+                if (end >= 0) {
+                    tokens.add(new Token(Type.LITERAL, sql.substring(i, end), gap));
                 } else {
-                    int end = i + 1;
-                    while (end < length && Character.isDigit(sql.charAt(end))) {
-                        end++;
-                    }
-                    tokens.add(new Token(end > i + 1 ? Type.PARAMETER : Type.OPERATOR, sql.substring(i, end)));
-                    i = end;
+                    end = i + 1;
+                    tokens.add(new Token(Type.OPERATOR, "$", gap));
                 }
-            } else if (c == '?') {
-                tokens.add(new Token(Type.PARAMETER, "?"));
-                i++;
-            } else if (isWordStart(c)) {
-                int end = i + 1;
-                while (end < length && isWordPart(sql.charAt(end))) {
+            } else if (c == '$' && Character.isDigit(next)) {
+                end = i + 1;
+                while (end < length && Character.isDigit(sql.charAt(end))) {
                     end++;
                 }
-                tokens.add(new Token(Type.WORD, sql.substring(i, end)));
-                i = end;
-            } else if (Character.isDigit(c) || (c == '.' && i + 1 < length && Character.isDigit(sql.charAt(i + 1)))) {
-                int end = i + 1;
+                tokens.add(new Token(Type.PARAMETER, sql.substring(i, end), gap));
+            } else if (c == '?') {
+                if (next == '?' && syntax.doubledQuestionMarkIsOperator()) {
+                    end = i + 2;
+                    tokens.add(new Token(Type.OPERATOR, "??", gap));
+                } else {
+                    end = i + 1;
+                    tokens.add(new Token(Type.PARAMETER, "?", gap));
+                }
+            } else if (syntax.isWordStart(c)) {
+                end = i + 1;
+                while (end < length && syntax.isWordPart(sql.charAt(end))) {
+                    end++;
+                }
+                tokens.add(new Token(Type.WORD, sql.substring(i, end), gap));
+            } else if (Character.isDigit(c) || (c == '.' && Character.isDigit(next))) {
+                end = i + 1;
                 while (end < length && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '.'
+                        || sql.charAt(end) == '_'
                         || ((sql.charAt(end) == '+' || sql.charAt(end) == '-')
                             && (sql.charAt(end - 1) == 'e' || sql.charAt(end - 1) == 'E')))) {
                     end++;
                 }
-                tokens.add(new Token(Type.NUMBER, sql.substring(i, end)));
-                i = end;
-            } else if (c == '(' || c == ')' || c == ',' || c == ';' || c == '.' || c == '[' || c == ']') {
-                // Brackets are array syntax in PostgreSQL and H2, not quoted identifiers.
-                tokens.add(new Token(Type.PUNCTUATION, String.valueOf(c)));
-                i++;
-            } else {
-                int end = i + 1;
+                tokens.add(new Token(Type.NUMBER, sql.substring(i, end), gap));
+            } else if ("(),;.[]{}".indexOf(c) >= 0) {
+                end = i + 1;
+                tokens.add(new Token(Type.PUNCTUATION, String.valueOf(c), gap));
+            } else if (isOperatorChar(c)) {
+                end = i + 1;
                 while (end < length && isOperatorChar(sql.charAt(end))
                         && !(sql.charAt(end) == '-' && end + 1 < length && sql.charAt(end + 1) == '-')
                         && !(sql.charAt(end) == '/' && end + 1 < length
-                            && (sql.charAt(end + 1) == '*' || sql.charAt(end + 1) == '/'))) {
+                            && (sql.charAt(end + 1) == '*'
+                                || (sql.charAt(end + 1) == '/' && syntax.slashSlashComments())))) {
                     end++;
                 }
-                tokens.add(new Token(Type.OPERATOR, sql.substring(i, end)));
-                i = end;
+                tokens.add(new Token(Type.OPERATOR, sql.substring(i, end), gap));
+            } else {
+                // A character these rules do not classify: kept verbatim, as a token of its own.
+                end = i + Character.charCount(sql.codePointAt(i));
+                tokens.add(new Token(Type.OPERATOR, sql.substring(i, end), gap));
             }
+            i = end;
         }
-        return tokens;
+        return decodeUnicodeIdentifiers(tokens);
+    }
+
+    private static Gap gap(boolean space, boolean newline) {
+        return newline ? Gap.NEWLINE : space ? Gap.SPACE : Gap.NONE;
     }
 
     /**
-     * Joins tokens into a canonical text: one space between tokens (none after '(' or before ')', ',', '.' and
-     * none after '.'), unquoted words lower-cased when the database folds unquoted identifiers. Two statements
-     * with the same canonical text have the same token sequence, so they mean the same thing.
+     * Joins tokens into a canonical text: each token as written (unquoted words folded as the database folds them),
+     * separated by one space where the original had whitespace or a comment, a newline where its whitespace held
+     * one, and nothing where the tokens touched. Two texts with the same canonical form are the same token sequence
+     * to the database.
      */
-    static String canonical(List<Token> tokens, boolean foldCase) {
-        StringBuilder out = new StringBuilder(tokens.size() * 6);
+    static String canonical(List<Token> tokens, SqlSyntax syntax) {
+        StringBuilder out = new StringBuilder(estimateLength(tokens));
         Token previous = null;
         for (Token token : tokens) {
-            if (previous != null && needsSpace(previous, token)) {
-                out.append(' ');
+            if (previous != null) {
+                out.append(separator(previous, token));
             }
-            out.append(foldCase && token.type() == Type.WORD ? token.text().toLowerCase(Locale.ROOT) : token.text());
             previous = token;
+            out.append(token.type() == Type.WORD ? syntax.foldWord(token.text()) : token.text());
         }
         return out.toString();
     }
 
-    /** Like {@link #canonical}, with every literal and number replaced by {@code ?}. */
-    static String shape(List<Token> tokens, boolean foldCase) {
-        List<Token> shaped = new ArrayList<>(tokens.size());
+    /**
+     * What stands between two tokens in canonical text. Around {@code (}, {@code )} and {@code ,} whitespace never
+     * matters (they are always tokens of their own), so it is normalized; elsewhere the original's choice is kept,
+     * because {@code a - -1} and {@code a--1}, or {@code 1 .5} and {@code 1.5}, are different statements. A newline
+     * is kept only between two literals, where PostgreSQL reads it as string continuation.
+     */
+    private static String separator(Token previous, Token next) {
+        if (next.isPunctuation(")") || next.isPunctuation(",") || previous.isPunctuation("(")) {
+            return "";
+        }
+        if (previous.isPunctuation(",")) {
+            return " ";
+        }
+        switch (next.gap()) {
+            case NONE:
+                return "";
+            case NEWLINE:
+                return previous.type() == Type.LITERAL && next.type() == Type.LITERAL ? "\n" : " ";
+            default:
+                return " ";
+        }
+    }
+
+    /** Like {@link #canonical}, with every literal and number replaced by {@code ?}: the query's shape. */
+    static String shape(List<Token> tokens, SqlSyntax syntax) {
+        StringBuilder out = new StringBuilder(estimateLength(tokens));
+        Token previous = null;
         for (Token token : tokens) {
-            shaped.add(token.type() == Type.LITERAL || token.type() == Type.NUMBER
-                    ? new Token(Type.PARAMETER, "?") : token);
+            if (previous != null) {
+                String separator = separator(previous, token);
+                out.append(separator.equals("\n") ? " " : separator);
+            }
+            previous = token;
+            if (token.type() == Type.LITERAL || token.type() == Type.NUMBER) {
+                out.append('?');
+            } else {
+                out.append(token.type() == Type.WORD ? syntax.foldWord(token.text()) : token.text());
+            }
         }
-        return canonical(shaped, foldCase);
+        return out.toString();
     }
 
-    private static boolean needsSpace(Token previous, Token next) {
-        String p = previous.text();
-        String n = next.text();
-        if (previous.type() == Type.PUNCTUATION && (p.equals("(") || p.equals("."))) {
-            return false;
+    /**
+     * The text handed to the parser: no comments, every string literal replaced by {@code '0'} (a literal's content
+     * never names a table, and the parser's own string rules may differ from the database's), every quoted
+     * identifier re-quoted in plain double quotes with its decoded name (so {@code U&"\0072el"} is {@code "rel"}),
+     * and pgjdbc's {@code ??} operator written as {@code =} so that the parser numbers placeholders as pgjdbc does.
+     */
+    static String parserText(List<Token> tokens) {
+        StringBuilder out = new StringBuilder(estimateLength(tokens));
+        boolean first = true;
+        for (int index = 0; index < tokens.size(); index++) {
+            Token token = tokens.get(index);
+            if (!first && token.gap() != Gap.NONE) {
+                out.append(' ');
+            }
+            first = false;
+            switch (token.type()) {
+                case LITERAL:
+                    out.append("'0'");
+                    if (isUnicodeEscaped(token) && hasUescape(tokens, index)) {
+                        index += 2; // the UESCAPE clause belongs to the literal
+                    }
+                    break;
+                case QUOTED_IDENTIFIER:
+                    out.append('"').append(token.identifier().replace("\"", "\"\"")).append('"');
+                    if (isUnicodeEscaped(token) && hasUescape(tokens, index)) {
+                        index += 2;
+                    }
+                    break;
+                case OPERATOR:
+                    out.append(token.text().equals("??") ? "=" : token.text());
+                    break;
+                default:
+                    out.append(token.text());
+                    break;
+            }
         }
-        return !(next.type() == Type.PUNCTUATION && (n.equals(")") || n.equals(",") || n.equals(".")));
+        return out.toString();
     }
 
-    private static boolean isWordStart(char c) {
-        return Character.isLetter(c) || c == '_';
+    private static int estimateLength(List<Token> tokens) {
+        return Math.min(1 << 20, tokens.size() * 6 + 16);
     }
 
-    private static boolean isWordPart(int c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$' || c == '#';
+    /** The decoded value of a plain or E'' string literal token, or null for other literal forms. */
+    static String literalValue(Token token) {
+        String text = token.text();
+        if (token.type() != Type.LITERAL || text.length() < 2) {
+            return null;
+        }
+        if (text.charAt(0) == '\'') {
+            return unquoteDoubled(text, '\'');
+        }
+        if ((text.charAt(0) == 'E' || text.charAt(0) == 'e') && text.charAt(1) == '\'') {
+            return unquoteDoubled(text.substring(1), '\'');
+        }
+        return null;
+    }
+
+    /** The lower-case words of a literal's content ({@code 'Today 10:00'} has {@code today}). */
+    static List<String> literalWords(Token token) {
+        String value = literalValue(token);
+        List<String> words = new ArrayList<>();
+        if (value == null) {
+            return words;
+        }
+        int start = -1;
+        for (int i = 0; i <= value.length(); i++) {
+            boolean letter = i < value.length() && Character.isLetter(value.charAt(i));
+            if (letter && start < 0) {
+                start = i;
+            } else if (!letter && start >= 0) {
+                words.add(value.substring(start, i).toLowerCase(Locale.ROOT));
+                start = -1;
+            }
+        }
+        return words;
+    }
+
+    private static boolean isUnicodeEscaped(Token token) {
+        String text = token.text();
+        return text.length() > 2 && (text.charAt(0) == 'U' || text.charAt(0) == 'u') && text.charAt(1) == '&';
+    }
+
+    private static boolean hasUescape(List<Token> tokens, int index) {
+        return index + 2 < tokens.size() && tokens.get(index + 1).isWord("uescape")
+                && tokens.get(index + 2).type() == Type.LITERAL;
+    }
+
+    /** Decodes the names of {@code U&"..."} identifiers, with the escape character of a following UESCAPE. */
+    private static List<Token> decodeUnicodeIdentifiers(List<Token> tokens) {
+        for (int i = 0; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if (token.type() != Type.QUOTED_IDENTIFIER || !isUnicodeEscaped(token)) {
+                continue;
+            }
+            char escape = '\\';
+            if (hasUescape(tokens, i)) {
+                String value = literalValue(tokens.get(i + 2));
+                if (value == null || value.length() != 1) {
+                    return null; // the database rejects it too
+                }
+                escape = value.charAt(0);
+            }
+            String decoded = decodeUnicodeEscapes(token.identifier(), escape);
+            if (decoded == null) {
+                return null;
+            }
+            tokens.set(i, new Token(Type.QUOTED_IDENTIFIER, token.text(), token.gap(), decoded));
+        }
+        return tokens;
+    }
+
+    /** {@code \XXXX}, {@code \+XXXXXX} and a doubled escape character, as PostgreSQL and H2 read them; null if bad. */
+    static String decodeUnicodeEscapes(String text, char escape) {
+        StringBuilder out = new StringBuilder(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c != escape) {
+                out.append(c);
+                i++;
+            } else if (i + 1 < text.length() && text.charAt(i + 1) == escape) {
+                out.append(escape);
+                i += 2;
+            } else {
+                boolean longForm = i + 1 < text.length() && text.charAt(i + 1) == '+';
+                int digits = longForm ? 6 : 4;
+                int start = i + (longForm ? 2 : 1);
+                if (start + digits > text.length()) {
+                    return null;
+                }
+                try {
+                    int codePoint = Integer.parseInt(text.substring(start, start + digits), 16);
+                    out.appendCodePoint(codePoint);
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
+                i = start + digits;
+            }
+        }
+        return out.toString();
+    }
+
+    /** {@code "a""b"} to {@code a"b}: strips the quotes and undoubles the quote character. */
+    private static String unquoteDoubled(String quoted, char quote) {
+        String inner = quoted.substring(1, quoted.length() - 1);
+        String q = String.valueOf(quote);
+        return inner.replace(q + q, q);
     }
 
     private static boolean isOperatorChar(char c) {
-        return "+-*/<>=~!@#%^&|`:".indexOf(c) >= 0;
+        return "+-*/<>=~!@#%^&|`:\\".indexOf(c) >= 0;
     }
 
     private static int skipBlockComment(String sql, int start) {
@@ -196,6 +444,29 @@ final class SqlLexer {
             }
         }
         return -1;
+    }
+
+    /**
+     * The end of a dollar-quoted string starting at {@code start}: {@code -1} if unterminated, {@code -2} if the
+     * {@code $} does not open one (H2's {@code $$} only; a tag must be identifier characters).
+     */
+    private static int dollarQuoteEnd(String sql, int start, SqlSyntax syntax) {
+        int tagEnd = start + 1;
+        while (tagEnd < sql.length() && sql.charAt(tagEnd) != '$') {
+            if (!syntax.isWordPart(sql.charAt(tagEnd)) || sql.charAt(tagEnd) == '$') {
+                return -2;
+            }
+            tagEnd++;
+        }
+        if (tagEnd >= sql.length()) {
+            return -2;
+        }
+        String tag = sql.substring(start, tagEnd + 1);
+        if (!syntax.taggedDollarQuotes() && tag.length() > 2) {
+            return -2;
+        }
+        int close = sql.indexOf(tag, tagEnd + 1);
+        return close < 0 ? -1 : close + tag.length();
     }
 
     /** Returns the index just after the closing quote, or -1; a doubled quote is an escaped quote. */

@@ -39,8 +39,9 @@ public final class Advisor {
                                 : String.format(Locale.ROOT, "%.0f%%", 100 * explanation.bufferHitRatio()))
                 : String.format(Locale.ROOT, "%.0f us per database read", dbMicros);
         if (!shape.cacheable() && hits + misses == 0) {
-            return new Advice(shape, Verdict.NOT_CACHEABLE, "bypassed every time (see the bypass rules); " + cost,
-                    explanation);
+            String why = shape.lastBypassDetail() != null ? shape.lastBypassDetail() : "see the bypass rules";
+            return new Advice(shape, Verdict.NOT_CACHEABLE, "bypassed every time (" + shape.bypassReasons() + "): "
+                    + why + "; " + cost, explanation);
         }
         if (executions < MIN_EXECUTIONS) {
             return new Advice(shape, Verdict.TOO_FEW_RUNS, executions + " executions so far: not hot enough to judge",

@@ -1,5 +1,6 @@
 package io.jdbccache.internal.stats;
 
+import io.jdbccache.internal.sql.BypassReason;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -18,6 +19,10 @@ public final class ShapeStats {
     private final LongAdder stores = new LongAdder();
     private final LongAdder invalidations = new LongAdder();
     private final LatencyRecorder databaseTime = new LatencyRecorder();
+    /** SQL longer than this is not kept for EXPLAIN, so a thousand huge shapes cannot hold the heap. */
+    static final int MAX_KEPT_SQL = 16 * 1024;
+    private final LongAdder[] bypassesByReason = new LongAdder[BypassReason.values().length];
+    private volatile String lastBypassDetail;
     private volatile String lastSql;
     private volatile Object[] lastParameters;
     private volatile boolean cacheable;
@@ -27,6 +32,9 @@ public final class ShapeStats {
     public ShapeStats(String shape) {
         this.shape = shape;
         this.id = String.format("%08x", shape.hashCode());
+        for (int i = 0; i < bypassesByReason.length; i++) {
+            bypassesByReason[i] = new LongAdder();
+        }
     }
 
     /** A short stable id (hex hash of the shape) to name the shape in JMX operations. */
@@ -45,21 +53,58 @@ public final class ShapeStats {
     /**
      * A read that went to the database.
      *
-     * @param sql        the SQL as sent (literals included), kept for EXPLAIN
+     * @param miss       true for a cacheable read that missed (a bypass is counted by {@link #recordBypass})
+     * @param sql        the SQL as sent (literals included), kept for EXPLAIN unless it is very long
      * @param parameters bound parameter values, kept (last only) for EXPLAIN, never exposed
      */
-    public void recordDatabaseRead(boolean cacheableRead, long nanos, String sql, Object[] parameters,
+    public void recordDatabaseRead(boolean miss, long nanos, String sql, Object[] parameters,
             io.jdbccache.internal.cache.DatabaseScope scope) {
         this.database = scope;
-        if (cacheableRead) {
+        if (miss) {
             misses.increment();
-        } else {
-            bypasses.increment();
         }
-        this.cacheable = cacheableRead;
+        this.cacheable = miss;
         databaseTime.record(nanos);
-        lastSql = sql;
-        lastParameters = parameters;
+        lastSql = sql.length() <= MAX_KEPT_SQL ? sql : null;
+        lastParameters = sql.length() <= MAX_KEPT_SQL ? parameters : null;
+    }
+
+    /** A read of this shape that did not use the cache, and why (with its particulars). */
+    public void recordBypass(BypassReason reason, String detail) {
+        bypasses.increment();
+        bypassesByReason[reason.ordinal()].increment();
+        lastBypassDetail = detail;
+    }
+
+    /** The reason most of this shape's bypasses had, or null if it was never bypassed. */
+    public BypassReason mainBypassReason() {
+        BypassReason main = null;
+        long most = 0;
+        for (BypassReason reason : BypassReason.values()) {
+            long count = bypassesByReason[reason.ordinal()].sum();
+            if (count > most) {
+                most = count;
+                main = reason;
+            }
+        }
+        return main;
+    }
+
+    /** Bypasses by reason, as {@code REASON=count} joined by commas (empty if none). */
+    public String bypassReasons() {
+        StringBuilder out = new StringBuilder();
+        for (BypassReason reason : BypassReason.values()) {
+            long count = bypassesByReason[reason.ordinal()].sum();
+            if (count > 0) {
+                out.append(out.length() == 0 ? "" : ", ").append(reason.name()).append('=').append(count);
+            }
+        }
+        return out.toString();
+    }
+
+    /** The particulars of the last bypass ({@code "function now() is not known to be deterministic"}), or null. */
+    public String lastBypassDetail() {
+        return lastBypassDetail;
     }
 
     public void recordStore(int rowCount, long sizeBytes) {
@@ -143,6 +188,9 @@ public final class ShapeStats {
         hits.reset();
         misses.reset();
         bypasses.reset();
+        for (LongAdder reason : bypassesByReason) {
+            reason.reset();
+        }
         rows.reset();
         bytes.reset();
         stores.reset();

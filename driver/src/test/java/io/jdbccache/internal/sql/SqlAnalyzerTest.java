@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jdbccache.internal.sql.SqlAnalysis.Kind;
 import io.jdbccache.internal.sql.TableRef.IdentifierCase;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,20 +15,34 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SqlAnalyzerTest {
 
     private static SqlAnalysis analyze(String sql) {
-        return SqlAnalyzer.analyze(sql, IdentifierCase.LOWER);
+        return SqlAnalyzer.analyze(sql, SqlSyntax.POSTGRESQL);
     }
 
     private static List<String> tables(SqlAnalysis analysis) {
-        return analysis.tables().stream().map(t -> t.resolve(IdentifierCase.LOWER, "public"))
+        return analysis.tables().stream().map(t -> t.resolve(IdentifierCase.LOWER_ASCII, "public"))
                 .sorted().collect(Collectors.toList());
+    }
+
+    private static List<Kind> kinds(SqlAnalysis analysis) {
+        return analysis.parts().stream().map(SqlAnalysis::kind).collect(Collectors.toList());
     }
 
     @Test
     void formattingCommentsAndKeywordCaseDoNotMakeTwoKeys() {
         String a = analyze("SELECT id, name FROM Products WHERE id = ?").normalizedSql();
-        String b = analyze("select  id ,name\n  from products -- comment\n where id=?").normalizedSql();
+        String b = analyze("select  id ,name\n  from products -- comment\n where id = ?").normalizedSql();
         String c = analyze("/* hello */ Select Id,Name From PRODUCTS Where ID = ?;").normalizedSql();
         assertThat(a).isEqualTo(b).isEqualTo(c);
+    }
+
+    @Test
+    void whitespaceBetweenOperatorsIsKeptBecauseItChangesTheStatement() {
+        // "a - -1" subtracts minus one; "a--1" is a followed by a comment.
+        assertThat(analyze("SELECT a - -1 FROM t").normalizedSql()).isNotEqualTo(analyze("SELECT a--1\nFROM t")
+                .normalizedSql());
+        assertThat(analyze("SELECT 1 .5").normalizedSql()).isNotEqualTo(analyze("SELECT 1.5").normalizedSql());
+        assertThat(analyze("SELECT a<>b FROM t").normalizedSql()).isNotEqualTo(analyze("SELECT a< >b FROM t")
+                .normalizedSql());
     }
 
     @Test
@@ -39,9 +54,82 @@ class SqlAnalyzerTest {
     }
 
     @Test
-    void databasesWithCaseSensitiveIdentifiersKeepCase() {
-        assertThat(SqlAnalyzer.analyze("select * from Foo", IdentifierCase.AS_IS).normalizedSql())
-                .isNotEqualTo(SqlAnalyzer.analyze("select * from foo", IdentifierCase.AS_IS).normalizedSql());
+    void postgresFoldsAsciiLettersOnly() {
+        // PostgreSQL folds A-Z only: Ä and ä are two tables, and two keys.
+        assertThat(analyze("SELECT v FROM Ä").normalizedSql()).isNotEqualTo(analyze("SELECT v FROM ä")
+                .normalizedSql());
+        assertThat(tables(analyze("UPDATE Ä SET v = 1"))).containsExactly("public.Ä");
+        assertThat(IdentifierCase.LOWER_ASCII.apply("ÄbC")).isEqualTo("Äbc");
+    }
+
+    @Test
+    void otherDatabasesKeepTheCaseOfWordsInTheKey() {
+        assertThat(SqlAnalyzer.analyze("select * from Foo", SqlSyntax.H2).normalizedSql())
+                .isNotEqualTo(SqlAnalyzer.analyze("select * from foo", SqlSyntax.H2).normalizedSql());
+        assertThat(SqlAnalyzer.analyze("select * from Foo", SqlSyntax.GENERIC).normalizedSql())
+                .isNotEqualTo(SqlAnalyzer.analyze("select * from foo", SqlSyntax.GENERIC).normalizedSql());
+    }
+
+    @Test
+    void postgresJoinsAdjacentStringsOnlyAcrossANewline() {
+        // 'a'\n'b' is 'ab'; 'a' 'b' on one line is a syntax error: never one key.
+        assertThat(analyze("SELECT 'a'\n'b'").normalizedSql()).isNotEqualTo(analyze("SELECT 'a' 'b'")
+                .normalizedSql());
+        assertThat(analyze("SELECT 'a' -- c\n'b'").normalizedSql()).isEqualTo(analyze("SELECT 'a'\n'b'")
+                .normalizedSql());
+        assertThat(analyze("SELECT 'a'\r'b'").normalizedSql()).isEqualTo(analyze("SELECT 'a'\n'b'")
+                .normalizedSql());
+    }
+
+    @Test
+    void lineCommentsEndAtACarriageReturn() {
+        assertThat(analyze("SELECT * FROM t WHERE id = 1 --\rOR true").normalizedSql())
+                .isNotEqualTo(analyze("SELECT * FROM t WHERE id = 1").normalizedSql());
+        SqlAnalysis hidden = analyze("SELECT 1 -- x\r; DELETE FROM t");
+        assertThat(hidden.kind()).isEqualTo(Kind.MULTIPLE);
+        assertThat(hidden.isWrite()).isTrue();
+        SqlAnalysis h2 = SqlAnalyzer.analyze("SELECT 1 // x\r; DELETE FROM t", SqlSyntax.H2);
+        assertThat(h2.isWrite()).isTrue();
+    }
+
+    @Test
+    void blockCommentsNestAsTheDatabaseNestsThem() {
+        for (SqlSyntax syntax : List.of(SqlSyntax.POSTGRESQL, SqlSyntax.H2)) {
+            SqlAnalysis analysis = SqlAnalyzer.analyze("SELECT 1 /* a /* b */ ; DELETE FROM t; */", syntax);
+            assertThat(analysis.kind()).as(syntax.name()).isEqualTo(Kind.QUERY);
+            assertThat(SqlAnalyzer.analyze("SELECT 1 /* a /* b */ c */ ; DELETE FROM t", syntax).isWrite())
+                    .as(syntax.name()).isTrue();
+        }
+    }
+
+    @Test
+    void doubleSlashIsACommentInH2ButNotInPostgres() {
+        assertThat(SqlAnalyzer.analyze("SELECT 1 // 2; DELETE FROM t", SqlSyntax.POSTGRESQL).isWrite()).isTrue();
+        assertThat(SqlAnalyzer.analyze("SELECT 1 // 2; DELETE FROM t", SqlSyntax.H2).isWrite()).isFalse();
+    }
+
+    @Test
+    void backslashEscapesFollowStandardConformingStrings() {
+        String sql = "SELECT 'a\\' , '; DELETE FROM t; --'";
+        assertThat(SqlAnalyzer.analyze(sql, SqlSyntax.POSTGRESQL).isWrite()).isFalse();
+        SqlAnalysis off = SqlAnalyzer.analyze(sql, SqlSyntax.POSTGRESQL_BACKSLASH_STRINGS);
+        assertThat(off.kind()).isEqualTo(Kind.MULTIPLE);
+        assertThat(off.isWrite()).isTrue();
+        // E'' strings escape with a backslash whatever the setting.
+        assertThat(analyze("SELECT E'it\\'s; DELETE FROM t' FROM t").kind()).isEqualTo(Kind.QUERY);
+    }
+
+    @Test
+    void unicodeEscapedIdentifiersNameTheTableTheyDecodeTo() {
+        SqlAnalysis insert = analyze("INSERT INTO U&\"\\0072el_bi\" VALUES (1)");
+        assertThat(insert.kind()).isEqualTo(Kind.WRITE);
+        assertThat(tables(insert)).containsExactly("public.rel_bi");
+        SqlAnalysis escaped = analyze("UPDATE U&\"!0072el\" UESCAPE '!' SET v = 1");
+        assertThat(tables(escaped)).containsExactly("public.rel");
+        SqlAnalysis merge = analyze("MERGE INTO U&\"\\+000072el_bi\" t USING s ON t.id = s.id WHEN MATCHED THEN "
+                + "DELETE");
+        assertThat(tables(merge)).containsExactly("public.rel_bi");
+        assertThat(SqlLexer.decodeUnicodeEscapes("d\\0061t\\+000061\\\\", '\\')).isEqualTo("data\\");
     }
 
     @Test
@@ -83,14 +171,19 @@ class SqlAnalyzerTest {
     @ValueSource(strings = {
         "CALL refresh_prices()",
         "DO $$ BEGIN UPDATE products SET price = 1; END $$",
+        "EXECUTE my_plan(1)",
         "VACUUM products",
         "GRANT SELECT ON products TO bob",
         "TRUNCATE products CASCADE",
         "this is not sql at all",
         "SELECT * INTO new_table FROM products WHERE",
+        "{call set_config('search_path', 'x', false)}",
+        "{? = call f(?)}",
     })
-    void writesWithUnknownTablesInvalidateTheDatabase(String sql) {
-        assertThat(analyze(sql).kind()).as(sql).isEqualTo(Kind.WRITE_UNKNOWN);
+    void writesWithUnknownTablesInvalidateTheDatabaseAndMayChangeTheSession(String sql) {
+        SqlAnalysis analysis = analyze(sql);
+        assertThat(analysis.kind()).as(sql).isEqualTo(Kind.WRITE_UNKNOWN);
+        assertThat(analysis.mayChangeSession()).as(sql).isTrue();
     }
 
     @Test
@@ -98,11 +191,11 @@ class SqlAnalyzerTest {
         SqlAnalysis analysis = analyze("BEGIN; UPDATE products SET x = 1; DELETE FROM shop.orders; COMMIT AND CHAIN");
         assertThat(analysis.kind()).isEqualTo(Kind.MULTIPLE);
         assertThat(analysis.isWrite()).isTrue();
-        assertThat(analysis.parts()).extracting(SqlAnalysis::kind)
-                .containsExactly(Kind.BEGIN, Kind.WRITE, Kind.WRITE, Kind.COMMIT);
+        assertThat(kinds(analysis)).containsExactly(Kind.BEGIN, Kind.WRITE, Kind.WRITE, Kind.COMMIT);
         assertThat(tables(analysis.parts().get(2))).containsExactly("shop.orders");
         assertThat(analysis.parts().get(3).chained()).isTrue();
         assertThat(analyze("COMMIT AND NO CHAIN").chained()).isFalse();
+        assertThat(analyze("SELECT 1; SET app.tenant = 'a'").mayChangeSession()).isTrue();
     }
 
     @Test
@@ -121,6 +214,18 @@ class SqlAnalyzerTest {
     }
 
     @Test
+    void placeholdersAreCountedAsPgjdbcCountsThem() {
+        assertThat(analyze("SELECT * FROM t WHERE a = ? AND b = ?").parameterCount()).isEqualTo(2);
+        assertThat(analyze("SELECT '?' FROM t WHERE a = ? -- ?").parameterCount()).isEqualTo(1);
+        // pgjdbc reads ?? as the jsonb ? operator: the key placeholder is the first one, not the second.
+        SqlAnalysis json = analyze("SELECT * FROM t WHERE data ?? 'k' AND id = ?");
+        assertThat(json.parameterCount()).isEqualTo(1);
+        assertThat(json.rowKey()).isEqualTo(new RowKey("id", 1, 0));
+        assertThat(SqlAnalyzer.analyze("SELECT * FROM t WHERE a = ?1", SqlSyntax.H2).parameterCount())
+                .isEqualTo(-1);
+    }
+
+    @Test
     void cteNamesAreKeptBecauseTheyMayShadowATable() {
         SqlAnalysis analysis = analyze("WITH orders AS (SELECT * FROM orders WHERE open) SELECT count(*) FROM orders");
         assertThat(analysis.cteNames()).extracting(TableRef::name).containsExactly("orders");
@@ -128,18 +233,31 @@ class SqlAnalyzerTest {
 
     @Test
     void hiddenDataChangesInReadsAreWrites() {
-        assertThat(analyze("SELECT v FROM FINAL TABLE (UPDATE items SET v = 2 WHERE id = 1)").isWrite()).isTrue();
+        assertThat(SqlAnalyzer.analyze("SELECT v FROM FINAL TABLE (UPDATE items SET v = 2 WHERE id = 1)",
+                SqlSyntax.H2).isWrite()).isTrue();
         assertThat(analyze("EXPLAIN ANALYZE WITH d AS (DELETE FROM items RETURNING *) SELECT count(*) FROM d")
                 .isWrite()).isTrue();
         assertThat(analyze("SELECT * FROM items FOR NO KEY UPDATE").isWrite()).isFalse();
     }
 
     @Test
-    void bracketsAreArraysAndDoubleSlashIsAComment() {
+    void explainIsTreatedAsTheStatementItRuns() {
+        SqlAnalysis select = analyze("EXPLAIN ANALYZE SELECT f_writes() FROM t");
+        assertThat(select.kind()).isEqualTo(Kind.UNCACHEABLE_READ);
+        assertThat(select.functions()).contains("f_writes");
+        assertThat(analyze("EXPLAIN (ANALYZE, BUFFERS) UPDATE t SET v = 1").kind()).isEqualTo(Kind.WRITE);
+        assertThat(analyze("explain analyse delete from t").kind()).isEqualTo(Kind.WRITE);
+        assertThat(analyze("EXPLAIN SELECT set_config('a.b', 'c', false)").functions()).contains("set_config");
+        assertThat(analyze("EXPLAIN SELECT * FROM t").isWrite()).isFalse();
+    }
+
+    @Test
+    void bracketsAreArrays() {
         assertThat(analyze("SELECT ARRAY[']', '--'] FROM t WHERE v = 'one'").normalizedSql())
                 .isNotEqualTo(analyze("SELECT ARRAY[']', '--'] FROM t WHERE v = 'two'").normalizedSql());
-        assertThat(analyze("SELECT v FROM t // it's\nWHERE v <> 'ONE  TWO'").normalizedSql())
-                .isNotEqualTo(analyze("SELECT v FROM t // it's\nWHERE v <> 'one two'").normalizedSql());
+        assertThat(SqlAnalyzer.analyze("SELECT v FROM t // it's\nWHERE v <> 'ONE  TWO'", SqlSyntax.H2)
+                .normalizedSql()).isNotEqualTo(SqlAnalyzer.analyze("SELECT v FROM t // it's\nWHERE v <> 'one two'",
+                        SqlSyntax.H2).normalizedSql());
     }
 
     @Test
@@ -168,20 +286,52 @@ class SqlAnalyzerTest {
         "SELECT * FROM orders WHERE created > current_date",
         "SELECT * FROM pg_catalog.pg_class",
         "SELECT * FROM information_schema.tables",
+        "SELECT 'now'::timestamptz",
+        "SELECT * FROM orders WHERE created > 'today'::date",
+        "SELECT * FROM orders WHERE day = ' Tomorrow '",
+        "SELECT 'yesterday allballs'::timestamp",
+        "SELECT * FROM orders WHERE created < 'NOW'",
     })
     void uncacheableReadsAreBypassedWithAReason(String sql) {
         SqlAnalysis analysis = analyze(sql);
         assertThat(analysis.kind()).as(sql).isEqualTo(Kind.UNCACHEABLE_READ);
-        assertThat(analysis.bypassReason()).isNotBlank();
+        assertThat(analysis.bypassReason()).isNotNull();
+        assertThat(analysis.bypassDetail()).isNotBlank();
     }
 
     @Test
     void functionCallsAreRecordedForTheRulesToJudge() {
         SqlAnalysis analysis = analyze("SELECT lower(name), now(), nextval('s'), my_fn(id) FROM products");
         assertThat(analysis.functions()).contains("lower", "now", "nextval", "my_fn");
-        assertThat(DeterministicFunctions.isDeterministic("lower", java.util.Set.of())).isTrue();
-        assertThat(DeterministicFunctions.isDeterministic("now", java.util.Set.of())).isFalse();
-        assertThat(DeterministicFunctions.isDeterministic("my_fn", java.util.Set.of("my_fn"))).isTrue();
+        assertThat(DeterministicFunctions.isDeterministic("lower", Set.of())).isTrue();
+        assertThat(DeterministicFunctions.isDeterministic("now", Set.of())).isFalse();
+        assertThat(DeterministicFunctions.isDeterministic("my_fn", Set.of("my_fn"))).isTrue();
+        // Quoted names are exact: "LOWER" is not lower() but a function someone created.
+        assertThat(analyze("SELECT \"LOWER\"(name), \"set_config\"('a.b', 'c', false) FROM t").functions())
+                .contains("LOWER", "set_config");
+        assertThat(DeterministicFunctions.cannotChangeSession("set_config", Set.of())).isFalse();
+        assertThat(DeterministicFunctions.cannotWrite("set_config", Set.of())).isTrue();
+        assertThat(DeterministicFunctions.cannotWrite("pg_try_advisory_lock", Set.of())).isTrue();
+    }
+
+    @Test
+    void unparseableReadsStillReportTheirCalls() {
+        SqlAnalysis collate = analyze("SELECT f_writes()::text COLLATE \"C\" FROM t");
+        assertThat(collate.functions()).contains("f_writes");
+        SqlAnalysis operator = analyze("SELECT * FROM t WHERE id OPERATOR(pg_catalog.=) 1");
+        assertThat(operator.functions()).anyMatch(f -> f.startsWith("operator("));
+        SqlAnalysis qualified = analyze("SELECT app.f(1) FROM t WHERE id OPERATOR(pg_catalog.=) 1");
+        assertThat(qualified.functions()).contains("app.f");
+    }
+
+    @Test
+    void operatorsThatAreNotBuiltInAreCalls() {
+        assertThat(analyze("SELECT * FROM t WHERE a === b").functions()).contains("operator ===");
+        // PostgreSQL splits "=-" into "=" and "-": both built in.
+        SqlAnalysis negative = analyze("SELECT * FROM t WHERE a=-1");
+        assertThat(negative.kind()).isEqualTo(Kind.QUERY);
+        assertThat(negative.functions()).isEmpty();
+        assertThat(analyze("SELECT data->>'k', data @> '{}' FROM t WHERE x::int >= 1").functions()).isEmpty();
     }
 
     @ParameterizedTest
@@ -192,26 +342,51 @@ class SqlAnalyzerTest {
         "END|COMMIT",
         "ROLLBACK|ROLLBACK",
         "ROLLBACK TO SAVEPOINT a|ROLLBACK_TO_SAVEPOINT",
-        "SET search_path TO shop, public|SESSION_SCOPE_CHANGE",
-        "SET ROLE reporting|SESSION_SCOPE_CHANGE",
-        "SET SESSION AUTHORIZATION bob|SESSION_SCOPE_CHANGE",
-        "SET SCHEMA 'shop'|SESSION_SCOPE_CHANGE",
-        "RESET ALL|SESSION_SCOPE_CHANGE",
-        "SET TIME ZONE 'UTC'|SESSION_SETTING",
-        "SET DateStyle = ISO|SESSION_SETTING",
+        "SET search_path TO shop, public|SESSION_CHANGE",
+        "SET ROLE reporting|SESSION_CHANGE",
+        "RESET ROLE|SESSION_CHANGE",
+        "SET SESSION AUTHORIZATION bob|SESSION_CHANGE",
+        "SET SCHEMA 'shop'|SESSION_CHANGE",
+        "RESET ALL|SESSION_CHANGE",
+        "SET TIME ZONE 'UTC'|SESSION_CHANGE",
+        "SET DateStyle = ISO|SESSION_CHANGE",
+        "SET app.tenant = 'a'|SESSION_CHANGE",
+        "SET LOCAL app.tenant = 'a'|SESSION_CHANGE",
+        "RESET app.request|SESSION_CHANGE",
         "SET application_name = 'x'|UNCACHEABLE_READ",
-        "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE|SESSION_SCOPE_CHANGE",
-        "SET default_transaction_isolation = 'repeatable read'|SESSION_SCOPE_CHANGE",
-        "SET LOCAL TimeZone = 'UTC'|TRANSACTION_SCOPE_CHANGE",
-        "SELECT 1 INTO TEMP t|SESSION_SCOPE_CHANGE",
-        "DISCARD ALL|SESSION_SCOPE_CHANGE",
-        "CREATE TEMP TABLE products (id int)|SESSION_SCOPE_CHANGE",
-        "CREATE LOCAL TEMPORARY TABLE t (id int)|SESSION_SCOPE_CHANGE",
+        "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE|SESSION_CHANGE",
+        "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE|SESSION_CHANGE",
+        "SET default_transaction_isolation = 'repeatable read'|SESSION_CHANGE",
+        "SET LOCAL TimeZone = 'UTC'|SESSION_CHANGE",
+        "SELECT 1 INTO TEMP t|SESSION_CHANGE",
+        "DISCARD ALL|SESSION_CHANGE",
+        "CREATE TEMP TABLE products (id int)|SESSION_CHANGE",
+        "CREATE LOCAL TEMPORARY TABLE t (id int)|SESSION_CHANGE",
+        "LOAD 'auto_explain'|SESSION_CHANGE",
         "SHOW search_path|UNCACHEABLE_READ",
         "SET AUTOCOMMIT OFF|AUTOCOMMIT_CHANGE",
+        "PREPARE p AS SELECT 1|UNCACHEABLE_READ",
     })
     void transactionControlAndSessionChangesAreRecognized(String sql, Kind kind) {
-        assertThat(analyze(sql).kind()).as(sql).isEqualTo(kind);
+        SqlAnalysis analysis = analyze(sql);
+        assertThat(analysis.kind()).as(sql).isEqualTo(kind);
+        assertThat(analysis.mayChangeSession()).as(sql).isEqualTo(kind == Kind.SESSION_CHANGE
+                || kind == Kind.AUTOCOMMIT_CHANGE);
+    }
+
+    @Test
+    void snapshotIsolationIsSeenInBeginAndSetTransaction() {
+        assertThat(analyze("BEGIN ISOLATION LEVEL REPEATABLE READ").snapshotIsolation()).isTrue();
+        assertThat(analyze("BEGIN").snapshotIsolation()).isFalse();
+        assertThat(analyze("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE").snapshotIsolation()).isTrue();
+    }
+
+    @Test
+    void h2SettingsOtherThanTheSessionsOwnReachEverySession() {
+        assertThat(SqlAnalyzer.analyze("SET MODE PostgreSQL", SqlSyntax.H2).affectsAllSessions()).isTrue();
+        assertThat(SqlAnalyzer.analyze("SET SCHEMA s", SqlSyntax.H2).affectsAllSessions()).isFalse();
+        assertThat(SqlAnalyzer.analyze("SET @x = 1", SqlSyntax.H2).affectsAllSessions()).isFalse();
+        assertThat(SqlAnalyzer.analyze("SET TIME ZONE 'UTC'", SqlSyntax.H2).affectsAllSessions()).isFalse();
     }
 
     @Test
@@ -221,9 +396,39 @@ class SqlAnalyzerTest {
 
     @Test
     void dollarQuotedAndEscapeStringsAreLiterals() {
-        String a = analyze("SELECT $tag$ a -- not a comment $tag$ FROM t").normalizedSql();
-        assertThat(a).contains("$tag$ a -- not a comment $tag$");
+        String a = analyze("SELECT $tag$ a -- not a comment; DELETE FROM t $tag$ FROM t").normalizedSql();
+        assertThat(a).contains("$tag$ a -- not a comment; DELETE FROM t $tag$");
         String b = analyze("SELECT E'it\\'s' FROM t").normalizedSql();
         assertThat(b).contains("E'it\\'s'");
+        // H2 knows only $$; a tagged one is not a string there.
+        assertThat(SqlAnalyzer.analyze("SELECT $$a; DELETE FROM t$$", SqlSyntax.H2).isWrite()).isFalse();
+    }
+
+    @Test
+    void deeplyNestedPredicatesAreUnparseableNotAFailure() {
+        StringBuilder chain = new StringBuilder("id = 0");
+        for (int i = 1; i < 20_000; i++) {
+            chain.append(i % 2 == 0 ? " AND " : " OR ").append("id = ").append(i);
+        }
+        SqlAnalysis read = analyze("SELECT * FROM t WHERE " + chain);
+        assertThat(read.kind()).isIn(Kind.QUERY, Kind.UNCACHEABLE_READ);
+        SqlAnalysis update = analyze("UPDATE t SET v = 1 WHERE " + chain);
+        assertThat(update.kind()).isEqualTo(Kind.WRITE);
+        assertThat(tables(update)).containsExactly("public.t");
+    }
+
+    @Test
+    void policyConditionsReportTheSettingsAndTablesTheyRead() {
+        SqlAnalysis simple = SqlAnalyzer.analyzeCondition("(tenant = current_setting('app.tenant'::text, true))",
+                SqlSyntax.POSTGRESQL);
+        assertThat(simple.kind()).isEqualTo(Kind.QUERY);
+        assertThat(simple.settingsRead()).containsExactly("app.tenant");
+        assertThat(simple.readsUnnamedSetting()).isFalse();
+        SqlAnalysis members = SqlAnalyzer.analyzeCondition("(tenant IN ( SELECT members.tenant FROM members WHERE "
+                + "(members.user_name = CURRENT_USER)))", SqlSyntax.POSTGRESQL);
+        assertThat(tables(members)).containsExactly("public.members");
+        SqlAnalysis computed = SqlAnalyzer.analyzeCondition("(tenant = current_setting(('app.'::text || kind)))",
+                SqlSyntax.POSTGRESQL);
+        assertThat(computed.readsUnnamedSetting()).isTrue();
     }
 }

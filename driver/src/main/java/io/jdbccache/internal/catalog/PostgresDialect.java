@@ -1,0 +1,288 @@
+package io.jdbccache.internal.catalog;
+
+import io.jdbccache.internal.sql.SqlAnalysis;
+import io.jdbccache.internal.sql.SqlAnalyzer;
+import io.jdbccache.internal.sql.SqlSyntax;
+import io.jdbccache.internal.sql.TableRef;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * PostgreSQL through pgjdbc.
+ *
+ * <p>The session read-back is one query: {@code current_user}, {@code session_user}, the effective search path
+ * ({@code current_schemas(true)} without the temporary schema), the temporary relations, and the values of the
+ * settings that change how values are computed, parsed or rendered, plus every setting a row-level-security policy
+ * of the database reads by name (found in {@code pg_policy} by the same query, so a new policy is seen at the next
+ * read-back) and those the user lists in {@code cache.keySettings}.
+ */
+final class PostgresDialect implements Dialect {
+    static final PostgresDialect INSTANCE = new PostgresDialect();
+
+    /**
+     * Settings that change a result's values, how literals parse, or how values render. The search path is keyed
+     * by its effect ({@code current_schemas}), not its text; the default isolation decides snapshot handling and
+     * changes no single statement's result.
+     */
+    static final List<String> RESULT_SETTINGS = List.of("TimeZone", "DateStyle", "IntervalStyle",
+            "extra_float_digits", "bytea_output", "lc_monetary", "lc_numeric", "lc_time",
+            "standard_conforming_strings", "backslash_quote", "timezone_abbreviations", "xmloption", "xmlbinary",
+            "row_security", "transform_null_equals", "array_nulls", "default_text_search_config", "client_encoding",
+            "gin_fuzzy_search_limit", "quote_all_identifiers", "pg_trgm.similarity_threshold", "pg_trgm.word_similarity_threshold",
+            "pg_trgm.strict_word_similarity_threshold");
+
+    /**
+     * How a setting read by name appears in a policy as the catalog prints it; the read-back query uses the same
+     * pattern in SQL, and policies whose settings it would miss are not cached (see {@link #rowSecurity}).
+     */
+    static final String SETTING_CALL_PATTERN = "current_setting\\(\\s*'((?:[^']|'')+)'";
+    private static final Pattern SETTING_CALL = Pattern.compile(SETTING_CALL_PATTERN, Pattern.CASE_INSENSITIVE);
+
+    private PostgresDialect() {
+    }
+
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public SqlSyntax syntax(SessionState state) {
+        return state == null || state.standardConformingStrings() ? SqlSyntax.POSTGRESQL
+                : SqlSyntax.POSTGRESQL_BACKSLASH_STRINGS;
+    }
+
+    @Override
+    public boolean backslashDependsOnSession() {
+        return true;
+    }
+
+    @Override
+    public TableRef.IdentifierCase identifierCase() {
+        return TableRef.IdentifierCase.LOWER_ASCII;
+    }
+
+    @Override
+    public boolean readsSessionBack() {
+        return true;
+    }
+
+    @Override
+    public SessionState readSession(Connection connection, Set<String> keySettings) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(readBackSql(keySettings));
+                ResultSet row = statement.executeQuery()) {
+            if (!row.next()) {
+                throw new SQLException("jdbc-cache: the session read-back returned no row");
+            }
+            List<String> path = strings(row.getArray(3));
+            Set<String> temporary = new TreeSet<>(strings(row.getArray(4)));
+            String settings = row.getString(7) + (row.getString(8) == null ? "" : "\n" + row.getString(8));
+            String isolation = row.getString(6).toLowerCase(Locale.ROOT);
+            return new SessionState(row.getString(1), row.getString(2), new SearchPath(path), settings, temporary,
+                    "on".equalsIgnoreCase(row.getString(5)),
+                    isolation.contains("repeatable") || isolation.contains("serializable"));
+        }
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        List<String> result = new ArrayList<>();
+        if (array != null) {
+            for (Object value : (Object[]) array.getArray()) {
+                result.add(String.valueOf(value));
+            }
+            array.free();
+        }
+        return result;
+    }
+
+    /** The read-back query: one round trip, no table locks beyond catalog reads. */
+    static String readBackSql(Set<String> keySettings) {
+        Set<String> names = new LinkedHashSet<>(RESULT_SETTINGS);
+        names.addAll(new TreeSet<>(keySettings));
+        StringBuilder settings = new StringBuilder("concat_ws(E'\\n'");
+        for (String name : names) {
+            String literal = "'" + name.replace("'", "''") + "'";
+            settings.append(", ").append(literal).append(" || '=' || coalesce(quote_literal(current_setting(")
+                    .append(literal).append(", true)), 'NULL')");
+        }
+        settings.append(')');
+        return "SELECT current_user::text, session_user::text,"
+                + " ARRAY(SELECT s::text FROM unnest(current_schemas(true)) WITH ORDINALITY AS u(s, i)"
+                + "   WHERE s <> coalesce((SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()), '')"
+                + "   ORDER BY i),"
+                + " ARRAY(SELECT c.relname::text FROM pg_class c"
+                + "   WHERE pg_my_temp_schema() <> 0 AND c.relnamespace = pg_my_temp_schema() ORDER BY 1),"
+                + " current_setting('standard_conforming_strings'), current_setting('default_transaction_isolation'),"
+                + " " + settings + ","
+                + " (SELECT string_agg(n || '=' || coalesce(quote_literal(current_setting(n, true)), 'NULL'),"
+                + "   E'\\n' ORDER BY n) FROM (SELECT DISTINCT replace(m[1], '''''', '''') AS n FROM pg_policy p,"
+                + "   regexp_matches(coalesce(pg_get_expr(p.polqual, p.polrelid), '') || ' '"
+                + "   || coalesce(pg_get_expr(p.polwithcheck, p.polrelid), ''), '" + SETTING_CALL_PATTERN.replace("'", "''")
+                + "', 'gi') AS m) policy_settings)";
+    }
+
+    @Override
+    public String viewDefinition(Connection connection, String schema, String name) throws SQLException {
+        return single(connection, "SELECT pg_get_viewdef(c.oid, true) FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?", schema, name);
+    }
+
+    @Override
+    public List<String> viewDependencies(Connection connection, String schema, String name) throws SQLException {
+        return Catalog.qualifiedNames(connection, "SELECT DISTINCT rn.nspname, rc.relname FROM pg_class v"
+                + " JOIN pg_namespace vn ON vn.oid = v.relnamespace"
+                + " JOIN pg_rewrite r ON r.ev_class = v.oid"
+                + " JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid"
+                + " AND d.refclassid = 'pg_class'::regclass"
+                + " JOIN pg_class rc ON rc.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+                + " WHERE vn.nspname = ? AND v.relname = ? AND rc.oid <> v.oid", schema, name);
+    }
+
+    @Override
+    public List<String> inheritanceFamily(Connection connection, String schema, String name) throws SQLException {
+        return Catalog.qualifiedNames(connection, "WITH RECURSIVE t AS (SELECT c.oid FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?),"
+                + " up(oid) AS (SELECT i.inhparent FROM pg_inherits i JOIN t ON i.inhrelid = t.oid"
+                + " UNION SELECT i.inhparent FROM pg_inherits i JOIN up ON i.inhrelid = up.oid),"
+                + " down(oid) AS (SELECT i.inhrelid FROM pg_inherits i JOIN t ON i.inhparent = t.oid"
+                + " UNION SELECT i.inhrelid FROM pg_inherits i JOIN down ON i.inhparent = down.oid)"
+                + " SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.oid IN (SELECT oid FROM up UNION SELECT oid FROM down)", schema, name);
+    }
+
+    /**
+     * Triggers, rules (other than a view's own), and user functions in column defaults, generated columns, check
+     * constraints, the constraints of column domains, or policies: writing the relation runs them. Built-in
+     * functions are pinned in the catalog and never appear as dependencies, so {@code DEFAULT now()} or a serial
+     * column do not count.
+     */
+    @Override
+    public boolean runsServerCode(Connection connection, String schema, String name) {
+        String sql = "SELECT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal)"
+                + " OR EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN')"
+                + " OR EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_proc'::regclass AND ("
+                + "   (d.classid = 'pg_attrdef'::regclass"
+                + "     AND d.objid IN (SELECT ad.oid FROM pg_attrdef ad WHERE ad.adrelid = c.oid))"
+                + "   OR (d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT co.oid FROM pg_constraint co"
+                + "     WHERE co.conrelid = c.oid OR co.contypid IN"
+                + "       (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = c.oid)))"
+                + "   OR (d.classid = 'pg_policy'::regclass"
+                + "     AND d.objid IN (SELECT p.oid FROM pg_policy p WHERE p.polrelid = c.oid))))"
+                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?";
+        try {
+            String value = single(connection, sql, schema, name);
+            return value == null || !value.equals("f");
+        } catch (SQLException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public List<String> ruleTargets(Connection connection, String schema, String name) throws SQLException {
+        return Catalog.qualifiedNames(connection, "SELECT DISTINCT rn.nspname, rc.relname FROM pg_rewrite r"
+                + " JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid"
+                + " AND d.refclassid = 'pg_class'::regclass"
+                + " JOIN pg_class rc ON rc.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ? AND r.rulename <> '_RETURN'", schema, name);
+    }
+
+    /**
+     * The policies that filter reads ({@code FOR SELECT} and {@code FOR ALL}): the relations they read (from
+     * {@code pg_depend}, exact), and from their printed expressions the functions they call and the settings they
+     * read. A policy whose expression cannot be analyzed, reads a setting by a computed name, or reads a setting the
+     * read-back query would not find, makes the table uncacheable.
+     */
+    @Override
+    public RowSecurity rowSecurity(Connection connection, String schema, String name) throws SQLException {
+        String enabled = single(connection, "SELECT c.relrowsecurity FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?",
+                schema, name);
+        if (!"t".equals(enabled)) {
+            return RowSecurity.NONE;
+        }
+        Set<String> functions = new TreeSet<>();
+        Set<String> settings = new TreeSet<>();
+        String notAnalyzable = null;
+        String policies = "SELECT pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)"
+                + " FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ? AND p.polcmd IN ('r', '*')";
+        try (PreparedStatement statement = connection.prepareStatement(policies)) {
+            statement.setString(1, schema);
+            statement.setString(2, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    for (int column = 1; column <= 2; column++) {
+                        String expression = rows.getString(column);
+                        if (expression == null) {
+                            continue;
+                        }
+                        String problem = analyzePolicy(expression, functions, settings);
+                        notAnalyzable = notAnalyzable != null ? notAnalyzable : problem;
+                    }
+                }
+            }
+        }
+        List<String> reads = Catalog.qualifiedNames(connection, "SELECT DISTINCT rn.nspname, rc.relname"
+                + " FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " JOIN pg_depend d ON d.classid = 'pg_policy'::regclass AND d.objid = p.oid"
+                + " AND d.refclassid = 'pg_class'::regclass"
+                + " JOIN pg_class rc ON rc.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+                + " WHERE n.nspname = ? AND c.relname = ? AND p.polcmd IN ('r', '*') AND rc.oid <> c.oid",
+                schema, name);
+        return new RowSecurity(functions, settings, reads, notAnalyzable);
+    }
+
+    /** Adds one policy expression's calls and settings; returns why it cannot be keyed, or null. */
+    static String analyzePolicy(String expression, Set<String> functions, Set<String> settings) {
+        SqlAnalysis analysis = SqlAnalyzer.analyzeCondition(expression, SqlSyntax.POSTGRESQL);
+        boolean readsSessionRole = analysis.kind() == SqlAnalysis.Kind.UNCACHEABLE_READ
+                && analysis.bypassDetail() != null && analysis.bypassDetail().matches(
+                        "non-deterministic (current_user|session_user|current_role|user)");
+        if (analysis.kind() != SqlAnalysis.Kind.QUERY && !readsSessionRole) {
+            return "a row-level-security policy (" + abbreviate(expression) + ") is not analyzable: "
+                    + analysis.bypassDetail();
+        }
+        if (analysis.readsUnnamedSetting()) {
+            return "a row-level-security policy reads a setting by a computed name";
+        }
+        Set<String> found = new TreeSet<>();
+        Matcher matcher = SETTING_CALL.matcher(expression);
+        while (matcher.find()) {
+            found.add(matcher.group(1).replace("''", "'"));
+        }
+        if (!found.containsAll(analysis.settingsRead())) {
+            return "a row-level-security policy reads a setting in a form the session read-back would miss";
+        }
+        functions.addAll(analysis.functions());
+        settings.addAll(analysis.settingsRead());
+        return null;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+    }
+
+    private static String single(Connection connection, String sql, String schema, String name) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, schema);
+            statement.setString(2, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        }
+    }
+}

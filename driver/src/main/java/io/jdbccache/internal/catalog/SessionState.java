@@ -1,0 +1,23 @@
+package io.jdbccache.internal.catalog;
+
+import java.util.Set;
+
+/**
+ * What one session's state contributes to its results, as read back from the database: who it runs as, where its
+ * unqualified names resolve, the settings that change how values are computed or rendered (and those a
+ * row-level-security policy reads), and its temporary relations. Sessions in equal states share cache entries.
+ *
+ * @param currentUser               the role privileges and row-level security are checked against
+ * @param sessionUser               the role the session logged in as (policies may read it)
+ * @param searchPath                where unqualified names resolve
+ * @param settings                  {@code name=value} lines of every key setting, sorted: part of the key
+ * @param temporaryRelations        names of the session's temporary tables and views: reads naming them bypass
+ * @param standardConformingStrings false when a backslash escapes in plain strings (PostgreSQL)
+ * @param snapshotByDefault         new transactions are REPEATABLE READ or SERIALIZABLE by default
+ */
+public record SessionState(String currentUser, String sessionUser, SearchPath searchPath, String settings,
+        Set<String> temporaryRelations, boolean standardConformingStrings, boolean snapshotByDefault) {
+    public SessionState {
+        temporaryRelations = Set.copyOf(temporaryRelations);
+    }
+}
