@@ -20,6 +20,16 @@ public interface CacheMXBean {
     /** Reads that could not use the cache (uncacheable SQL, rules, transactions). */
     long getBypassCount();
 
+    /**
+     * {@link #getBypassCount()} by reason: {@code NON_DETERMINISTIC}, {@code SESSION_STATE_UNKNOWN},
+     * {@code ROW_SECURITY}, {@code SNAPSHOT_TRANSACTION}, {@code WRITTEN_IN_TRANSACTION}, {@code NEVER_CACHE_RULE},
+     * {@code TOO_LARGE}, {@code NOT_PARSEABLE}... (docs/operations.md lists them all). Reasons never seen are absent.
+     */
+    java.util.Map<String, Long> getBypassesByReason();
+
+    /** Round trips spent reading a session's state back after a statement that may have changed it. */
+    long getSessionReadBacks();
+
     long getStoreCount();
 
     /** Table invalidations caused by writes (a write counts before and after it runs). */

@@ -17,12 +17,15 @@ public final class QueryShapeStatistics {
     private final double meanBytes;
     private final long invalidations;
     private final double savedMicros;
+    private final String bypassReasons;
+    private final String bypassDetail;
 
     @java.beans.ConstructorProperties({"id", "shape", "executions", "hits", "misses", "bypasses",
-        "meanDatabaseMicros", "p99DatabaseMicros", "meanRows", "meanBytes", "invalidations", "savedMicros"})
+        "meanDatabaseMicros", "p99DatabaseMicros", "meanRows", "meanBytes", "invalidations", "savedMicros",
+        "bypassReasons", "bypassDetail"})
     public QueryShapeStatistics(String id, String shape, long executions, long hits, long misses, long bypasses,
             double meanDatabaseMicros, double p99DatabaseMicros, double meanRows, double meanBytes,
-            long invalidations, double savedMicros) {
+            long invalidations, double savedMicros, String bypassReasons, String bypassDetail) {
         this.id = id;
         this.shape = shape;
         this.executions = executions;
@@ -35,6 +38,8 @@ public final class QueryShapeStatistics {
         this.meanBytes = meanBytes;
         this.invalidations = invalidations;
         this.savedMicros = savedMicros;
+        this.bypassReasons = bypassReasons;
+        this.bypassDetail = bypassDetail;
     }
 
     /** Stable short id, for {@link CacheMXBean#explain(String)}. */
@@ -92,5 +97,15 @@ public final class QueryShapeStatistics {
     /** Hits times the mean database time: what the cache saved the database. */
     public double getSavedMicros() {
         return savedMicros;
+    }
+
+    /** This shape's bypasses by reason, as {@code REASON=count, ...} (empty if never bypassed). */
+    public String getBypassReasons() {
+        return bypassReasons;
+    }
+
+    /** The particulars of the last bypass, e.g. {@code function now() is not known to be deterministic}. */
+    public String getBypassDetail() {
+        return bypassDetail;
     }
 }

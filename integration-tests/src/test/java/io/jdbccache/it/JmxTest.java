@@ -114,6 +114,36 @@ class JmxTest {
     }
 
     @Test
+    void bypassesAreCountedByReasonPerCacheAndPerShape() throws Exception {
+        Connection c = db.cached();
+        String clock = "SELECT name, CURRENT_TIMESTAMP FROM products WHERE id = 1";
+        query(c, clock);
+        query(c, clock);
+        query(c, "SELECT * FROM products FOR UPDATE");
+        c.setAutoCommit(false);
+        update(c, "UPDATE products SET price = 11 WHERE id = 1");
+        byId(c, 1);
+        c.rollback();
+        c.setAutoCommit(true);
+        javax.management.openmbean.TabularData byReason =
+                (javax.management.openmbean.TabularData) SERVER.getAttribute(name(), "BypassesByReason");
+        java.util.Map<String, Long> reasons = new java.util.TreeMap<>();
+        for (Object row : byReason.values()) {
+            javax.management.openmbean.CompositeData entry = (javax.management.openmbean.CompositeData) row;
+            reasons.put((String) entry.get("key"), (Long) entry.get("value"));
+        }
+        assertThat(reasons).containsEntry("NON_DETERMINISTIC", 2L).containsEntry("LOCKING_READ", 1L)
+                .containsEntry("WRITTEN_IN_TRANSACTION", 1L);
+        assertThat(bean().getBypassCount()).isEqualTo(4);
+        QueryShapeStatistics shape = Arrays.stream(bean().topQueryShapes(10))
+                .filter(s -> s.getShape().toLowerCase().contains("current_timestamp")).findFirst().orElseThrow();
+        assertThat(shape.getBypassReasons()).isEqualTo("NON_DETERMINISTIC=2");
+        assertThat(shape.getBypassDetail()).containsIgnoringCase("current_timestamp");
+        assertThat(bean().adviceReport(false)).contains("NOT_CACHEABLE").contains("NON_DETERMINISTIC=2")
+                .containsIgnoringCase("non-deterministic current_timestamp");
+    }
+
+    @Test
     void literalValuesMakeOneShapeAndNeverAppear() throws Exception {
         Connection c = db.cached();
         query(c, "SELECT name FROM products WHERE name = 'secret-apple'");

@@ -55,6 +55,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * row (which forces the interleaving where another reader caches the committed row mid-transaction). After the
  * threads stop, every distinct query of the run goes through the cache and through the real driver: equal answers.
  *
+ * <p>Threads also change their session now and then (outside transactions), in every way the driver must read
+ * back: the search path to a shadow schema whose tables hold only marker rows (SET, set_config, setSchema, DO),
+ * and on PostgreSQL a role and a custom setting that row-level security on {@code accounts} reads (SET ROLE,
+ * RESET, set_config, a plpgsql function, DO). A read must show exactly what the session may see: only marker rows
+ * on the shadow path, never one of them elsewhere, and no account the session's policy hides.
+ *
  * <p>Operation choices depend only on the seed ({@code -Djdbccache.seed=N}), not on the interleaving. Bounded by
  * {@code -Djdbccache.randomized.seconds} (8) and {@code -Djdbccache.randomized.operations} (5000 per thread).
  */
@@ -75,6 +81,10 @@ class RandomizedConsistencyTest {
     private static final int TX_MARK = 100_000_000;
     private static final Pattern MARKED = Pattern.compile("(?:owner-)?(\\d{9,})");
     private static final int MAX_VIOLATIONS = 50;
+    /** The version of every row of the shadow schema: never written, so any other version is not a shadow row. */
+    private static final int SHADOW_VERSION = 424_242;
+    private static final int SHADOW_ITEMS = 8;
+    private static final String ROLE = "it_rand_" + ProcessHandle.current().pid();
 
     /** The tables and their statements; every point read returns (id, version, ..., the written value). */
     private enum Table {
@@ -191,6 +201,42 @@ class RandomizedConsistencyTest {
                 initialRows(Table.ACCOUNTS, STABLE_ACCOUNTS,
                         id -> (id - 1) % INITIAL_OWNERS + 1 + ", " + id * 137 % 1000),
                 initialRows(Table.ITEMS, INITIAL_ITEMS, id -> (id - 1) % STABLE_ACCOUNTS + 1 + ", " + id));
+        String shadow = shadowSchema();
+        db.setup("CREATE SCHEMA " + shadow,
+                "CREATE TABLE " + shadow + ".owners (id INT PRIMARY KEY, version INT NOT NULL, name VARCHAR(40))",
+                "CREATE TABLE " + shadow + ".accounts (id INT PRIMARY KEY, version INT NOT NULL, owner_id INT,"
+                        + " balance INT)",
+                "CREATE TABLE " + shadow + ".items (id INT PRIMARY KEY, version INT NOT NULL, account_id INT,"
+                        + " qty INT)",
+                "CREATE VIEW " + shadow + ".rich_accounts AS SELECT id, version, balance FROM " + shadow
+                        + ".accounts WHERE balance >= 500",
+                shadowRows(shadow + ".owners", INITIAL_OWNERS, id -> "'shadow-" + id + "'"),
+                shadowRows(shadow + ".accounts", STABLE_ACCOUNTS, id -> (id - 1) % INITIAL_OWNERS + 1 + ", "
+                        + (id % 2 == 0 ? 600 : 100)),
+                shadowRows(shadow + ".items", SHADOW_ITEMS, id -> id + ", " + id));
+        if (db.isPostgres()) {
+            // Row-level security on accounts, for the restricted role only (the test's own user is a superuser):
+            // every third account is hidden from it, and every odd one too while app.view is 'narrow'.
+            db.setup("DROP ROLE IF EXISTS " + ROLE, "CREATE ROLE " + ROLE,
+                    "GRANT USAGE ON SCHEMA " + db.name + ", " + shadow + " TO " + ROLE,
+                    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA " + db.name + " TO " + ROLE,
+                    "GRANT SELECT ON ALL TABLES IN SCHEMA " + shadow + " TO " + ROLE,
+                    "ALTER TABLE accounts ENABLE ROW LEVEL SECURITY",
+                    "CREATE POLICY by_role ON accounts USING (current_user <> '" + ROLE + "' OR (id % 3 <> 0 AND"
+                            + " (coalesce(current_setting('app.view', true), '') <> 'narrow' OR id % 2 = 0)))",
+                    "CREATE FUNCTION set_view(v TEXT) RETURNS TEXT LANGUAGE plpgsql AS $$"
+                            + " BEGIN PERFORM set_config('app.view', v, false); RETURN v; END $$");
+        }
+    }
+
+    private String shadowSchema() {
+        return db.isPostgres() ? db.name + "_shadow" : "SHADOW";
+    }
+
+    private static String shadowRows(String table, int n, IntFunction<String> rest) {
+        return "INSERT INTO " + table + " VALUES " + IntStream.rangeClosed(1, n)
+                .mapToObj(id -> "(" + id + ", " + SHADOW_VERSION + ", " + rest.apply(id) + ")")
+                .collect(Collectors.joining(", "));
     }
 
     /** INSERT of rows 1..n at version 1 (whose floors are set here), {@code rest} giving the other columns. */
@@ -202,6 +248,10 @@ class RandomizedConsistencyTest {
 
     @AfterEach
     void tearDown() throws SQLException {
+        if (db.isPostgres()) {
+            db.setup("DROP SCHEMA IF EXISTS " + shadowSchema() + " CASCADE");
+            db.setup("DROP OWNED BY " + ROLE, "DROP ROLE IF EXISTS " + ROLE);
+        }
         db.close();
     }
 
@@ -256,6 +306,10 @@ class RandomizedConsistencyTest {
         int transactions;
         /** The id of the open transaction on {@link #connection}, or -1. */
         int openTransaction = -1;
+        /** The session state of {@link #connection}: the shadow search path, the restricted role, app.view. */
+        boolean shadow;
+        boolean role;
+        boolean narrow;
 
         Worker(int index, Connection connection, Connection observer, long deadline) {
             this.index = index;
@@ -271,10 +325,17 @@ class RandomizedConsistencyTest {
                 operation++;
                 // Alternate read-mostly and write-heavy phases of 100 operations: entries live long enough to be hit.
                 boolean quiet = operation / 100 % 2 == 0;
-                int roll = random.nextInt(100);
-                if (roll < (quiet ? 97 : 70)) {
-                    read(this, randomRead(this), connection);
-                } else if (roll < (quiet ? 99 : 90)) {
+                int roll = random.nextInt(1000);
+                if (roll < 15) {
+                    changeSession(this);
+                } else if (roll < (quiet ? 970 : 700) || shadow) {
+                    // On the shadow path a thread only reads: the shadow rows must stay as they were made.
+                    Read read = randomRead(this);
+                    if (roll >= (quiet ? 970 : 700)) {
+                        randomWrite(this); // the same draws whatever the session: the seed alone fixes the run
+                    }
+                    read(this, read, connection);
+                } else if (roll < (quiet ? 990 : 900)) {
                     autocommitWrite(this, randomWrite(this));
                 } else {
                     transaction(this);
@@ -361,8 +422,93 @@ class RandomizedConsistencyTest {
 
     // ---- running and checking them ----------------------------------------------------------------------------
 
+    /**
+     * Moves the thread's session to another state, by one of the ways the driver must read back: the search path
+     * to or from the shadow schema, and on PostgreSQL the restricted role and app.view.
+     */
+    private void changeSession(Worker w) throws SQLException {
+        Random r = w.random;
+        int dimension = db.isPostgres() ? r.nextInt(3) : 0;
+        int way = r.nextInt(4);
+        Connection c = w.connection;
+        String sql;
+        if (dimension == 0) {
+            boolean toShadow = !w.shadow;
+            String schema = toShadow ? shadowSchema() : (db.isPostgres() ? db.name : "PUBLIC");
+            if (way == 0) {
+                c.setSchema(schema);
+                sql = null;
+            } else if (!db.isPostgres()) {
+                sql = "SET SCHEMA " + schema;
+            } else {
+                sql = switch (way) {
+                    case 1 -> "SET search_path TO " + schema;
+                    case 2 -> "SELECT set_config('search_path', '" + schema + "', false)";
+                    default -> "DO $$ BEGIN PERFORM set_config('search_path', '" + schema + "', false); END $$";
+                };
+            }
+            w.shadow = toShadow;
+        } else if (dimension == 1) {
+            boolean toRole = !w.role;
+            sql = switch (way) {
+                case 0 -> toRole ? "SET ROLE " + ROLE : "RESET ROLE";
+                case 1 -> "SELECT set_config('role', '" + (toRole ? ROLE : "none") + "', false)";
+                case 2 -> "DO $$ BEGIN EXECUTE '" + (toRole ? "SET ROLE " + ROLE : "RESET ROLE") + "'; END $$";
+                default -> toRole ? "SET SESSION ROLE " + ROLE : "SET ROLE NONE";
+            };
+            w.role = toRole;
+        } else {
+            boolean toNarrow = !w.narrow;
+            String value = toNarrow ? "narrow" : "wide";
+            sql = switch (way) {
+                case 0 -> toNarrow ? "SET app.view = 'narrow'" : "RESET app.view";
+                case 1 -> "SELECT set_config('app.view', '" + value + "', false)";
+                case 2 -> "SELECT " + db.name + ".set_view('" + value + "')";
+                default -> "DO $$ BEGIN PERFORM set_config('app.view', '" + value + "', false); END $$";
+            };
+            w.narrow = toNarrow;
+        }
+        if (sql != null) {
+            TestDb.exec(c, sql);
+        }
+        count("session change " + (dimension == 0 ? "search path" : dimension == 1 ? "role" : "app.view")
+                + " way " + way);
+    }
+
+    /** Whether the reading session may see account {@code id}: the policy hides some from the restricted role. */
+    private static boolean visible(boolean role, boolean narrow, long id) {
+        return !role || (id % 3 != 0 && (!narrow || id % 2 == 0));
+    }
+
+    /** On the shadow path every row is a marker row; elsewhere, none is, and no hidden account appears. */
+    private void checkSession(Worker w, Read read, List<List<Object>> rows, boolean shadow, boolean role,
+            boolean narrow) {
+        boolean accounts = read.kind() == ReadKind.ACCOUNT_BY_ID || read.kind() == ReadKind.ACCOUNT_RANGE
+                || read.kind() == ReadKind.ACCOUNTS_WITH_OWNERS;
+        for (List<Object> row : rows) {
+            boolean totals = read.kind() == ReadKind.STABLE_ACCOUNT_TOTALS || read.kind() == ReadKind.OWNER_TOTALS
+                    || read.kind() == ReadKind.ITEM_COUNT_OF_ACCOUNT;
+            if (totals) {
+                continue;
+            }
+            boolean marker = number(row.get(1)) == SHADOW_VERSION;
+            if (marker != shadow) {
+                violation(w, read, shadow ? "a row read on the shadow search path" : "a row read on the main path",
+                        shadow ? "a shadow row" : "a main row", row);
+            }
+            if (!shadow && accounts && !visible(role, narrow, number(row.get(0)))) {
+                violation(w, read, "account " + row.get(0) + " hidden by row-level security (role " + role
+                        + ", narrow " + narrow + ")", "no row", row);
+            }
+        }
+    }
+
     /** Runs a read on {@code c} (the worker's connection or its observer) and checks it against the floors. */
     private void read(Worker w, Read read, Connection c) throws SQLException {
+        boolean own = c == w.connection;
+        boolean shadow = own && w.shadow;
+        boolean role = own && w.role;
+        boolean narrow = own && w.narrow;
         Map<Table, Map<Integer, Long>> before = new EnumMap<>(Table.class);
         for (Table table : read.kind().tables) {
             before.put(table, floors.get(table).snapshot());
@@ -373,13 +519,18 @@ class RandomizedConsistencyTest {
         readsChecked.increment();
         count((c == w.observer ? "observer read " : "read ") + read.kind());
         checkCommitted(w, read, rows, c == w.connection ? w.openTransaction : -1);
+        checkSession(w, read, rows, shadow, role, narrow);
+        if (shadow) {
+            checkShadow(w, read, rows);
+            return;
+        }
         Map<Integer, Long> accounts = before.get(Table.ACCOUNTS);
         switch (read.kind()) {
             case OWNER_BY_ID, ACCOUNT_BY_ID, ITEM_BY_ID -> {
                 Table table = read.kind().tables[0];
                 int id = (Integer) read.params()[0];
                 checkRows(w, read, table, before.get(table), accounts, rows, 0, 1);
-                boolean neverDeleted = table == Table.ACCOUNTS ? id <= STABLE_ACCOUNTS
+                boolean neverDeleted = table == Table.ACCOUNTS ? id <= STABLE_ACCOUNTS && visible(role, narrow, id)
                         : table == Table.OWNERS && before.get(table).getOrDefault(id, -1L) >= 0;
                 if (neverDeleted && rows.isEmpty()) {
                     violation(w, read, table + " " + id + " (never deleted, inserted before the read)", "a row",
@@ -394,13 +545,14 @@ class RandomizedConsistencyTest {
                 Set<Long> present = rows.stream().map(row -> number(row.get(0))).collect(Collectors.toSet());
                 for (int id = (Integer) read.params()[0]; id <= Math.min((Integer) read.params()[1], STABLE_ACCOUNTS);
                         id++) {
-                    if (!present.contains((long) id)) {
+                    if (!present.contains((long) id) && visible(role, narrow, id)) {
                         violation(w, read, "account " + id + " (never deleted)", "present", "missing from " + rows);
                     }
                 }
             }
             case ITEMS_OF_ACCOUNT -> checkRows(w, read, Table.ITEMS, before.get(Table.ITEMS), accounts, rows, 0, 1);
-            case STABLE_ACCOUNT_TOTALS -> checkTotals(w, read, rows, accounts, id -> id <= STABLE_ACCOUNTS, true);
+            case STABLE_ACCOUNT_TOTALS -> checkTotals(w, read, rows, accounts,
+                    id -> id <= STABLE_ACCOUNTS && visible(role, narrow, id), true);
             case OWNER_TOTALS -> checkTotals(w, read, rows, before.get(Table.OWNERS), id -> true, false);
             case ITEM_COUNT_OF_ACCOUNT -> {
                 long items = number(rows.get(0).get(0));
@@ -410,6 +562,28 @@ class RandomizedConsistencyTest {
             }
             case RICH_ACCOUNTS_VIEW -> checkRows(w, read, Table.ACCOUNTS, accounts, null, rows, 0, 1);
             default -> throw new IllegalStateException(read.kind().toString());
+        }
+    }
+
+    /** A read on the shadow path: the shadow schema's fixed answers. */
+    private void checkShadow(Worker w, Read read, List<List<Object>> rows) {
+        switch (read.kind()) {
+            case STABLE_ACCOUNT_TOTALS, OWNER_TOTALS -> {
+                long expected = read.kind() == ReadKind.OWNER_TOTALS ? INITIAL_OWNERS : STABLE_ACCOUNTS;
+                if (number(rows.get(0).get(0)) != expected
+                        || number(rows.get(0).get(1)) != expected * SHADOW_VERSION) {
+                    violation(w, read, "shadow totals", expected + " rows of version " + SHADOW_VERSION, rows);
+                }
+            }
+            case ITEM_COUNT_OF_ACCOUNT -> {
+                long expected = (Integer) read.params()[0] <= SHADOW_ITEMS ? 1 : 0;
+                if (number(rows.get(0).get(0)) != expected) {
+                    violation(w, read, "shadow item count", String.valueOf(expected), rows);
+                }
+            }
+            default -> {
+                // checkSession saw that every row is a shadow row
+            }
         }
     }
 
@@ -638,12 +812,13 @@ class RandomizedConsistencyTest {
 
     /**
      * Failures the workload provokes on purpose or by contention: a foreign key to a deleted account (class 23),
-     * deadlocks and serialization failures (40), lock timeouts (H2 HYT00, PostgreSQL 55P03). Anything else fails.
+     * deadlocks and serialization failures (40), lock timeouts (H2 HYT00, PostgreSQL 55P03), a row the restricted
+     * role's policy refuses (42501). Anything else fails.
      */
     private static void expectFailure(SQLException e) throws SQLException {
         String state = e.getSQLState();
         if (state == null || !(state.startsWith("23") || state.startsWith("40") || state.equals("HYT00")
-                || state.equals("55P03"))) {
+                || state.equals("55P03") || state.equals("42501"))) {
             throw e;
         }
     }
@@ -680,8 +855,9 @@ class RandomizedConsistencyTest {
         out.append(String.format("  reads checked %d, distinct queries compared after quiescence %d, violations %d%n",
                 readsChecked.sum(), compared, violations.size()));
         out.append(String.format("  cache during the run: hits %d, misses %d, bypasses %d, stores %d,"
-                + " invalidations %d, hit rate %.1f%%%n", stats.hitCount(), stats.missCount(), stats.bypassCount(),
-                stats.storeCount(), stats.invalidationCount(), 100 * stats.hitRate()));
+                + " invalidations %d, hit rate %.1f%%, session read-backs %d%n  bypasses by reason %s%n",
+                stats.hitCount(), stats.missCount(), stats.bypassCount(), stats.storeCount(),
+                stats.invalidationCount(), 100 * stats.hitRate(), stats.sessionReadBacks(), stats.bypassesByReason()));
         System.out.print(out);
     }
 

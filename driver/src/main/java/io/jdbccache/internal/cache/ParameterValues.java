@@ -1,5 +1,6 @@
 package io.jdbccache.internal.cache;
 
+import io.jdbccache.internal.sql.SqlAnalyzer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -23,9 +24,20 @@ public final class ParameterValues {
     private ParameterValues() {
     }
 
+    /**
+     * Key part for a string: the string itself, unless it is a clock input ({@code 'now'}, {@code 'today'}...)
+     * that PostgreSQL would read as a moving date.
+     */
+    public static Object ofString(String value) {
+        return value != null && SqlAnalyzer.readsClock(value) ? UNCACHEABLE : value;
+    }
+
     /** Key part for a value bound with a typed setter or {@code setObject(index, value)}. */
     public static Object of(Object value) {
-        if (value == null || value instanceof String || value instanceof Integer || value instanceof Long
+        if (value instanceof String) {
+            return ofString((String) value);
+        }
+        if (value == null || value instanceof Integer || value instanceof Long
                 || value instanceof Short || value instanceof Byte || value instanceof Boolean
                 || value instanceof Double || value instanceof Float || value instanceof BigDecimal
                 || value instanceof BigInteger || value instanceof Character || value instanceof UUID
@@ -72,7 +84,7 @@ public final class ParameterValues {
 
     /** Key part for a string bound with {@code setNString}, which some drivers send differently. */
     public static Object national(String value) {
-        return new Typed(value, "NSTRING", 0);
+        return ofString(value) == UNCACHEABLE ? UNCACHEABLE : new Typed(value, "NSTRING", 0);
     }
 
     /**

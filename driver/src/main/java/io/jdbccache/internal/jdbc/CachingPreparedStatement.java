@@ -298,7 +298,7 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public void setString(int parameterIndex, String x) throws SQLException {
         preparedDelegate.setString(parameterIndex, x);
-        parameters.set(parameterIndex, x);
+        parameters.set(parameterIndex, ParameterValues.ofString(x));
     }
 
     @Override

@@ -72,8 +72,6 @@ public final class SqlAnalyzer {
     /** Words that read the clock or a session-varying value when they appear bare (not as a call). */
     private static final Set<String> VOLATILE_WORDS = Set.of("current_date", "current_time", "current_timestamp",
             "localtime", "localtimestamp", "sysdate", "systimestamp", "sysdatetime", "rownum", "unix_timestamp");
-    /** PostgreSQL's special date/time inputs that read the clock: {@code 'now'::timestamptz}, {@code 'today'}. */
-    private static final Set<String> CLOCK_INPUTS = Set.of("now", "today", "tomorrow", "yesterday");
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("pg_catalog", "information_schema", "sys",
             "performance_schema", "mysql", "pg_toast");
     /**
@@ -445,15 +443,42 @@ public final class SqlAnalyzer {
             if (token.type() == Type.WORD && VOLATILE_WORDS.contains(token.text().toLowerCase(Locale.ROOT))) {
                 return token.text().toLowerCase(Locale.ROOT);
             }
-            if (token.type() == Type.LITERAL && token.text().length() <= 80) {
-                for (String word : SqlLexer.literalWords(token)) {
-                    if (CLOCK_INPUTS.contains(word)) {
-                        return "date input '" + word + "'";
-                    }
+            if (token.type() == Type.LITERAL && token.text().length() <= 82) {
+                String value = SqlLexer.literalValue(token);
+                if (value != null && readsClock(value)) {
+                    return "date input '" + value.trim() + "'";
                 }
             }
         }
         return null;
+    }
+
+    /**
+     * True if a string, bound as a parameter or written as a literal, is one of PostgreSQL's special date/time
+     * inputs that read the clock ({@code 'now'}, {@code 'today'}, {@code 'tomorrow'}, {@code 'yesterday'}, in any
+     * case, possibly with a time): a result read with it must not be cached.
+     */
+    public static boolean readsClock(String value) {
+        if (value.length() > 80 || value.length() < 3) {
+            return false;
+        }
+        int start = -1;
+        for (int i = 0; i <= value.length(); i++) {
+            boolean letter = i < value.length() && Character.isLetter(value.charAt(i));
+            if (letter && start < 0) {
+                start = i;
+            } else if (!letter && start >= 0) {
+                int length = i - start;
+                if ((length == 3 && value.regionMatches(true, start, "now", 0, 3))
+                        || (length == 5 && value.regionMatches(true, start, "today", 0, 5))
+                        || (length == 8 && value.regionMatches(true, start, "tomorrow", 0, 8))
+                        || (length == 9 && value.regionMatches(true, start, "yesterday", 0, 9))) {
+                    return true;
+                }
+                start = -1;
+            }
+        }
+        return false;
     }
 
     /**

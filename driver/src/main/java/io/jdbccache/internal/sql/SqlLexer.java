@@ -330,26 +330,6 @@ final class SqlLexer {
         return null;
     }
 
-    /** The lower-case words of a literal's content ({@code 'Today 10:00'} has {@code today}). */
-    static List<String> literalWords(Token token) {
-        String value = literalValue(token);
-        List<String> words = new ArrayList<>();
-        if (value == null) {
-            return words;
-        }
-        int start = -1;
-        for (int i = 0; i <= value.length(); i++) {
-            boolean letter = i < value.length() && Character.isLetter(value.charAt(i));
-            if (letter && start < 0) {
-                start = i;
-            } else if (!letter && start >= 0) {
-                words.add(value.substring(start, i).toLowerCase(Locale.ROOT));
-                start = -1;
-            }
-        }
-        return words;
-    }
-
     private static boolean isUnicodeEscaped(Token token) {
         String text = token.text();
         return text.length() > 2 && (text.charAt(0) == 'U' || text.charAt(0) == 'u') && text.charAt(1) == '&';

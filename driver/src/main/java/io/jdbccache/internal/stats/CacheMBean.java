@@ -48,6 +48,16 @@ public final class CacheMBean implements CacheMXBean {
     }
 
     @Override
+    public java.util.Map<String, Long> getBypassesByReason() {
+        return stats().bypassesByReason();
+    }
+
+    @Override
+    public long getSessionReadBacks() {
+        return stats().sessionReadBacks();
+    }
+
+    @Override
     public long getStoreCount() {
         return stats().storeCount();
     }
@@ -156,7 +166,8 @@ public final class CacheMBean implements CacheMXBean {
             result.add(new QueryShapeStatistics(shape.id(), shape.shape(), shape.executions(), shape.hits(),
                     shape.misses(), shape.bypasses(), shape.databaseTime().meanMicros(),
                     shape.databaseTime().percentileMicros(99), shape.meanRows(), shape.meanBytes(),
-                    shape.invalidations(), shape.savedMicros()));
+                    shape.invalidations(), shape.savedMicros(), shape.bypassReasons(),
+                    shape.lastBypassDetail() == null ? "" : shape.lastBypassDetail()));
         }
         return result.toArray(new QueryShapeStatistics[0]);
     }
@@ -222,6 +233,9 @@ public final class CacheMBean implements CacheMXBean {
                 "totals: %d hits, %d misses (hit rate %.1f%%), %d bypasses, %d entries, %.1f of %.1f MB%n",
                 stats.hitCount(), stats.missCount(), 100 * stats.hitRate(), stats.bypassCount(), stats.entryCount(),
                 stats.weightedSizeBytes() / 1048576.0, stats.maxSizeBytes() / 1048576.0));
+        if (!stats.bypassesByReason().isEmpty()) {
+            out.append("bypasses by reason: ").append(stats.bypassesByReason()).append(String.format("%n"));
+        }
         for (Advisor.Advice a : advice) {
             if (a.explanation() != null) {
                 out.append(a.explanation().summary());

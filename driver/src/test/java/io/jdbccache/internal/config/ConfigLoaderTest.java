@@ -48,6 +48,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aKeySetTwiceInTheFileIsAnError(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rules.properties");
+        Files.writeString(file, "cache.ttl=5m\ncache.maxBytes=1MB\ncache.ttl = 10s\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("cache.config", file.toString())))
+                .isInstanceOf(SQLException.class)
+                .hasMessageContaining("cache.ttl").hasMessageContaining("twice").hasMessageContaining(file.toString())
+                .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("HY024");
+    }
+
+    @Test
+    void keySettingsAreNamesOfSettings() throws SQLException {
+        assertThat(ConfigLoader.load(Map.of("cache.keySettings", "app.region, app.currency")).keySettings())
+                .containsExactly("app.currency", "app.region");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("cache.keySettings", "app.x'; DROP")))
+                .hasMessageContaining("cache.keySettings");
+    }
+
+    @Test
     void badValueIsAnErrorNamingKeyValueAndOrigin() {
         assertThatThrownBy(() -> ConfigLoader.load(Map.of("cache.ttl", "soon")))
                 .isInstanceOf(SQLException.class)
