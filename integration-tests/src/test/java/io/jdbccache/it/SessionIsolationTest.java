@@ -389,6 +389,32 @@ class SessionIsolationTest {
     }
 
     @Test
+    void aSearchPathThatShadowsTheBuiltInsIsNeverVouchedFor() throws Exception {
+        String[] fixture = concat(FIXTURE,
+                "CREATE SCHEMA ${schema}_other",
+                "CREATE FUNCTION ${schema}_other.lower(t TEXT) RETURNS TEXT LANGUAGE plpgsql AS $$"
+                        + " BEGIN UPDATE ${schema}.items SET v = v + 1; RETURN 'shadowed'; END $$",
+                "CREATE FUNCTION ${schema}_other.never(a INT, b INT) RETURNS BOOLEAN LANGUAGE sql AS 'SELECT false'",
+                "CREATE OPERATOR ${schema}_other.= (LEFTARG = INT, RIGHTARG = INT, FUNCTION = ${schema}_other.never)");
+        try {
+            run(fixture, s -> {
+                s.q("A", "SELECT lower(body) FROM docs ORDER BY id");
+                s.q("A", "SELECT v FROM items WHERE v = 1");
+                s.q("A", "SELECT v FROM items");
+                s.q("A", "SET search_path TO " + s.schema() + "_other, pg_catalog, " + s.schema());
+                s.q("A", "SELECT lower(body) FROM docs ORDER BY id");
+                s.q("A", "SELECT v FROM items");
+                s.q("A", "SELECT v FROM items WHERE v = 1");
+                s.q("A", "SELECT v FROM items WHERE v = 2");
+                s.q("A", "SET search_path TO " + s.schema());
+                s.q("A", "SELECT v FROM items");
+            });
+        } finally {
+            dropStraySchemas();
+        }
+    }
+
+    @Test
     void temporaryTablesCreatedEveryWayShadowOnlyTheirSession() throws Exception {
         List<String> creations = List.of(
                 "CREATE TEMP TABLE items AS SELECT 99 AS v",

@@ -96,7 +96,7 @@ final class H2Dialect implements Dialect {
         settings.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
         String upper = isolation.toUpperCase(java.util.Locale.ROOT);
         return new SessionState(user, user, new SearchPath(path), text.toString(), temporary, true,
-                upper.contains("REPEATABLE") || upper.contains("SERIALIZABLE") || upper.contains("SNAPSHOT"));
+                upper.contains("REPEATABLE") || upper.contains("SERIALIZABLE") || upper.contains("SNAPSHOT"), false);
     }
 
     /** The schemas of {@code SET SCHEMA_SEARCH_PATH "A", "B"}, as stored. */

@@ -89,9 +89,12 @@ final class PostgresDialect implements Dialect {
             Set<String> temporary = new TreeSet<>(strings(row.getArray(4)));
             String settings = row.getString(7) + (row.getString(8) == null ? "" : "\n" + row.getString(8));
             String isolation = row.getString(6).toLowerCase(Locale.ROOT);
+            // pg_catalog is searched first unless the path lists it later: then a schema before it may hold a
+            // function or operator of a built-in's name.
+            boolean shadowed = !path.isEmpty() && !path.get(0).equals("pg_catalog");
             return new SessionState(row.getString(1), row.getString(2), new SearchPath(path), settings, temporary,
                     "on".equalsIgnoreCase(row.getString(5)),
-                    isolation.contains("repeatable") || isolation.contains("serializable"));
+                    isolation.contains("repeatable") || isolation.contains("serializable"), shadowed);
         }
     }
 

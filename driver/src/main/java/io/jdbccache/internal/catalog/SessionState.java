@@ -14,9 +14,13 @@ import java.util.Set;
  * @param temporaryRelations        names of the session's temporary tables and views: reads naming them bypass
  * @param standardConformingStrings false when a backslash escapes in plain strings (PostgreSQL)
  * @param snapshotByDefault         new transactions are REPEATABLE READ or SERIALIZABLE by default
+ * @param builtInsShadowed          the search path puts a schema before the built-ins (PostgreSQL's pg_catalog
+ *                                  listed after another schema): any function, operator or type may then resolve
+ *                                  to a user's object, so nothing the session runs can be vouched for
  */
 public record SessionState(String currentUser, String sessionUser, SearchPath searchPath, String settings,
-        Set<String> temporaryRelations, boolean standardConformingStrings, boolean snapshotByDefault) {
+        Set<String> temporaryRelations, boolean standardConformingStrings, boolean snapshotByDefault,
+        boolean builtInsShadowed) {
     public SessionState {
         temporaryRelations = Set.copyOf(temporaryRelations);
     }

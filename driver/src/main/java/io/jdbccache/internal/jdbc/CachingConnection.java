@@ -42,6 +42,9 @@ public final class CachingConnection extends DelegatingConnection {
     private static final ReadPlan SNAPSHOT = ReadPlan.bypass(BypassReason.SNAPSHOT_TRANSACTION);
     private static final ReadPlan WRITTEN = ReadPlan.bypass(BypassReason.WRITTEN_IN_TRANSACTION);
     private static final ReadPlan TEMPORARY = ReadPlan.bypass(BypassReason.TEMPORARY_TABLE);
+    private static final ReadPlan SHADOWED = new ReadPlan(null, null, null, -1, new TableVersion[0],
+            BypassReason.NON_DETERMINISTIC, "the search path lists a schema before pg_catalog: built-in functions and"
+                    + " operators may be shadowed", 0, null, null);
     private static final SqlAnalysis NULL_STATEMENT = SqlAnalyzer.analyze("", io.jdbccache.internal.sql.SqlSyntax.GENERIC);
 
     private final ResultCache cache;
@@ -234,6 +237,9 @@ public final class CachingConnection extends DelegatingConnection {
         if (state == null) {
             return SESSION_UNKNOWN;
         }
+        if (state.builtInsShadowed()) {
+            return SHADOWED;
+        }
         if (inSnapshotTransaction() && !config.cacheInSnapshotTransactions()) {
             return SNAPSHOT;
         }
@@ -320,6 +326,9 @@ public final class CachingConnection extends DelegatingConnection {
         if (!config.unknownFunctionsMayWrite()) {
             return false;
         }
+        if (builtInsShadowed()) {
+            return true;
+        }
         for (String function : analysis.functions()) {
             if (!DeterministicFunctions.cannotWrite(function, config.deterministicFunctions())) {
                 return true;
@@ -329,12 +338,21 @@ public final class CachingConnection extends DelegatingConnection {
     }
 
     /**
+     * True if the session's search path puts a schema before the built-ins: every function, operator and type the
+     * session uses may be a user's, which may write anything. The state is read back first if it may have changed.
+     */
+    private boolean builtInsShadowed() {
+        SessionState state = currentState();
+        return state != null && state.builtInsShadowed();
+    }
+
+    /**
      * True if the statement may have changed the session's state: a session command, server code it runs (DO,
      * CALL, unknown or session-changing functions, unparseable SQL), or a write to a table with triggers, rules or
      * functions in its defaults and constraints.
      */
     private boolean mayChangeSession(SqlAnalysis analysis) {
-        if (analysis.mayChangeSession()) {
+        if (analysis.mayChangeSession() || builtInsShadowed()) {
             return true;
         }
         for (String function : analysis.functions()) {
