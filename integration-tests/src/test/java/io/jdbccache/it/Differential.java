@@ -64,6 +64,7 @@ final class Differential {
             } finally {
                 script.close();
             }
+            if (Boolean.getBoolean("differential.print")) { System.out.println("RAW:\n" + String.join("\n", raw) + "\nCACHED:\n" + String.join("\n", script.outcomes)); }
             assertThat(differences(raw, script.outcomes)).as("steps where the cache answered otherwise than the "
                     + "database (raw run's schema and cached run's schema differ by name only)").isEmpty();
             assertThat(stats).as("the cached run opened cached connections").isNotNull();

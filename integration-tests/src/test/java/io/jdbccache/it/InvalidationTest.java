@@ -146,9 +146,12 @@ class InvalidationTest {
         assertThat(query(c, star)).containsExactly(
                 row(1, "apple", 10, 7), row(2, "pear", 20, 7), row(3, "plum", 30, 7));
         assertThat(executions()).isEqualTo(executions + 2);
+        // DDL may change what any name resolves to (a table created earlier on a search path): every entry of the
+        // database goes, so categories is read once more, then cached again.
         query(c, CATEGORIES);
         query(c, star);
-        assertThat(executions()).isEqualTo(executions + 2);
+        query(c, CATEGORIES);
+        assertThat(executions()).isEqualTo(executions + 3);
     }
 
     @Test

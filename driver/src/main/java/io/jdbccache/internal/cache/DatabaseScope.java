@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.jdbccache.internal.catalog.Catalog;
 import io.jdbccache.internal.catalog.Dialect;
+import io.jdbccache.internal.catalog.Routines;
 import io.jdbccache.internal.catalog.SearchPath;
 import io.jdbccache.internal.catalog.TableInfo;
 import io.jdbccache.internal.sql.SqlAnalysis;
@@ -160,6 +161,21 @@ public final class DatabaseScope {
      */
     public String resolve(TableRef table, SearchPath path, Connection connection) {
         return catalog.resolve(table, path, connection);
+    }
+
+    /** As {@link #resolve(TableRef, SearchPath, Connection)}; {@code remember} false inside a transaction that ran DDL. */
+    public String resolve(TableRef table, SearchPath path, Connection connection, boolean remember) {
+        return catalog.resolve(table, path, connection, remember);
+    }
+
+    /** As {@link #tableInfo(String, Connection)}; {@code remember} false inside a transaction that ran DDL. */
+    public TableInfo tableInfo(String resolvedName, Connection connection, boolean remember) {
+        return catalog.tableInfo(resolvedName, connection, remember);
+    }
+
+    /** The database's functions, operators and types beyond its built-ins (see {@link Routines}). */
+    public Routines routines(Connection connection, boolean remember) {
+        return catalog.routines(connection, remember);
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.jdbccache.internal.catalog;
 
-import io.jdbccache.internal.sql.DeterministicFunctions;
 import io.jdbccache.internal.sql.SqlAnalysis;
 import io.jdbccache.internal.sql.SqlAnalyzer;
 import io.jdbccache.internal.sql.TableRef;
@@ -35,6 +34,8 @@ public final class Catalog {
     private final Map<SearchPath, Map<String, String>> resolutions = new ConcurrentHashMap<>();
     private final AtomicLong epoch = new AtomicLong();
     private volatile long loadedAt = System.nanoTime();
+    /** What the database defines beyond its built-ins; null until first needed, forgotten with the facts. */
+    private volatile Routines routines;
 
     /**
      * @param refreshNanos how long facts are trusted without DDL through the driver; 0 or less for ever
@@ -58,8 +59,34 @@ public final class Catalog {
         epoch.incrementAndGet();
         facts.clear();
         resolutions.clear();
+        routines = null;
         loadedAt = System.nanoTime();
     }
+
+    /**
+     * The database's functions, operators and types beyond its built-ins, read once per catalog epoch. If they
+     * cannot be read, no name is trusted as a built-in.
+     *
+     * @param remember false inside a transaction that ran DDL: what it sees is not what others see
+     */
+    public Routines routines(Connection connection, boolean remember) {
+        Routines known = routines;
+        if (known != null && remember) {
+            return known;
+        }
+        try {
+            Routines read = dialect.routines(connection);
+            if (remember) {
+                routines = read;
+            }
+            return read;
+        } catch (SQLException | RuntimeException e) {
+            return UNTRUSTED;
+        }
+    }
+
+    /** When the catalog cannot tell: no name is the built-in. */
+    private static final Routines UNTRUSTED = new Routines(Set.of(), Set.of(), Set.of(), Set.of());
 
     /** Forgets all facts if they are older than the refresh interval; true if it did. */
     public boolean forgetIfStale() {
@@ -78,26 +105,32 @@ public final class Catalog {
      * @param connection the physical connection for catalog lookups
      */
     public String resolve(TableRef table, SearchPath path, Connection connection) {
+        return resolve(table, path, connection, true);
+    }
+
+    /** As {@link #resolve(TableRef, SearchPath, Connection)}, remembering nothing unless {@code remember}. */
+    public String resolve(TableRef table, SearchPath path, Connection connection, boolean remember) {
         TableRef.IdentifierCase identifierCase = dialect.identifierCase();
         if (table.schema() != null || path.schemas().size() <= 1) {
             return table.resolve(identifierCase, path.first());
         }
         String name = identifierCase.apply(table.name());
-        Map<String, String> resolved = resolutions.computeIfAbsent(path, p -> new ConcurrentHashMap<>());
+        Map<String, String> resolved = remember ? resolutions.computeIfAbsent(path, p -> new ConcurrentHashMap<>())
+                : new java.util.HashMap<>();
         String known = resolved.get(name);
         if (known != null) {
             return known;
         }
-        String result = path.first() + "." + name;
+        String result = TableRef.qualify(path.first(), name);
         boolean certain = true;
         for (String schema : path.schemas()) {
-            TableInfo info = tableInfo(schema + "." + name, connection);
+            TableInfo info = tableInfo(TableRef.qualify(schema, name), connection, remember);
             if (!info.known()) {
                 certain = false; // cannot tell: fall back, and decide again next time
                 break;
             }
             if (info.exists()) {
-                result = schema + "." + name;
+                result = TableRef.qualify(schema, name);
                 break;
             }
         }
@@ -112,24 +145,29 @@ public final class Catalog {
      * A failed lookup is not remembered and reports an unknown relation.
      */
     public TableInfo tableInfo(String resolvedName, Connection connection) {
-        return tableInfo(resolvedName, connection, 0);
+        return tableInfo(resolvedName, connection, true);
     }
 
-    private TableInfo tableInfo(String resolvedName, Connection connection, int depth) {
-        TableInfo info = facts.get(resolvedName);
+    /** As {@link #tableInfo(String, Connection)}, remembering nothing unless {@code remember}. */
+    public TableInfo tableInfo(String resolvedName, Connection connection, boolean remember) {
+        return tableInfo(resolvedName, connection, 0, remember);
+    }
+
+    private TableInfo tableInfo(String resolvedName, Connection connection, int depth, boolean remember) {
+        TableInfo info = remember ? facts.get(resolvedName) : null;
         if (info == null) {
-            info = lookUp(resolvedName, connection, depth);
-            if (info.known()) {
+            info = lookUp(resolvedName, connection, depth, remember);
+            if (info.known() && remember) {
                 facts.put(resolvedName, info);
             }
         }
         return info;
     }
 
-    private TableInfo lookUp(String resolvedName, Connection connection, int depth) {
-        int dot = resolvedName.lastIndexOf('.');
-        String schema = dot < 0 ? null : resolvedName.substring(0, dot);
-        String name = resolvedName.substring(dot + 1);
+    private TableInfo lookUp(String resolvedName, Connection connection, int depth, boolean remember) {
+        String[] parts = TableRef.split(resolvedName);
+        String schema = parts[0];
+        String name = parts[1];
         try {
             DatabaseMetaData metaData = connection.getMetaData();
             String escape = metaData.getSearchStringEscape();
@@ -148,7 +186,7 @@ public final class Catalog {
             }
             String upper = type.toUpperCase(Locale.ROOT);
             if (upper.equals("VIEW")) {
-                return view(resolvedName, schema, name, connection, depth);
+                return view(resolvedName, schema, name, connection, depth, remember);
             }
             List<String> children = new ArrayList<>();
             try (ResultSet keys = metaData.getExportedKeys(null, schema, name)) {
@@ -158,7 +196,7 @@ public final class Catalog {
                     if (changesChild(onDelete) || changesChild(onUpdate)) {
                         String childSchema = keys.getString("FKTABLE_SCHEM");
                         String child = keys.getString("FKTABLE_NAME");
-                        children.add(childSchema == null ? child : childSchema + "." + child);
+                        children.add(TableRef.qualify(childSchema, child));
                     }
                 }
             }
@@ -174,27 +212,28 @@ public final class Catalog {
             boolean serverCode = dialect.runsServerCode(connection, schema, name);
             return new TableInfo(true, true, upper, cacheable, children, family,
                     family.isEmpty() && !serverCode ? integerPrimaryKey(metaData, schema, name) : null, serverCode,
-                    dialect.rowSecurity(connection, schema, name));
+                    dialect.rowSecurity(connection, schema, name), Calls.NONE);
         } catch (SQLException | RuntimeException e) {
             return TableInfo.UNKNOWN;
         }
     }
 
     /**
-     * A view is cacheable when its definition reads only cacheable relations through deterministic functions; its
-     * results then depend on every relation it reads, transitively, and on their row-level-security policies.
+     * A view is cacheable when its definition is a plain read of cacheable relations; what it calls (and what the
+     * views behind it call) is its {@link TableInfo#readCalls}, judged by the reader. Its results depend on every
+     * relation it reads, transitively, and on their row-level-security policies.
      */
-    private TableInfo view(String resolvedName, String schema, String name, Connection connection, int depth)
-            throws SQLException {
+    private TableInfo view(String resolvedName, String schema, String name, Connection connection, int depth,
+            boolean remember) throws SQLException {
         String definition = dialect.viewDefinition(connection, schema, name);
         boolean serverCode = dialect.runsServerCode(connection, schema, name);
         if (definition == null || depth > 8) {
             return new TableInfo(true, true, "VIEW", false, List.of(), List.of(), null, serverCode,
-                    RowSecurity.NONE);
+                    RowSecurity.NONE, Calls.NONE);
         }
         SqlAnalysis analysis = SqlAnalyzer.analyze(definition, dialect.syntax(null));
-        boolean cacheable = analysis.kind() == SqlAnalysis.Kind.QUERY && analysis.functions().stream()
-                .allMatch(f -> DeterministicFunctions.isDeterministic(f, Set.of()));
+        boolean cacheable = analysis.kind() == SqlAnalysis.Kind.QUERY;
+        Calls calls = Calls.of(analysis);
         Set<String> readsFrom = new LinkedHashSet<>();
         RowSecurity rowSecurity = RowSecurity.NONE;
         if (analysis.tables() != null) {
@@ -203,24 +242,26 @@ public final class Catalog {
                 if (base.equals(resolvedName)) {
                     continue;
                 }
-                TableInfo info = tableInfo(base, connection, depth + 1);
+                TableInfo info = tableInfo(base, connection, depth + 1, remember);
                 cacheable &= info.known() && info.exists() && info.cacheable();
                 readsFrom.add(base);
                 readsFrom.addAll(info.readsFrom());
                 rowSecurity = merge(rowSecurity, info.rowSecurity());
+                calls = calls.plus(info.readCalls());
             }
         }
         // The catalog's dependency graph is exact where the text may be ambiguous (search_path at creation).
         for (String base : dialect.viewDependencies(connection, schema, name)) {
             if (readsFrom.add(base)) {
-                TableInfo info = tableInfo(base, connection, depth + 1);
+                TableInfo info = tableInfo(base, connection, depth + 1, remember);
                 cacheable &= info.known() && info.cacheable();
                 readsFrom.addAll(info.readsFrom());
                 rowSecurity = merge(rowSecurity, info.rowSecurity());
+                calls = calls.plus(info.readCalls());
             }
         }
         return new TableInfo(true, true, "VIEW", cacheable, List.of(), List.copyOf(readsFrom), null, serverCode,
-                rowSecurity);
+                rowSecurity, calls);
     }
 
     private static RowSecurity merge(RowSecurity a, RowSecurity b) {
@@ -230,13 +271,11 @@ public final class Catalog {
         if (!a.enabled()) {
             return b;
         }
-        Set<String> functions = new LinkedHashSet<>(a.functions());
-        functions.addAll(b.functions());
         Set<String> settings = new LinkedHashSet<>(a.settingsRead());
         settings.addAll(b.settingsRead());
         List<String> reads = new ArrayList<>(a.reads());
         reads.addAll(b.reads());
-        return new RowSecurity(functions, settings, reads,
+        return new RowSecurity(a.calls().plus(b.calls()), settings, reads,
                 a.notAnalyzable() != null ? a.notAnalyzable() : b.notAnalyzable());
     }
 
@@ -249,7 +288,7 @@ public final class Catalog {
             statement.setString(2, name);
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    result.add(rows.getString(1) + "." + rows.getString(2));
+                    result.add(TableRef.qualify(rows.getString(1), rows.getString(2)));
                 }
             }
         }

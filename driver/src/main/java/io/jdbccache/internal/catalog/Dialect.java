@@ -80,4 +80,9 @@ public interface Dialect {
 
     /** The read policies of the relation, or {@link RowSecurity#NONE} when row-level security is off. */
     RowSecurity rowSecurity(Connection connection, String schema, String name) throws SQLException;
+
+    /** The functions, operators and types the database defines beyond its built-ins. */
+    default Routines routines(Connection connection) throws SQLException {
+        return Routines.TRUST_NAMES;
+    }
 }

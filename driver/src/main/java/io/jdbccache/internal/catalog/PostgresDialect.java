@@ -166,7 +166,8 @@ final class PostgresDialect implements Dialect {
 
     /**
      * Triggers, rules (other than a view's own), and user functions in column defaults, generated columns, check
-     * constraints, the constraints of column domains, or policies: writing the relation runs them. Built-in
+     * constraints, the constraints of column domains, policies, index expressions or predicates and partition
+     * keys: writing the relation runs them. Built-in
      * functions are pinned in the catalog and never appear as dependencies, so {@code DEFAULT now()} or a serial
      * column do not count.
      */
@@ -181,7 +182,10 @@ final class PostgresDialect implements Dialect {
                 + "     WHERE co.conrelid = c.oid OR co.contypid IN"
                 + "       (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = c.oid)))"
                 + "   OR (d.classid = 'pg_policy'::regclass"
-                + "     AND d.objid IN (SELECT p.oid FROM pg_policy p WHERE p.polrelid = c.oid))))"
+                + "     AND d.objid IN (SELECT p.oid FROM pg_policy p WHERE p.polrelid = c.oid))"
+                // index expressions and predicates, partition keys: evaluated on every write of a row
+                + "   OR (d.classid = 'pg_class'::regclass AND (d.objid = c.oid"
+                + "     OR d.objid IN (SELECT i.indexrelid FROM pg_index i WHERE i.indrelid = c.oid)))))"
                 + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?";
         try {
             String value = single(connection, sql, schema, name);
@@ -215,7 +219,7 @@ final class PostgresDialect implements Dialect {
         if (!"t".equals(enabled)) {
             return RowSecurity.NONE;
         }
-        Set<String> functions = new TreeSet<>();
+        Calls[] calls = {Calls.NONE};
         Set<String> settings = new TreeSet<>();
         String notAnalyzable = null;
         String policies = "SELECT pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)"
@@ -232,7 +236,7 @@ final class PostgresDialect implements Dialect {
                         if (expression == null) {
                             continue;
                         }
-                        String problem = analyzePolicy(expression, functions, settings);
+                        String problem = analyzePolicy(expression, calls, settings);
                         notAnalyzable = notAnalyzable != null ? notAnalyzable : problem;
                     }
                 }
@@ -246,11 +250,11 @@ final class PostgresDialect implements Dialect {
                 + " JOIN pg_class rc ON rc.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
                 + " WHERE n.nspname = ? AND c.relname = ? AND p.polcmd IN ('r', '*') AND rc.oid <> c.oid",
                 schema, name);
-        return new RowSecurity(functions, settings, reads, notAnalyzable);
+        return new RowSecurity(calls[0], settings, reads, notAnalyzable);
     }
 
     /** Adds one policy expression's calls and settings; returns why it cannot be keyed, or null. */
-    static String analyzePolicy(String expression, Set<String> functions, Set<String> settings) {
+    static String analyzePolicy(String expression, Calls[] calls, Set<String> settings) {
         SqlAnalysis analysis = SqlAnalyzer.analyzeCondition(expression, SqlSyntax.POSTGRESQL);
         boolean readsSessionRole = analysis.kind() == SqlAnalysis.Kind.UNCACHEABLE_READ
                 && analysis.bypassDetail() != null && analysis.bypassDetail().matches(
@@ -270,9 +274,45 @@ final class PostgresDialect implements Dialect {
         if (!found.containsAll(analysis.settingsRead())) {
             return "a row-level-security policy reads a setting in a form the session read-back would miss";
         }
-        functions.addAll(analysis.functions());
+        calls[0] = calls[0].plus(Calls.of(analysis));
         settings.addAll(analysis.settingsRead());
         return null;
+    }
+
+    /**
+     * The built-in function names ({@code pg_catalog}), and what users defined beyond them: function names and
+     * operator symbols in any other schema, and the types whose casts run user code (domains whose constraints
+     * call user functions, directly or through a base domain; types with user input functions; targets of casts
+     * done by user functions). Four small catalog queries.
+     */
+    @Override
+    public Routines routines(Connection connection) throws SQLException {
+        Set<String> builtIn = strings(connection, "SELECT DISTINCT proname::text FROM pg_proc"
+                + " WHERE pronamespace = 'pg_catalog'::regnamespace");
+        Set<String> userFunctions = strings(connection, "SELECT DISTINCT proname::text FROM pg_proc"
+                + " WHERE pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)");
+        Set<String> userOperators = strings(connection, "SELECT DISTINCT oprname::text FROM pg_operator"
+                + " WHERE oprnamespace <> 'pg_catalog'::regnamespace");
+        Set<String> codeTypes = strings(connection, "WITH RECURSIVE running(oid) AS ("
+                + " SELECT c.contypid FROM pg_constraint c JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass"
+                + "   AND d.objid = c.oid AND d.refclassid = 'pg_proc'::regclass WHERE c.contypid <> 0"
+                + " UNION SELECT t.oid FROM pg_type t JOIN pg_proc p ON p.oid = t.typinput"
+                + "   WHERE p.pronamespace <> 'pg_catalog'::regnamespace"
+                + " UNION SELECT c.casttarget FROM pg_cast c JOIN pg_proc p ON p.oid = c.castfunc"
+                + "   WHERE p.pronamespace <> 'pg_catalog'::regnamespace"
+                + " UNION SELECT t.oid FROM pg_type t JOIN running r ON t.typbasetype = r.oid)"
+                + " SELECT DISTINCT t.typname::text FROM pg_type t JOIN running r ON r.oid = t.oid");
+        return new Routines(builtIn, userFunctions, userOperators, codeTypes);
+    }
+
+    private static Set<String> strings(Connection connection, String sql) throws SQLException {
+        Set<String> result = new java.util.HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                result.add(rows.getString(1));
+            }
+        }
+        return result;
     }
 
     private static String abbreviate(String text) {

@@ -20,16 +20,19 @@ import java.util.List;
  * @param runsServerCode  a write to it runs code the driver cannot see into: triggers, rules, or functions in
  *                        defaults and constraints (or the catalog cannot tell)
  * @param rowSecurity     its row-level-security policies for reads (for a view: those of the relations behind it)
+ * @param readCalls       the code a read of it runs: a view's functions, operators and casts (and those of the views
+ *                        behind it), its and its bases' policies'; judged with {@link Routines} by the reader
  */
 public record TableInfo(boolean known, boolean exists, String type, boolean cacheable, List<String> cascadeChildren,
-        List<String> readsFrom, String integerKey, boolean runsServerCode, RowSecurity rowSecurity) {
+        List<String> readsFrom, String integerKey, boolean runsServerCode, RowSecurity rowSecurity,
+        Calls readCalls) {
 
     /** The lookup failed. */
     public static final TableInfo UNKNOWN = new TableInfo(false, false, "UNKNOWN", false, List.of(), List.of(), null,
-            true, RowSecurity.NONE);
+            true, RowSecurity.NONE, Calls.NONE);
     /** No relation of that name. */
     public static final TableInfo ABSENT = new TableInfo(true, false, "ABSENT", false, List.of(), List.of(), null,
-            false, RowSecurity.NONE);
+            false, RowSecurity.NONE, Calls.NONE);
 
     public TableInfo {
         cascadeChildren = List.copyOf(cascadeChildren);

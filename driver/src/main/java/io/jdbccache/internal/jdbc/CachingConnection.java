@@ -5,13 +5,14 @@ import io.jdbccache.internal.cache.ConnectionContext;
 import io.jdbccache.internal.cache.DatabaseScope;
 import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.cache.TableVersion;
+import io.jdbccache.internal.catalog.Calls;
 import io.jdbccache.internal.catalog.Dialect;
+import io.jdbccache.internal.catalog.Routines;
 import io.jdbccache.internal.catalog.SearchPath;
 import io.jdbccache.internal.catalog.SessionState;
 import io.jdbccache.internal.catalog.TableInfo;
 import io.jdbccache.internal.config.CacheConfig;
 import io.jdbccache.internal.sql.BypassReason;
-import io.jdbccache.internal.sql.DeterministicFunctions;
 import io.jdbccache.internal.sql.SqlAnalysis;
 import io.jdbccache.internal.sql.SqlAnalyzer;
 import io.jdbccache.internal.sql.TableRef;
@@ -64,6 +65,11 @@ public final class CachingConnection extends DelegatingConnection {
     private int isolation;
     private final Set<TableVersion> transactionWrites = new LinkedHashSet<>();
     private boolean transactionWroteEverything;
+    /**
+     * The open transaction ran DDL (or server code that may have): the catalog this connection sees is not the one
+     * other sessions see, so nothing it would read from it may be remembered for them.
+     */
+    private boolean transactionChangedSchema;
     private boolean closed;
 
     private CachingConnection(Connection delegate, Connection physical, ResultCache cache, CacheConfig config,
@@ -243,6 +249,10 @@ public final class CachingConnection extends DelegatingConnection {
         if (inSnapshotTransaction() && !config.cacheInSnapshotTransactions()) {
             return SNAPSHOT;
         }
+        if (inTransaction() && transactionWroteEverything) {
+            // Decided before any catalog lookup: after DDL in this transaction the catalog it sees is its own.
+            return WRITTEN;
+        }
         Object memo = analysis.planMemo();
         ReadPlan plan;
         if (memo instanceof ReadPlan
@@ -329,12 +339,35 @@ public final class CachingConnection extends DelegatingConnection {
         if (builtInsShadowed()) {
             return true;
         }
-        for (String function : analysis.functions()) {
-            if (!DeterministicFunctions.cannotWrite(function, config.deterministicFunctions())) {
-                return true;
-            }
+        Routines routines = database.routines(physical, !transactionChangedSchema);
+        if (CallJudge.mayWrite(Calls.of(analysis), config.deterministicFunctions(), routines)) {
+            return true;
         }
-        return false;
+        Calls behind = codeBehindRelations(analysis);
+        return behind != Calls.NONE && CallJudge.mayWrite(behind, config.deterministicFunctions(), routines);
+    }
+
+    /**
+     * What reading the relations of a read runs: the functions, operators and casts of the views it reads and of
+     * the row-level-security policies of the tables behind them. A bypassed read of such a view runs its code.
+     */
+    private Calls codeBehindRelations(SqlAnalysis analysis) {
+        boolean read = analysis.kind() == SqlAnalysis.Kind.QUERY || analysis.kind() == SqlAnalysis.Kind.UNCACHEABLE_READ;
+        if (!read || analysis.relationsMentioned().isEmpty()) {
+            return Calls.NONE;
+        }
+        SessionState state = currentState();
+        if (state == null || state.searchPath().schemas().isEmpty()) {
+            return Calls.NONE;
+        }
+        boolean remember = !transactionChangedSchema;
+        Calls calls = Calls.NONE;
+        for (TableRef relation : analysis.relationsMentioned()) {
+            TableInfo info = database.tableInfo(database.resolve(relation, state.searchPath(), physical, remember),
+                    physical, remember);
+            calls = calls.plus(info.readCalls()).plus(info.rowSecurity().calls());
+        }
+        return calls;
     }
 
     /**
@@ -355,12 +388,15 @@ public final class CachingConnection extends DelegatingConnection {
         if (analysis.mayChangeSession() || builtInsShadowed()) {
             return true;
         }
-        for (String function : analysis.functions()) {
-            if (!DeterministicFunctions.cannotChangeSession(function, config.deterministicFunctions())) {
-                return true;
-            }
+        Routines routines = database.routines(physical, !transactionChangedSchema);
+        if (CallJudge.mayChangeSession(Calls.of(analysis), config.deterministicFunctions(), routines)) {
+            return true;
         }
-        return analysis.isWrite() && writePlan(analysis).runsServerCode();
+        if (analysis.isWrite()) {
+            return writePlan(analysis).runsServerCode();
+        }
+        Calls behind = codeBehindRelations(analysis);
+        return behind != Calls.NONE && CallJudge.mayChangeSession(behind, config.deterministicFunctions(), routines);
     }
 
     /**
@@ -397,6 +433,7 @@ public final class CachingConnection extends DelegatingConnection {
                 }
                 if (analysis.changesSchema()) {
                     database.forgetCatalog();
+                    transactionChangedSchema |= inTransaction();
                 }
                 completeWrite(plan, parameters);
                 break;
@@ -441,6 +478,15 @@ public final class CachingConnection extends DelegatingConnection {
      */
     private void afterFailure(SqlAnalysis analysis, Object[] parameters) {
         switch (analysis.kind()) {
+            case COMMIT:
+            case ROLLBACK:
+            case ROLLBACK_TO_SAVEPOINT:
+                // PostgreSQL ends a transaction whose COMMIT failed (a deferred constraint): what it wrote and the
+                // settings it changed may both be gone. Keep the bookkeeping (more careful), but invalidate again
+                // and read the session back.
+                invalidateTransactionWrites();
+                session.statementMayHaveChanged(inTransaction());
+                break;
             case MULTIPLE:
                 cache.invalidateDatabase(database);
                 boolean controlsTransaction = analysis.parts().stream()
@@ -499,8 +545,15 @@ public final class CachingConnection extends DelegatingConnection {
 
     private WritePlan writePlan(SqlAnalysis analysis) {
         long epoch = database.catalogEpoch();
-        if (analysis.kind() == SqlAnalysis.Kind.WRITE_UNKNOWN || analysis.tables() == null) {
+        if (analysis.kind() == SqlAnalysis.Kind.WRITE_UNKNOWN || analysis.tables() == null
+                || analysis.changesSchema()) {
+            // DDL may change what every name resolves to (a table created earlier on a search path, a rename, a
+            // dropped view), so it invalidates everything cached for the database, before and after it runs.
             return WritePlan.everything(config, database, null, epoch);
+        }
+        if (inTransaction() && transactionChangedSchema) {
+            // This transaction sees uncommitted DDL: resolving through it could teach the catalog a lie.
+            return WritePlan.everything(config, database, null, -1);
         }
         SearchPath path = searchPath();
         if (path == null || path.schemas().isEmpty()) {
@@ -579,8 +632,9 @@ public final class CachingConnection extends DelegatingConnection {
         if (config.alsoInvalidates().isEmpty()) {
             return List.of();
         }
-        String lower = resolvedName.toLowerCase(Locale.ROOT);
-        String bareName = lower.substring(lower.lastIndexOf('.') + 1);
+        String[] parts = TableRef.split(resolvedName);
+        String bareName = parts[1].toLowerCase(Locale.ROOT);
+        String lower = parts[0] == null ? bareName : parts[0].toLowerCase(Locale.ROOT) + "." + bareName;
         List<String> targets = config.alsoInvalidates().get(lower);
         if (targets == null) {
             targets = config.alsoInvalidates().getOrDefault(bareName, List.of());
@@ -641,6 +695,11 @@ public final class CachingConnection extends DelegatingConnection {
     }
 
     private void endTransaction() {
+        if (transactionChangedSchema) {
+            // Committed or rolled back, the DDL's catalog is now everyone's or no one's: read it again.
+            database.forgetCatalog();
+            transactionChangedSchema = false;
+        }
         snapshotTransaction = false;
         session.transactionEnded();
         invalidateTransactionWrites();
@@ -758,6 +817,35 @@ public final class CachingConnection extends DelegatingConnection {
             session.apiChanged();
         }
         isolation = level;
+    }
+
+    @Override
+    public void setClientInfo(String name, String value) throws java.sql.SQLClientInfoException {
+        try {
+            delegate.setClientInfo(name, value);
+        } finally {
+            // pgjdbc sends ApplicationName as SET application_name, which a policy may read.
+            session.apiChanged();
+        }
+    }
+
+    @Override
+    public void setClientInfo(java.util.Properties properties) throws java.sql.SQLClientInfoException {
+        try {
+            delegate.setClientInfo(properties);
+        } finally {
+            session.apiChanged();
+        }
+    }
+
+    @Override
+    public void setReadOnly(boolean readOnly) throws SQLException {
+        try {
+            delegate.setReadOnly(readOnly);
+        } finally {
+            // transaction_read_only and default_transaction_read_only are settings like any other.
+            session.apiChanged();
+        }
     }
 
     @Override

@@ -2,12 +2,13 @@ package io.jdbccache.internal.jdbc;
 
 import io.jdbccache.internal.cache.DatabaseScope;
 import io.jdbccache.internal.cache.TableVersion;
+import io.jdbccache.internal.catalog.Calls;
+import io.jdbccache.internal.catalog.Routines;
 import io.jdbccache.internal.catalog.RowSecurity;
 import io.jdbccache.internal.catalog.SearchPath;
 import io.jdbccache.internal.catalog.TableInfo;
 import io.jdbccache.internal.config.CacheConfig;
 import io.jdbccache.internal.sql.BypassReason;
-import io.jdbccache.internal.sql.DeterministicFunctions;
 import io.jdbccache.internal.sql.SqlAnalysis;
 import io.jdbccache.internal.sql.TableRef;
 import java.sql.Connection;
@@ -44,28 +45,30 @@ final class ReadPlans {
     static ReadPlan decide(SqlAnalysis analysis, CacheConfig config, DatabaseScope database, SearchPath path,
             long epoch, Connection connection) {
         Verdict verdict = new Verdict();
-        ruleReason(analysis, config, path, verdict);
+        Routines routines = database.routines(connection, true);
+        ruleReason(analysis, config, path, routines, verdict);
         long ttl = config.ttlNanos();
         Set<TableVersion> dependencies = new LinkedHashSet<>();
         dependencies.add(database.everything());
         Set<String> visited = new HashSet<>();
         for (TableRef table : analysis.tables()) {
-            depend(database.resolve(table, path, connection), true, config, database, connection, dependencies,
-                    visited, verdict);
+            depend(database.resolve(table, path, connection), true, config, database, connection, routines,
+                    dependencies, visited, verdict);
         }
         for (TableRef cte : analysis.cteNames()) {
             // A CTE may shadow a table of the same name in one scope and not in another: depend on the table too,
             // if there is one.
-            depend(database.resolve(cte, path, connection), false, config, database, connection, dependencies,
-                    visited, verdict);
+            depend(database.resolve(cte, path, connection), false, config, database, connection, routines,
+                    dependencies, visited, verdict);
         }
         // Table rules hold for the tables named and for what lies behind a view, partition or policy.
         for (TableVersion dependency : dependencies) {
             if (dependency == database.everything()) {
                 continue;
             }
-            String qualified = dependency.name().toLowerCase(Locale.ROOT);
-            String bare = qualified.substring(qualified.lastIndexOf('.') + 1);
+            String[] parts = TableRef.split(dependency.name());
+            String bare = parts[1].toLowerCase(Locale.ROOT);
+            String qualified = parts[0] == null ? bare : parts[0].toLowerCase(Locale.ROOT) + "." + bare;
             if (config.neverCacheTables().contains(qualified) || config.neverCacheTables().contains(bare)) {
                 verdict.refuse(BypassReason.NEVER_CACHE_RULE,
                         "reads " + dependency.name() + ", listed in cache.neverCacheTables");
@@ -125,7 +128,8 @@ final class ReadPlans {
      * @param mustExist false for a name that may be only a CTE: a relation the catalog does not know is then fine
      */
     private static void depend(String name, boolean mustExist, CacheConfig config, DatabaseScope database,
-            Connection connection, Set<TableVersion> dependencies, Set<String> visited, Verdict verdict) {
+            Connection connection, Routines routines, Set<TableVersion> dependencies, Set<String> visited,
+            Verdict verdict) {
         if (!visited.add(name)) {
             return;
         }
@@ -150,38 +154,42 @@ final class ReadPlans {
         if (!info.cacheable()) {
             verdict.refuse(BypassReason.UNCACHEABLE_RELATION, "reads " + name + ", a "
                     + info.type().toLowerCase(Locale.ROOT)
-                    + (info.type().equals("VIEW") ? " over relations or functions not cached" : ""));
+                    + (info.type().equals("VIEW") ? " over relations not cached" : ""));
+        }
+        String viewCall = CallJudge.nonDeterministic(info.readCalls(), config.deterministicFunctions(), routines,
+                Set.of());
+        if (viewCall != null) {
+            verdict.refuse(BypassReason.UNCACHEABLE_RELATION, "reads " + name + ", a view whose " + viewCall);
         }
         RowSecurity rowSecurity = info.rowSecurity();
         if (rowSecurity.enabled()) {
             if (rowSecurity.notAnalyzable() != null) {
                 verdict.refuse(BypassReason.ROW_SECURITY, "reads " + name + ": " + rowSecurity.notAnalyzable());
             }
-            for (String function : rowSecurity.functions()) {
-                if (!POLICY_SESSION_FUNCTIONS.contains(function)
-                        && !DeterministicFunctions.isDeterministic(function, config.deterministicFunctions())) {
-                    verdict.refuse(BypassReason.ROW_SECURITY, "reads " + name
-                            + ": a row-level-security policy calls " + function + ", not known to be deterministic");
-                }
+            String policyCall = CallJudge.nonDeterministic(rowSecurity.calls(), config.deterministicFunctions(),
+                    routines, POLICY_SESSION_FUNCTIONS);
+            if (policyCall != null) {
+                verdict.refuse(BypassReason.ROW_SECURITY, "reads " + name + ": in a row-level-security policy, "
+                        + policyCall);
             }
             for (String read : rowSecurity.reads()) {
                 // A policy's subquery: a write to what it reads changes what the policy lets through.
-                depend(read, true, config, database, connection, dependencies, visited, verdict);
+                depend(read, true, config, database, connection, routines, dependencies, visited, verdict);
             }
         }
     }
 
-    private static void ruleReason(SqlAnalysis analysis, CacheConfig config, SearchPath path, Verdict verdict) {
+    private static void ruleReason(SqlAnalysis analysis, CacheConfig config, SearchPath path, Routines routines,
+            Verdict verdict) {
         if (!config.enabled()) {
             verdict.refuse(BypassReason.CACHE_DISABLED, "cache.enabled=false");
             return;
         }
-        for (String function : analysis.functions()) {
-            if (!DeterministicFunctions.isDeterministic(function, config.deterministicFunctions())) {
-                verdict.refuse(BypassReason.NON_DETERMINISTIC,
-                        "function " + function + " is not known to be deterministic");
-                return;
-            }
+        String call = CallJudge.nonDeterministic(Calls.of(analysis), config.deterministicFunctions(), routines,
+                Set.of());
+        if (call != null) {
+            verdict.refuse(BypassReason.NON_DETERMINISTIC, call);
+            return;
         }
         String sql = analysis.normalizedSql();
         if (config.onlyCacheQueries() != null && !config.onlyCacheQueries().matcher(sql).find()) {

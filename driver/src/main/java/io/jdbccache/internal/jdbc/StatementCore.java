@@ -155,7 +155,10 @@ final class StatementCore {
                 produced = ((Materialization.Complete) materialized).snapshot();
                 live.close();
                 analysis.columnsMemo(produced.columns());
-                if (mayStore && cache.store(key, produced, stamp, plan.ttlNanos(), config.ttlJitter(), shape)) {
+                // A plan decided before DDL may name tables the statement no longer reads: never store under it.
+                boolean planCurrent = plan.catalogEpoch() == connection.database().catalogEpoch();
+                if (mayStore && planCurrent
+                        && cache.store(key, produced, stamp, plan.ttlNanos(), config.ttlJitter(), shape)) {
                     shape.recordStore(produced.rowCount(), produced.estimatedBytes());
                     shape.dependencies(plan.dependencies());
                 }

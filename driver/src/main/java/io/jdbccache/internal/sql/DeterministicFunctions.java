@@ -81,6 +81,41 @@ public final class DeterministicFunctions {
     private DeterministicFunctions() {
     }
 
+    /** What calling a function can do, as far as the cache is concerned. */
+    public enum Effect {
+        /** Its result depends only on its arguments and the session state in the key: may be cached. */
+        DETERMINISTIC,
+        /** Varies from call to call but changes nothing: not cached, not a write. */
+        READ_ONLY,
+        /** Changes the session's settings but no table ({@code set_config}). */
+        CHANGES_SESSION,
+        /** Anything: not cached, a possible write, a possible session change. */
+        UNKNOWN
+    }
+
+    /**
+     * What calling {@code lowerCaseName} can do.
+     *
+     * @param declared functions the user declared deterministic: trusted whatever the catalog says
+     * @param builtIn  false when the database resolves the name to something else than its built-in (a user's
+     *                 function of that name exists, or the database has no built-in of that name)
+     */
+    public static Effect effect(String lowerCaseName, Set<String> declared, boolean builtIn) {
+        if (declared.contains(lowerCaseName)) {
+            return Effect.DETERMINISTIC;
+        }
+        if (!builtIn) {
+            return Effect.UNKNOWN;
+        }
+        if (BUILT_IN.contains(lowerCaseName)) {
+            return Effect.DETERMINISTIC;
+        }
+        if (READ_ONLY_VOLATILE.contains(lowerCaseName)) {
+            return Effect.READ_ONLY;
+        }
+        return SESSION_CHANGING.contains(lowerCaseName) ? Effect.CHANGES_SESSION : Effect.UNKNOWN;
+    }
+
     /**
      * True if calling the function cannot change a table: it is deterministic (built-in or declared) or a known
      * read-only built-in. Sequences change, but no cached result depends on one (queries calling them are not

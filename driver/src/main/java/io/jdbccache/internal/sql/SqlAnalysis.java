@@ -40,7 +40,7 @@ public final class SqlAnalysis {
 
     private final Kind kind;
     private final String normalizedSql;
-    private final List<TableRef> tables;
+    private List<TableRef> tables;
     private final BypassReason bypassReason;
     private final String bypassDetail;
     private final Set<String> functions;
@@ -56,6 +56,9 @@ public final class SqlAnalysis {
     private List<String> updatedColumns = List.of();
     private Set<String> settingsRead = Set.of();
     private boolean readsUnnamedSetting;
+    private Set<String> castTypes = Set.of();
+    private Set<String> operators = Set.of();
+    private List<TableRef> mentioned;
     private volatile Object columnsMemo;
     private volatile Object planMemo;
     private volatile io.jdbccache.internal.stats.ShapeStats shapeStats;
@@ -279,9 +282,69 @@ public final class SqlAnalysis {
         this.readsUnnamedSetting = value;
     }
 
+    /**
+     * The type names the statement casts to ({@code ::t}, {@code CAST(x AS t)}, {@code t 'literal'}): a cast to a
+     * domain or a user type may run user code, which the connection checks against the catalog. Over-approximate:
+     * keywords before a literal are included too.
+     */
+    public Set<String> castTypes() {
+        return castTypes;
+    }
+
+    void castTypes(Set<String> types) {
+        this.castTypes = Set.copyOf(types);
+    }
+
+    /**
+     * Every operator the statement uses (PostgreSQL; split as PostgreSQL splits runs of operator characters): a
+     * user's operator of the same symbol may be chosen over the built-in, which the connection checks against the
+     * catalog. Empty for other databases.
+     */
+    public Set<String> operators() {
+        return operators;
+    }
+
+    void operators(Set<String> symbols) {
+        this.operators = Set.copyOf(symbols);
+    }
+
+    /**
+     * The relations a read may read: its tables when they are known; for a statement the parser could not read,
+     * the names after FROM and JOIN (a view among them may run code). Empty when none.
+     */
+    public List<TableRef> relationsMentioned() {
+        return mentioned != null ? mentioned : tables != null ? tables : List.of();
+    }
+
+    void relationsMentioned(List<TableRef> relations) {
+        this.mentioned = List.copyOf(relations);
+    }
+
     /** True for DDL, after which the catalog's facts about the tables must be read again. */
     public boolean changesSchema() {
         return changesSchema;
+    }
+
+    /** Puts back the real names of quoted identifiers the parser saw as placeholders ({@code "odd.parent"}). */
+    void restoreNames(java.util.Map<String, String> aliases) {
+        java.util.function.UnaryOperator<String> part = identifier -> {
+            if (identifier == null) {
+                return null;
+            }
+            String real = aliases.get(TableRef.unquote(identifier));
+            return real == null ? identifier : '"' + real.replace("\"", "\"\"") + '"';
+        };
+        java.util.function.UnaryOperator<List<TableRef>> refs = list -> list == null ? null
+                : list.stream().map(t -> new TableRef(part.apply(t.schema()), part.apply(t.name()))).toList();
+        tables = refs.apply(tables);
+        cteNames = refs.apply(cteNames);
+        if (rowKey != null) {
+            rowKey = new RowKey(part.apply(rowKey.column()), rowKey.parameterIndex(), rowKey.literal());
+        }
+        updatedColumns = updatedColumns.stream().map(part).toList();
+        for (SqlAnalysis p : parts) {
+            p.restoreNames(aliases);
+        }
     }
 
     @Override

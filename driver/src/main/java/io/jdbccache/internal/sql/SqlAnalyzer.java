@@ -56,14 +56,6 @@ public final class SqlAnalyzer {
     static final int MAX_PARSED_LENGTH = 100_000;
     private static final Set<String> READ_KEYWORDS = Set.of("select", "with", "values", "table", "show", "explain",
             "describe", "desc");
-    /** Settings that cannot change any query result: setting them needs no read-back. */
-    private static final Set<String> HARMLESS_SETTINGS = Set.of("application_name", "statement_timeout",
-            "lock_timeout", "idle_in_transaction_session_timeout", "client_min_messages", "log_statement",
-            "synchronous_commit", "work_mem", "maintenance_work_mem", "query_timeout", "jit", "enable_seqscan",
-            "enable_indexscan", "enable_bitmapscan", "enable_hashjoin", "enable_mergejoin", "enable_nestloop",
-            "random_page_cost", "seq_page_cost", "log_min_duration_statement", "temp_buffers",
-            "max_parallel_workers_per_gather", "plan_cache_mode", "lock_mode", "throttle", "trace_level_file",
-            "trace_level_system_out");
     /** H2 settings that belong to the session; every other SET reaches all sessions of the database. */
     private static final Set<String> H2_SESSION_SETTINGS = Set.of("schema", "schema_search_path", "timezone",
             "autocommit", "lock_timeout", "query_timeout", "throttle", "variable_binary", "non_keywords",
@@ -114,15 +106,20 @@ public final class SqlAnalyzer {
      * @param syntax the database's lexical rules
      */
     public static SqlAnalysis analyze(String sql, SqlSyntax syntax) {
-        List<Token> tokens = SqlLexer.tokenize(sql, syntax);
-        if (tokens == null) {
+        try {
+            List<Token> tokens = SqlLexer.tokenize(sql, syntax);
+            if (tokens == null) {
+                return new SqlAnalysis(Kind.WRITE_UNKNOWN, sql);
+            }
+            tokens = withoutTrailingSemicolons(tokens);
+            SqlAnalysis analysis = analyzeTokens(sql, sql.length(), tokens, syntax);
+            analysis.shape(SqlLexer.shape(tokens, syntax));
+            analysis.parameterCount(parameterCount(tokens));
+            return analysis;
+        } catch (StackOverflowError e) {
+            // Pathological nesting the analysis itself cannot follow: the statement is unknown, never a failure.
             return new SqlAnalysis(Kind.WRITE_UNKNOWN, sql);
         }
-        tokens = withoutTrailingSemicolons(tokens);
-        SqlAnalysis analysis = analyzeTokens(sql.length(), tokens, syntax);
-        analysis.shape(SqlLexer.shape(tokens, syntax));
-        analysis.parameterCount(parameterCount(tokens));
-        return analysis;
     }
 
     /**
@@ -141,8 +138,14 @@ public final class SqlAnalyzer {
         return analyze("SELECT 1 WHERE (" + expression + ")", syntax);
     }
 
-    private static SqlAnalysis analyzeTokens(int textLength, List<Token> tokens, SqlSyntax syntax) {
-        String normalized = SqlLexer.canonical(tokens, syntax);
+    /**
+     * @param raw the statement's own text when it is a whole statement (null for one of several): a statement with
+     *            JDBC escapes ({@code {fn ...}}) keeps it as its canonical form, because the driver recognizes an
+     *            escape only with exactly the whitespace it expects ({@code {fn\n...}} is an error)
+     */
+    private static SqlAnalysis analyzeTokens(String raw, int textLength, List<Token> tokens, SqlSyntax syntax) {
+        String normalized = raw != null && tokens.stream().anyMatch(t -> t.isPunctuation("{")) ? raw
+                : SqlLexer.canonical(tokens, syntax);
         if (tokens.isEmpty()) {
             return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, BypassReason.NOT_A_CACHEABLE_READ,
                     "empty statement", null);
@@ -167,9 +170,13 @@ public final class SqlAnalyzer {
         SqlAnalysis analysis = null;
         if (textLength <= MAX_PARSED_LENGTH) {
             try {
-                Statement statement = CCJSqlParserUtil.newParser(SqlLexer.parserText(tokens)).Statement();
+                java.util.Map<String, String> aliases = new java.util.HashMap<>();
+                Statement statement = CCJSqlParserUtil.newParser(SqlLexer.parserText(tokens, aliases)).Statement();
                 if (statement != null && !(statement instanceof UnsupportedStatement)) {
                     analysis = analyzeParsed(statement, tokens, normalized, syntax);
+                    if (!aliases.isEmpty()) {
+                        analysis.restoreNames(aliases);
+                    }
                 }
             } catch (Exception | StackOverflowError e) {
                 // A parser failure, or a visitor overflowing its stack on a deep expression: unparseable.
@@ -186,6 +193,8 @@ public final class SqlAnalyzer {
             analysis = unparseable(first, tokens, normalized, syntax);
         }
         recordSettingsRead(analysis, tokens, syntax);
+        analysis.castTypes(castTypes(tokens, syntax));
+        analysis.operators(operators(tokens, syntax));
         return analysis;
     }
 
@@ -196,14 +205,24 @@ public final class SqlAnalyzer {
     private static SqlAnalysis multiple(List<Token> tokens, String normalized, SqlSyntax syntax) {
         List<SqlAnalysis> parts = new ArrayList<>();
         int start = 0;
+        boolean sessionMayHaveChanged = false;
         for (int i = 0; i <= tokens.size(); i++) {
             if (i == tokens.size() || tokens.get(i).isPunctuation(";")) {
                 if (i > start) {
                     List<Token> part = new ArrayList<>(tokens.subList(start, i));
                     part.set(0, part.get(0).withGap(SqlLexer.Gap.NONE));
-                    SqlAnalysis analysis = analyzeTokens(textLength(part), part, syntax);
+                    SqlAnalysis analysis;
+                    if (sessionMayHaveChanged && syntax.isPostgres()
+                            && part.stream().anyMatch(t -> t.text().indexOf('\\') >= 0)) {
+                        // An earlier statement may have turned standard_conforming_strings off: PostgreSQL reads
+                        // this one's backslashes with the new rule, which cannot be known here.
+                        analysis = new SqlAnalysis(Kind.WRITE_UNKNOWN, SqlLexer.canonical(part, syntax));
+                    } else {
+                        analysis = analyzeTokens(null, textLength(part), part, syntax);
+                    }
                     analysis.shape(SqlLexer.shape(part, syntax));
                     parts.add(analysis);
+                    sessionMayHaveChanged |= analysis.mayChangeSession() || !analysis.functions().isEmpty();
                 }
                 start = i + 1;
             }
@@ -221,23 +240,29 @@ public final class SqlAnalyzer {
     private static SqlAnalysis explain(List<Token> tokens, String normalized, SqlSyntax syntax) {
         int i = 1;
         boolean analyze = false;
-        if (i < tokens.size() && tokens.get(i).isPunctuation("(")) {
-            int depth = 0;
-            for (; i < tokens.size(); i++) {
-                Token token = tokens.get(i);
-                analyze |= token.isWord("analyze") || token.isWord("analyse");
-                if (token.isPunctuation("(")) {
-                    depth++;
-                } else if (token.isPunctuation(")") && --depth == 0) {
-                    i++;
-                    break;
-                }
-            }
-        } else {
-            while (i < tokens.size() && (tokens.get(i).isWord("analyze") || tokens.get(i).isWord("analyse")
-                    || tokens.get(i).isWord("verbose"))) {
-                analyze |= !tokens.get(i).isWord("verbose");
+        // Options in parentheses, ANALYZE/VERBOSE words, and repeated EXPLAINs (a syntax error for the database),
+        // all skipped in one loop: a text of 20,000 EXPLAINs must not recurse or copy itself 20,000 times.
+        while (i < tokens.size()) {
+            Token token = tokens.get(i);
+            if (token.isWord("explain")) {
                 i++;
+            } else if (token.isWord("analyze") || token.isWord("analyse") || token.isWord("verbose")) {
+                analyze |= !token.isWord("verbose");
+                i++;
+            } else if (token.isPunctuation("(")) {
+                int depth = 0;
+                for (; i < tokens.size(); i++) {
+                    Token option = tokens.get(i);
+                    analyze |= option.isWord("analyze") || option.isWord("analyse");
+                    if (option.isPunctuation("(")) {
+                        depth++;
+                    } else if (option.isPunctuation(")") && --depth == 0) {
+                        i++;
+                        break;
+                    }
+                }
+            } else {
+                break;
             }
         }
         if (i >= tokens.size()) {
@@ -246,7 +271,7 @@ public final class SqlAnalyzer {
         }
         List<Token> explained = new ArrayList<>(tokens.subList(i, tokens.size()));
         explained.set(0, explained.get(0).withGap(SqlLexer.Gap.NONE));
-        SqlAnalysis inner = analyzeTokens(textLength(explained), explained, syntax);
+        SqlAnalysis inner = analyzeTokens(null, textLength(explained), explained, syntax);
         if (analyze && inner.kind() != Kind.QUERY && inner.kind() != Kind.UNCACHEABLE_READ) {
             return inner;
         }
@@ -423,6 +448,20 @@ public final class SqlAnalyzer {
         if (clock != null) {
             return new String[] {"NON_DETERMINISTIC", "non-deterministic " + clock};
         }
+        for (Token token : tokens) {
+            if (token.isWord("tablesample")) {
+                return new String[] {"NON_DETERMINISTIC", "TABLESAMPLE draws rows at random"};
+            }
+        }
+        String catalogCast = catalogCast(tokens);
+        if (catalogCast != null) {
+            return new String[] {"SYSTEM_CATALOG", "reads the catalog through a cast to " + catalogCast};
+        }
+        String computedClock = computedDateCast(tokens);
+        if (computedClock != null) {
+            return new String[] {"NON_DETERMINISTIC", "a computed string cast to " + computedClock
+                    + " may be a clock input ('now')"};
+        }
         for (TableRef table : tables) {
             String schema = table.schema() == null ? null : TableRef.unquote(table.schema()).toLowerCase(Locale.ROOT);
             String name = TableRef.unquote(table.name()).toLowerCase(Locale.ROOT);
@@ -439,18 +478,147 @@ public final class SqlAnalyzer {
      * {@code 'yesterday'}, in any case and combined with a time); null if none.
      */
     private static String clockReading(List<Token> tokens) {
-        for (Token token : tokens) {
+        for (int index = 0; index < tokens.size(); index++) {
+            Token token = tokens.get(index);
             if (token.type() == Type.WORD && VOLATILE_WORDS.contains(token.text().toLowerCase(Locale.ROOT))) {
                 return token.text().toLowerCase(Locale.ROOT);
             }
-            if (token.type() == Type.LITERAL && token.text().length() <= 82) {
-                String value = SqlLexer.literalValue(token);
-                if (value != null && readsClock(value)) {
-                    return "date input '" + value.trim() + "'";
+            if (token.type() == Type.LITERAL) {
+                for (String value : SqlLexer.literalReadings(tokens, index)) {
+                    if (readsClock(value)) {
+                        return "date input '" + value.trim() + "'";
+                    }
                 }
             }
         }
         return null;
+    }
+
+    /** Casts that look a name up in the catalog when they run: their result follows DDL and the search path. */
+    private static final Set<String> CATALOG_TYPES = Set.of("regclass", "regtype", "regproc", "regprocedure",
+            "regoper", "regoperator", "regnamespace", "regrole", "regconfig", "regdictionary", "regcollation");
+    /**
+     * PostgreSQL rejects a date/time input longer than this once its whitespace is skipped (MAXDATELEN and the
+     * field buffer): a longer string cannot be a clock input however many spaces pad it.
+     */
+    private static final int MAX_DATE_INPUT = 256;
+    /** Date/time types, whose input accepts the clock words. */
+    private static final Set<String> DATE_TYPES = Set.of("date", "timestamp", "timestamptz", "time", "timetz",
+            "abstime", "smalldatetime", "datetime");
+
+    /**
+     * Where each parenthesis of a statement opens and whether it is a CAST's, computed in one forward pass (a
+     * statement of 20,000 aliases must not be scanned 20,000 times).
+     */
+    private static final class Parentheses {
+        /** For a ")" token, the index of its "("; else -1. */
+        final int[] opening;
+        /** For an "AS" token directly inside a CAST( ... ), the index of that "("; else -1. */
+        final int[] castOpening;
+
+        Parentheses(List<Token> tokens) {
+            opening = new int[tokens.size()];
+            castOpening = new int[tokens.size()];
+            java.util.Arrays.fill(opening, -1);
+            java.util.Arrays.fill(castOpening, -1);
+            java.util.ArrayDeque<Integer> open = new java.util.ArrayDeque<>();
+            for (int i = 0; i < tokens.size(); i++) {
+                Token token = tokens.get(i);
+                if (token.isPunctuation("(")) {
+                    open.push(i);
+                } else if (token.isPunctuation(")") && !open.isEmpty()) {
+                    opening[i] = open.pop();
+                } else if (token.isWord("as") && !open.isEmpty()) {
+                    int at = open.peek();
+                    if (at > 0 && (tokens.get(at - 1).isWord("cast") || tokens.get(at - 1).isWord("try_cast"))) {
+                        castOpening[i] = at;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The type names of every cast: {@code x::type}, {@code CAST(x AS type)}, and {@code type 'literal'} (a word
+     * right before a string, which may also be a keyword: the caller only looks for names it knows). Each is the
+     * last part of a qualified name, unquoted names folded as the database folds them.
+     */
+    static Set<String> castTypes(List<Token> tokens, SqlSyntax syntax) {
+        Set<String> types = new LinkedHashSet<>();
+        Parentheses parentheses = null;
+        for (int i = 0; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            int nameAt = -1;
+            if (token.type() == Type.OPERATOR && token.text().endsWith("::")) {
+                nameAt = i + 1;
+            } else if (token.isWord("as")) {
+                parentheses = parentheses == null ? new Parentheses(tokens) : parentheses;
+                nameAt = parentheses.castOpening[i] >= 0 ? i + 1 : -1;
+            } else if (isIdentifier(token) && i + 1 < tokens.size() && tokens.get(i + 1).type() == Type.LITERAL
+                    && tokens.get(i + 1).text().startsWith("'")) {
+                nameAt = i;
+            }
+            if (nameAt < 0 || nameAt >= tokens.size() || !isIdentifier(tokens.get(nameAt))) {
+                continue;
+            }
+            int last = nameAt;
+            while (last + 2 < tokens.size() && tokens.get(last + 1).isPunctuation(".")
+                    && isIdentifier(tokens.get(last + 2))) {
+                last += 2;
+            }
+            types.add(functionPart(tokens.get(last), syntax));
+        }
+        return types;
+    }
+
+    private static String catalogCast(List<Token> tokens) {
+        for (String type : castTypes(tokens, SqlSyntax.POSTGRESQL)) {
+            if (CATALOG_TYPES.contains(type)) {
+                return type;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A date/time cast of something computed from strings ({@code ('n' || 'ow')::timestamptz},
+     * {@code CAST(concat('to', 'day') AS date)}): its input may be a clock word the literal check cannot see.
+     * A cast of a column ({@code created_at::date}) or of a single literal (checked as a literal) is not one.
+     */
+    private static String computedDateCast(List<Token> tokens) {
+        Parentheses parentheses = new Parentheses(tokens);
+        for (int i = 0; i + 1 < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            String type = tokens.get(i + 1).text().toLowerCase(Locale.ROOT);
+            if (!DATE_TYPES.contains(type)) {
+                continue;
+            }
+            if (token.type() == Type.OPERATOR && token.text().endsWith("::") && i > 0
+                    && tokens.get(i - 1).isPunctuation(")") && parentheses.opening[i - 1] >= 0
+                    && computed(tokens, parentheses.opening[i - 1], i - 1)) {
+                return type;
+            }
+            if (token.isWord("as") && parentheses.castOpening[i] >= 0
+                    && computed(tokens, parentheses.castOpening[i], i)) {
+                return type;
+            }
+        }
+        return null;
+    }
+
+    /** True if the tokens strictly between {@code from} and {@code to} build a string: {@code ||} or a call with a literal. */
+    private static boolean computed(List<Token> tokens, int from, int to) {
+        boolean literal = false;
+        boolean call = false;
+        for (int i = from + 1; i < to; i++) {
+            Token token = tokens.get(i);
+            if (token.type() == Type.OPERATOR && token.text().contains("||")) {
+                return true;
+            }
+            literal |= token.type() == Type.LITERAL;
+            call |= token.isPunctuation("(") && i > 0 && isIdentifier(tokens.get(i - 1));
+        }
+        return literal && call;
     }
 
     /**
@@ -459,11 +627,15 @@ public final class SqlAnalyzer {
      * case, possibly with a time): a result read with it must not be cached.
      */
     public static boolean readsClock(String value) {
-        if (value.length() > 80 || value.length() < 3) {
+        if (value.length() < 3) {
             return false;
         }
         int start = -1;
+        int content = 0;
         for (int i = 0; i <= value.length(); i++) {
+            if (i < value.length() && !Character.isWhitespace(value.charAt(i)) && ++content > MAX_DATE_INPUT) {
+                return false; // longer than any date/time input PostgreSQL accepts (whitespace aside)
+            }
             boolean letter = i < value.length() && Character.isLetter(value.charAt(i));
             if (letter && start < 0) {
                 start = i;
@@ -592,8 +764,10 @@ public final class SqlAnalyzer {
             return new SqlAnalysis(Kind.SESSION_CHANGE, normalized);
         }
         if (read && !containsDataChange(tokens) && !into) {
-            return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, BypassReason.NOT_PARSEABLE, null,
-                    functions);
+            SqlAnalysis analysis = new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null,
+                    BypassReason.NOT_PARSEABLE, null, functions);
+            analysis.relationsMentioned(relationsAfterFrom(tokens));
+            return analysis;
         }
         return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized);
     }
@@ -672,6 +846,46 @@ public final class SqlAnalyzer {
             }
         }
         return new TableRef(schema, name);
+    }
+
+    /** The names after FROM and JOIN, and after commas in a FROM list, as written (for unparseable reads). */
+    private static List<TableRef> relationsAfterFrom(List<Token> tokens) {
+        List<TableRef> relations = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            if (!tokens.get(i).isWord("from") && !tokens.get(i).isWord("join")) {
+                continue;
+            }
+            int j = i + 1;
+            while (j < tokens.size()) {
+                while (j < tokens.size() && (tokens.get(j).isWord("only") || tokens.get(j).isWord("lateral"))) {
+                    j++;
+                }
+                if (j >= tokens.size() || !isIdentifier(tokens.get(j))) {
+                    break;
+                }
+                String schema = null;
+                String name = identifierText(tokens.get(j));
+                while (j + 2 < tokens.size() && tokens.get(j + 1).isPunctuation(".") && isIdentifier(tokens.get(j + 2))) {
+                    schema = name;
+                    j += 2;
+                    name = identifierText(tokens.get(j));
+                }
+                relations.add(new TableRef(schema, name));
+                j++;
+                if (j < tokens.size() && tokens.get(j).isWord("as")) {
+                    j++;
+                }
+                if (j < tokens.size() && isIdentifier(tokens.get(j)) && !tokens.get(j).isPunctuation(",")) {
+                    j++; // an alias
+                }
+                if (j < tokens.size() && tokens.get(j).isPunctuation(",")) {
+                    j++;
+                    continue;
+                }
+                break;
+            }
+        }
+        return relations;
     }
 
     private static boolean isIdentifier(Token token) {
@@ -760,6 +974,26 @@ public final class SqlAnalyzer {
             }
         }
         return unknown;
+    }
+
+    /** Every operator of a PostgreSQL statement, runs split as PostgreSQL splits them; empty elsewhere. */
+    private static Set<String> operators(List<Token> tokens, SqlSyntax syntax) {
+        Set<String> operators = new LinkedHashSet<>();
+        if (!syntax.isPostgres()) {
+            return operators;
+        }
+        for (Token token : tokens) {
+            if (token.type() != Type.OPERATOR) {
+                continue;
+            }
+            String run = token.text();
+            while (!run.isEmpty()) {
+                String operator = leadingOperator(run);
+                operators.add(operator);
+                run = run.substring(operator.length());
+            }
+        }
+        return operators;
     }
 
     private static String leadingOperator(String run) {
@@ -894,8 +1128,8 @@ public final class SqlAnalyzer {
     }
 
     /**
-     * SET and RESET: a session change that the connection reads back, unless the setting cannot change a result.
-     * On H2 a setting that is not the session's own reaches every session of the database.
+     * SET and RESET: a session change that the connection reads back. On H2 a setting that is not the session's
+     * own reaches every session of the database.
      */
     private static SqlAnalysis sessionSetting(List<Token> tokens, String normalized, SqlSyntax syntax) {
         int index = 1;
@@ -909,11 +1143,7 @@ public final class SqlAnalyzer {
         if (setting.equals("time") && next.equals("zone")) {
             setting = "timezone";
         }
-        boolean dotted = index + 1 < tokens.size() && tokens.get(index + 1).isPunctuation(".");
-        if (!dotted && HARMLESS_SETTINGS.contains(setting) && !snapshotIsolation(tokens)) {
-            return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, BypassReason.NOT_A_CACHEABLE_READ,
-                    "session setting", null);
-        }
+        // Every setting is a session change, even application_name: a row-level-security policy may read it.
         SqlAnalysis analysis = new SqlAnalysis(Kind.SESSION_CHANGE, normalized);
         // SET TRANSACTION ISOLATION LEVEL ... changes the open transaction (the session's default is read back).
         analysis.snapshotIsolation(setting.equals("transaction") && snapshotIsolation(tokens));

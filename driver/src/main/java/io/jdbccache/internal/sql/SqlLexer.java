@@ -277,8 +277,9 @@ final class SqlLexer {
      * never names a table, and the parser's own string rules may differ from the database's), every quoted
      * identifier re-quoted in plain double quotes with its decoded name (so {@code U&"\0072el"} is {@code "rel"}),
      * and pgjdbc's {@code ??} operator written as {@code =} so that the parser numbers placeholders as pgjdbc does.
+     * A quoted name holding a dot or a quote is replaced by a placeholder recorded in {@code aliases}.
      */
-    static String parserText(List<Token> tokens) {
+    static String parserText(List<Token> tokens, java.util.Map<String, String> aliases) {
         StringBuilder out = new StringBuilder(estimateLength(tokens));
         boolean first = true;
         for (int index = 0; index < tokens.size(); index++) {
@@ -295,7 +296,15 @@ final class SqlLexer {
                     }
                     break;
                 case QUOTED_IDENTIFIER:
-                    out.append('"').append(token.identifier().replace("\"", "\"\"")).append('"');
+                    String name = token.identifier();
+                    if (name.indexOf('.') >= 0 || name.indexOf('"') >= 0) {
+                        // The parser splits a quoted name at its dots ("odd.parent" would be odd . parent): it
+                        // gets a placeholder instead, mapped back to the real name afterwards.
+                        String alias = ALIAS_PREFIX + aliases.size();
+                        aliases.put(alias, name);
+                        name = alias;
+                    }
+                    out.append('"').append(name.replace("\"", "\"\"")).append('"');
                     if (isUnicodeEscaped(token) && hasUescape(tokens, index)) {
                         index += 2;
                     }
@@ -311,6 +320,9 @@ final class SqlLexer {
         return out.toString();
     }
 
+    /** Placeholder names of quoted identifiers the parser would misread ({@link #parserText}). */
+    static final String ALIAS_PREFIX = "jdbccache_quoted_name_";
+
     private static int estimateLength(List<Token> tokens) {
         return Math.min(1 << 20, tokens.size() * 6 + 16);
     }
@@ -325,9 +337,107 @@ final class SqlLexer {
             return unquoteDoubled(text, '\'');
         }
         if ((text.charAt(0) == 'E' || text.charAt(0) == 'e') && text.charAt(1) == '\'') {
+            return decodeBackslashes(unquoteDoubled(text.substring(1), '\''));
+        }
+        if ((text.charAt(0) == 'N' || text.charAt(0) == 'n') && text.charAt(1) == '\'') {
             return unquoteDoubled(text.substring(1), '\'');
         }
+        if (isUnicodeEscaped(token) && text.charAt(2) == '\'') {
+            return decodeUnicodeEscapes(unquoteDoubled(text.substring(2), '\''), '\\');
+        }
+        if (text.charAt(0) == '$') {
+            int tagEnd = text.indexOf('$', 1);
+            return text.substring(tagEnd + 1, text.length() - (tagEnd + 1));
+        }
         return null;
+    }
+
+    /**
+     * Every value a literal may denote, for checks that must not miss one: a plain string read both with and
+     * without backslash escapes (standard_conforming_strings off and on), the others as {@link #literalValue}.
+     */
+    static List<String> literalReadings(List<Token> tokens, int index) {
+        Token token = tokens.get(index);
+        if (isUnicodeEscaped(token) && token.text().charAt(2) == '\'' && hasUescape(tokens, index)) {
+            String escape = literalValue(tokens.get(index + 2));
+            String decoded = escape == null || escape.length() != 1 ? null
+                    : decodeUnicodeEscapes(unquoteDoubled(token.text().substring(2), '\''), escape.charAt(0));
+            return decoded == null ? List.of() : List.of(decoded);
+        }
+        String value = literalValue(token);
+        if (value == null) {
+            return List.of();
+        }
+        if (token.text().charAt(0) == '\'' || token.text().charAt(0) == 'N' || token.text().charAt(0) == 'n') {
+            String escaped = decodeBackslashes(value);
+            return escaped.equals(value) ? List.of(value) : List.of(value, escaped);
+        }
+        return List.of(value);
+    }
+
+    /** PostgreSQL's backslash escapes: \b \f \n \r \t, octal \ooo, hex \xhh, \\uXXXX, \\UXXXXXXXX, else the character. */
+    static String decodeBackslashes(String text) {
+        if (text.indexOf('\\') < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i++);
+            if (c != '\\' || i >= text.length()) {
+                out.append(c);
+                continue;
+            }
+            char e = text.charAt(i++);
+            switch (e) {
+                case 'b': out.append('\b'); break;
+                case 'f': out.append('\f'); break;
+                case 'n': out.append('\n'); break;
+                case 'r': out.append('\r'); break;
+                case 't': out.append('\t'); break;
+                case 'x': {
+                    int end = i;
+                    while (end < text.length() && end < i + 2 && Character.digit(text.charAt(end), 16) >= 0) {
+                        end++;
+                    }
+                    if (end > i) {
+                        out.append((char) Integer.parseInt(text.substring(i, end), 16));
+                        i = end;
+                    } else {
+                        out.append('x');
+                    }
+                    break;
+                }
+                case 'u':
+                case 'U': {
+                    int digits = e == 'u' ? 4 : 8;
+                    if (i + digits <= text.length()) {
+                        try {
+                            out.appendCodePoint(Integer.parseInt(text.substring(i, i + digits), 16));
+                            i += digits;
+                            break;
+                        } catch (IllegalArgumentException ignored) {
+                            // not an escape: the character itself
+                        }
+                    }
+                    out.append(e);
+                    break;
+                }
+                default:
+                    if (e >= '0' && e <= '7') {
+                        int end = i - 1;
+                        while (end < text.length() && end < i + 2 && text.charAt(end) >= '0' && text.charAt(end) <= '7') {
+                            end++;
+                        }
+                        out.append((char) (Integer.parseInt(text.substring(i - 1, end), 8) & 0xFF));
+                        i = end;
+                    } else {
+                        out.append(e);
+                    }
+                    break;
+            }
+        }
+        return out.toString();
     }
 
     private static boolean isUnicodeEscaped(Token token) {

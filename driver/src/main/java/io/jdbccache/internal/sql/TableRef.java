@@ -62,7 +62,27 @@ public record TableRef(String schema, String name) {
     public String resolve(IdentifierCase identifierCase, String defaultSchema) {
         String resolvedSchema = schema == null ? defaultSchema : identifierCase.apply(schema);
         String resolvedName = identifierCase.apply(name);
-        return resolvedSchema == null ? resolvedName : resolvedSchema + "." + resolvedName;
+        return qualify(resolvedSchema, resolvedName);
+    }
+
+    /**
+     * Stored schema and name as one string, {@code schema.name}; a part holding a dot or a double quote is written
+     * in double quotes, so that {@link #split} gets the parts back ({@code "odd.parent"} is one table).
+     *
+     * @param schema null for none
+     */
+    public static String qualify(String schema, String name) {
+        return schema == null ? quoteIfNeeded(name) : quoteIfNeeded(schema) + "." + quoteIfNeeded(name);
+    }
+
+    /** The stored schema (or null) and name of a {@link #qualify qualified} name. */
+    public static String[] split(String qualified) {
+        TableRef ref = parse(qualified);
+        return new String[] {ref.schema == null ? null : unquote(ref.schema), unquote(ref.name)};
+    }
+
+    private static String quoteIfNeeded(String part) {
+        return part.indexOf('.') < 0 && part.indexOf('"') < 0 ? part : '"' + part.replace("\"", "\"\"") + '"';
     }
 
     /** Lower-case forms a user may write in the rules file: {@code name} and {@code schema.name}. */
@@ -111,15 +131,41 @@ public record TableRef(String schema, String name) {
         AS_IS;
 
         public String apply(String identifier) {
+            if (this == LOWER_ASCII) {
+                // PostgreSQL also truncates every identifier, quoted or not, to 63 bytes of UTF-8.
+                return truncateToBytes(isQuoted(identifier) ? unquote(identifier)
+                        : SqlSyntax.POSTGRESQL.foldWord(identifier), MAX_POSTGRES_IDENTIFIER_BYTES);
+            }
             if (isQuoted(identifier)) {
                 return unquote(identifier);
             }
             switch (this) {
-                case LOWER_ASCII: return SqlSyntax.POSTGRESQL.foldWord(identifier);
                 case LOWER: return identifier.toLowerCase(Locale.ROOT);
                 case UPPER: return identifier.toUpperCase(Locale.ROOT);
                 default: return identifier;
             }
         }
+    }
+
+    /** PostgreSQL's NAMEDATALEN - 1. */
+    static final int MAX_POSTGRES_IDENTIFIER_BYTES = 63;
+
+    /** The longest prefix of {@code text} whose UTF-8 form fits {@code maxBytes}, never splitting a character. */
+    static String truncateToBytes(String text, int maxBytes) {
+        if (text.length() * 3 <= maxBytes) {
+            return text;
+        }
+        int bytes = 0;
+        int i = 0;
+        while (i < text.length()) {
+            int codePoint = text.codePointAt(i);
+            int size = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            if (bytes + size > maxBytes) {
+                return text.substring(0, i);
+            }
+            bytes += size;
+            i += Character.charCount(codePoint);
+        }
+        return text;
     }
 }

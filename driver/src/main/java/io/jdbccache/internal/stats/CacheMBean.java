@@ -189,10 +189,11 @@ public final class CacheMBean implements CacheMXBean {
 
     private static boolean matches(String resolved, TableRef ref, DatabaseScope database) {
         String name = database.identifierCase().apply(ref.name());
+        String[] parts = TableRef.split(resolved);
         if (ref.schema() == null) {
-            return resolved.endsWith("." + name) || resolved.equals(name);
+            return parts[1].equals(name);
         }
-        return resolved.equals(database.identifierCase().apply(ref.schema()) + "." + name);
+        return resolved.equals(TableRef.qualify(database.identifierCase().apply(ref.schema()), name));
     }
 
     @Override

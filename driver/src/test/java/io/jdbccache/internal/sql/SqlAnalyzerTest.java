@@ -353,7 +353,7 @@ class SqlAnalyzerTest {
         "SET app.tenant = 'a'|SESSION_CHANGE",
         "SET LOCAL app.tenant = 'a'|SESSION_CHANGE",
         "RESET app.request|SESSION_CHANGE",
-        "SET application_name = 'x'|UNCACHEABLE_READ",
+        "SET application_name = 'x'|SESSION_CHANGE",
         "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE|SESSION_CHANGE",
         "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL SERIALIZABLE|SESSION_CHANGE",
         "SET default_transaction_isolation = 'repeatable read'|SESSION_CHANGE",
@@ -430,5 +430,88 @@ class SqlAnalyzerTest {
         SqlAnalysis computed = SqlAnalyzer.analyzeCondition("(tenant = current_setting(('app.'::text || kind)))",
                 SqlSyntax.POSTGRESQL);
         assertThat(computed.readsUnnamedSetting()).isTrue();
+    }
+
+    @Test
+    void postgresTruncatesIdentifiersTo63BytesOfUtf8() {
+        String base = "t".repeat(63);
+        assertThat(IdentifierCase.LOWER_ASCII.apply(base + "_more")).isEqualTo(base);
+        assertThat(IdentifierCase.LOWER_ASCII.apply("\"" + "é".repeat(40) + "\"")).isEqualTo("é".repeat(31));
+        assertThat(tables(analyze("UPDATE " + base + "_alias SET v = 1"))).containsExactly("public." + base);
+    }
+
+    @Test
+    void namesHoldingDotsStayOneName() {
+        SqlAnalysis delete = analyze("DELETE FROM \"odd.parent\" WHERE id = 1");
+        assertThat(delete.tables()).containsExactly(new TableRef(null, "\"odd.parent\""));
+        String qualified = TableRef.qualify("s", "odd.parent");
+        assertThat(qualified).isEqualTo("s.\"odd.parent\"");
+        assertThat(TableRef.split(qualified)).containsExactly("s", "odd.parent");
+        assertThat(TableRef.split("s.t")).containsExactly("s", "t");
+        assertThat(TableRef.split("t")).containsExactly(null, "t");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "SELECT U&'now'::timestamptz",
+        "SELECT U&'!006eow' UESCAPE '!'",
+        "SELECT $$now$$::timestamptz",
+        "SELECT $d$ today $d$::date",
+        "SELECT E'\\156ow'::timestamptz",
+        "SELECT E'\\x6eow'::timestamptz",
+        "SELECT 'now                                                                                         '",
+        "SELECT ('no' || 'w')::timestamptz",
+        "SELECT CAST(lower('NOW') AS timestamptz)",
+        "SELECT CAST(concat('to', 'day') AS date)",
+        "SELECT count(*) FROM t TABLESAMPLE SYSTEM (10)",
+    })
+    void clockReadsAndSamplesInEveryFormAreNotCached(String sql) {
+        SqlAnalysis analysis = analyze(sql);
+        assertThat(analysis.kind()).as(sql).isEqualTo(Kind.UNCACHEABLE_READ);
+        assertThat(analysis.bypassReason()).as(sql).isEqualTo(BypassReason.NON_DETERMINISTIC);
+        assertThat(SqlAnalyzer.readsClock("now" + " ".repeat(10_000))).isTrue();
+        assertThat(SqlAnalyzer.readsClock("x".repeat(300) + " now")).isFalse();
+    }
+
+    @Test
+    void columnsCastToDatesAreStillCached() {
+        assertThat(analyze("SELECT created::date, CAST(updated AS timestamp) FROM t").kind()).isEqualTo(Kind.QUERY);
+    }
+
+    @Test
+    void catalogCastsAreCatalogReads() {
+        SqlAnalysis regclass = analyze("SELECT 'items'::regclass::text");
+        assertThat(regclass.bypassReason()).isEqualTo(BypassReason.SYSTEM_CATALOG);
+        assertThat(analyze("SELECT CAST('public.items' AS regclass)").bypassReason())
+                .isEqualTo(BypassReason.SYSTEM_CATALOG);
+        assertThat(analyze("SELECT v::tenant_name, CAST(w AS app.money_t), mood 'happy' FROM t").castTypes())
+                .contains("tenant_name", "money_t", "mood");
+    }
+
+    @Test
+    void aStringAfterAPossibleSettingChangeInTheSameTextIsUnknown() {
+        SqlAnalysis analysis = analyze("SET standard_conforming_strings = off; SELECT 'a\\' , ' AS x, bump() --'");
+        assertThat(analysis.parts().get(1).kind()).isEqualTo(Kind.WRITE_UNKNOWN);
+        assertThat(analyze("SET app.x = 'y'; SELECT 1").parts().get(1).kind()).isEqualTo(Kind.QUERY);
+    }
+
+    @Test
+    void thousandsOfExplainsAreQuickAndHarmless() {
+        long start = System.nanoTime();
+        SqlAnalysis analysis = analyze("EXPLAIN ".repeat(20_000) + "SELECT 1");
+        assertThat(analysis.kind()).isEqualTo(Kind.UNCACHEABLE_READ);
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(5);
+    }
+
+    @Test
+    void jdbcEscapesKeepTheirExactText() {
+        assertThat(analyze("SELECT {fn ucase('a')}").normalizedSql())
+                .isNotEqualTo(analyze("SELECT {fn\nucase('a')}").normalizedSql())
+                .isNotEqualTo(analyze("SELECT {fn/**/ucase('a')}").normalizedSql());
+    }
+
+    @Test
+    void operatorsAreListedForTheCatalogToJudge() {
+        assertThat(analyze("SELECT * FROM t WHERE a % b = 1 AND c=-1").operators()).contains("%", "=", "-");
     }
 }

@@ -1,0 +1,84 @@
+package io.jdbccache.internal.jdbc;
+
+import io.jdbccache.internal.catalog.Calls;
+import io.jdbccache.internal.catalog.Routines;
+import io.jdbccache.internal.sql.DeterministicFunctions;
+import io.jdbccache.internal.sql.DeterministicFunctions.Effect;
+import java.util.Set;
+
+/**
+ * Judges what a statement's (or a view's, or a policy's) calls can do, with the user's declarations and what the
+ * catalog says is really the built-in: a call of a user function, of a user operator, or a cast to a type whose
+ * input runs user code, can do anything.
+ */
+final class CallJudge {
+    private CallJudge() {
+    }
+
+    /**
+     * The first call that is not deterministic, in words, or null if all are.
+     *
+     * @param allowed names accepted besides deterministic ones (a policy's {@code current_setting}, whose setting
+     *                the key holds)
+     */
+    static String nonDeterministic(Calls calls, Set<String> declared, Routines routines, Set<String> allowed) {
+        for (String function : calls.functions()) {
+            if (allowed.contains(function) && routines.isBuiltIn(function)) {
+                continue;
+            }
+            if (DeterministicFunctions.effect(function, declared, routines.isBuiltIn(function)) != Effect.DETERMINISTIC) {
+                return routines.isBuiltIn(function) || function.startsWith("operator")
+                        ? "function " + function + " is not known to be deterministic"
+                        : "function " + function + " may be a user's function (one of that name exists, or the"
+                                + " database has no built-in of that name)";
+            }
+        }
+        for (String operator : calls.operators()) {
+            if (routines.isUserOperator(operator) && !declared.contains(operator)) {
+                return "operator " + operator + " may be a user's operator";
+            }
+        }
+        for (String type : calls.types()) {
+            if (routines.runsCode(type)) {
+                return "a cast to " + type + " runs user code";
+            }
+        }
+        return null;
+    }
+
+    /** True if some call may write a table (or anything else the driver cannot see). */
+    static boolean mayWrite(Calls calls, Set<String> declared, Routines routines) {
+        for (String function : calls.functions()) {
+            Effect effect = DeterministicFunctions.effect(function, declared, routines.isBuiltIn(function));
+            if (effect == Effect.UNKNOWN) {
+                return true;
+            }
+        }
+        return runsUserCode(calls, declared, routines);
+    }
+
+    /** True if some call may change the session's state. */
+    static boolean mayChangeSession(Calls calls, Set<String> declared, Routines routines) {
+        for (String function : calls.functions()) {
+            Effect effect = DeterministicFunctions.effect(function, declared, routines.isBuiltIn(function));
+            if (effect == Effect.UNKNOWN || effect == Effect.CHANGES_SESSION) {
+                return true;
+            }
+        }
+        return runsUserCode(calls, declared, routines);
+    }
+
+    private static boolean runsUserCode(Calls calls, Set<String> declared, Routines routines) {
+        for (String operator : calls.operators()) {
+            if (routines.isUserOperator(operator) && !declared.contains(operator)) {
+                return true;
+            }
+        }
+        for (String type : calls.types()) {
+            if (routines.runsCode(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
