@@ -36,6 +36,8 @@ public final class Catalog {
     private volatile long loadedAt = System.nanoTime();
     /** What the database defines beyond its built-ins; null until first needed, forgotten with the facts. */
     private volatile Routines routines;
+    /** The built-in function names: kept across epochs (DDL does not change them), read again at each refresh. */
+    private volatile Set<String> builtIns;
 
     /**
      * @param refreshNanos how long facts are trusted without DDL through the driver; 0 or less for ever
@@ -75,9 +77,10 @@ public final class Catalog {
             return known;
         }
         try {
-            Routines read = dialect.routines(connection);
+            Routines read = dialect.routines(connection, builtIns);
             if (remember) {
                 routines = read;
+                builtIns = read.builtInFunctions();
             }
             return read;
         } catch (SQLException | RuntimeException e) {
@@ -91,6 +94,7 @@ public final class Catalog {
     /** Forgets all facts if they are older than the refresh interval; true if it did. */
     public boolean forgetIfStale() {
         if (refreshNanos > 0 && System.nanoTime() - loadedAt > refreshNanos) {
+            builtIns = null;
             forget();
             return true;
         }

@@ -81,8 +81,13 @@ public interface Dialect {
     /** The read policies of the relation, or {@link RowSecurity#NONE} when row-level security is off. */
     RowSecurity rowSecurity(Connection connection, String schema, String name) throws SQLException;
 
-    /** The functions, operators and types the database defines beyond its built-ins. */
-    default Routines routines(Connection connection) throws SQLException {
+    /**
+     * The functions, operators and types the database defines beyond its built-ins.
+     *
+     * @param builtIns the built-in function names read before (they change only with the server), or null to read
+     *                 them too
+     */
+    default Routines routines(Connection connection, Set<String> builtIns) throws SQLException {
         return Routines.TRUST_NAMES;
     }
 }

@@ -145,7 +145,7 @@ final class H2Dialect implements Dialect {
 
     /** User aliases and aggregates (CREATE ALIAS, CREATE AGGREGATE); H2 lets none replace a built-in by default. */
     @Override
-    public Routines routines(Connection connection) throws SQLException {
+    public Routines routines(Connection connection, java.util.Set<String> builtIns) throws SQLException {
         java.util.Set<String> user = new java.util.HashSet<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT ROUTINE_NAME FROM"
                 + " INFORMATION_SCHEMA.ROUTINES WHERE ROUTINE_SCHEMA <> 'INFORMATION_SCHEMA'");
