@@ -73,6 +73,15 @@ public final class ParameterValues {
         return new Null(sqlType, typeName);
     }
 
+    /**
+     * Key part for a null bound through a typed setter: drivers send it with the setter's type (pgjdbc binds
+     * {@code setBytes(i, null)} as a bytea NULL, {@code setString(i, null)} as an untyped one), which can change
+     * the result ({@code SELECT pg_typeof(?)}, a function overload), so each setter's null is its own key part.
+     */
+    public static Object nullSetBy(String setter) {
+        return new Null(java.sql.Types.NULL, setter);
+    }
+
     /** Key part for a date/time bound with a Calendar, whose time zone changes the value sent. */
     public static Object withCalendar(Object value, Calendar calendar) {
         Object part = of(value);

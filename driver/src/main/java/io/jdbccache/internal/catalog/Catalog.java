@@ -38,6 +38,11 @@ public final class Catalog {
     private volatile Routines routines;
     /** The built-in function names: kept across epochs (DDL does not change them), read again at each refresh. */
     private volatile Set<String> builtIns;
+    /**
+     * Every setting a row-level-security policy seen so far reads by name: sessions read their values back with
+     * their state, so that keys hold them. Only grows (a name no policy reads any more costs one more value).
+     */
+    private final Set<String> policySettings = ConcurrentHashMap.newKeySet();
 
     /**
      * @param refreshNanos how long facts are trusted without DDL through the driver; 0 or less for ever
@@ -49,6 +54,11 @@ public final class Catalog {
 
     public Dialect dialect() {
         return dialect;
+    }
+
+    /** The settings row-level-security policies read, as far as the relations looked up so far tell. */
+    public Set<String> policySettings() {
+        return java.util.Collections.unmodifiableSet(policySettings);
     }
 
     /** Moves whenever facts are forgotten, so decisions derived from them are made again. */
@@ -214,9 +224,12 @@ public final class Catalog {
             List<String> family = dialect.inheritanceFamily(connection, schema, name);
             children.addAll(family);
             boolean serverCode = dialect.runsServerCode(connection, schema, name);
+            RowSecurity rowSecurity = dialect.rowSecurity(connection, schema, name);
+            // Known before the facts are: a session whose state lacks them reads it again before using them.
+            policySettings.addAll(rowSecurity.settingsRead());
             return new TableInfo(true, true, upper, cacheable, children, family,
                     family.isEmpty() && !serverCode ? integerPrimaryKey(metaData, schema, name) : null, serverCode,
-                    dialect.rowSecurity(connection, schema, name), Calls.NONE);
+                    dialect.writeCalls(connection, schema, name), rowSecurity, Calls.NONE);
         } catch (SQLException | RuntimeException e) {
             return TableInfo.UNKNOWN;
         }
@@ -231,8 +244,9 @@ public final class Catalog {
             boolean remember) throws SQLException {
         String definition = dialect.viewDefinition(connection, schema, name);
         boolean serverCode = dialect.runsServerCode(connection, schema, name);
+        Calls writeCalls = dialect.writeCalls(connection, schema, name);
         if (definition == null || depth > 8) {
-            return new TableInfo(true, true, "VIEW", false, List.of(), List.of(), null, serverCode,
+            return new TableInfo(true, true, "VIEW", false, List.of(), List.of(), null, serverCode, writeCalls,
                     RowSecurity.NONE, Calls.NONE);
         }
         SqlAnalysis analysis = SqlAnalyzer.analyze(definition, dialect.syntax(null));
@@ -265,7 +279,7 @@ public final class Catalog {
             }
         }
         return new TableInfo(true, true, "VIEW", cacheable, List.of(), List.copyOf(readsFrom), null, serverCode,
-                rowSecurity, calls);
+                writeCalls, rowSecurity, calls);
     }
 
     private static RowSecurity merge(RowSecurity a, RowSecurity b) {

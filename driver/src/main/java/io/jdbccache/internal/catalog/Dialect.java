@@ -22,7 +22,11 @@ public interface Dialect {
         if (product.contains("postgres")) {
             return PostgresDialect.INSTANCE;
         }
-        TableRef.IdentifierCase identifierCase = metaData.storesLowerCaseIdentifiers()
+        // Quoted names that are not case-sensitive (H2 with CASE_INSENSITIVE_IDENTIFIERS=TRUE): "t" and T are one
+        // table, so every name folds, quoted or not.
+        TableRef.IdentifierCase identifierCase = !metaData.supportsMixedCaseQuotedIdentifiers()
+                ? TableRef.IdentifierCase.CASE_INSENSITIVE
+                : metaData.storesLowerCaseIdentifiers()
                 ? TableRef.IdentifierCase.LOWER
                 : metaData.storesUpperCaseIdentifiers() ? TableRef.IdentifierCase.UPPER
                 : TableRef.IdentifierCase.AS_IS;
@@ -30,6 +34,33 @@ public interface Dialect {
             return new H2Dialect(identifierCase);
         }
         return new GenericDialect(identifierCase);
+    }
+
+    /** The server's transaction on a connection, as its driver last heard it. */
+    enum ServerTransaction {
+        /** No transaction is open. */
+        IDLE,
+        /** A transaction is open. */
+        OPEN,
+        /** A transaction is open and failed: the database refuses every statement until it ends. */
+        FAILED
+    }
+
+    /**
+     * The server's transaction on this connection right now, as the driver last heard it (no round trip), or null
+     * where the driver does not say. Lets the connection catch a BEGIN or COMMIT it could not see (one sent through
+     * {@code executeQuery}, which then fails; one inside a text it could not split), and a failed transaction.
+     */
+    default ServerTransaction serverTransaction(Connection connection) {
+        return null;
+    }
+
+    /**
+     * True if a failed statement aborts the open transaction, so that the database refuses every statement until
+     * it ends (PostgreSQL); false if only the statement fails.
+     */
+    default boolean failureAbortsTransaction() {
+        return false;
     }
 
     /** A short name for logs and keys ({@code postgresql}, {@code h2}, {@code generic}). */
@@ -72,8 +103,21 @@ public interface Dialect {
     /** Ancestors and descendants of a partitioned or inherited table (empty where there is no inheritance). */
     List<String> inheritanceFamily(Connection connection, String schema, String name) throws SQLException;
 
-    /** True if writing the relation runs triggers, rules or functions in defaults and constraints (or unknown). */
+    /**
+     * True if writing the relation runs code whose effects the catalog does not describe: triggers or rules (or
+     * the catalog cannot tell).
+     */
     boolean runsServerCode(Connection connection, String schema, String name);
+
+    /**
+     * The functions writing the relation calls through its defaults, generated columns, constraints, the
+     * constraints of its columns' domains, its policies (for any command), index expressions and partition keys:
+     * every user function by its qualified name, and the built-ins that can change something
+     * ({@code set_config}, those that run SQL text). Judged like a statement's own calls.
+     */
+    default Calls writeCalls(Connection connection, String schema, String name) throws SQLException {
+        return Calls.NONE;
+    }
 
     /** Relations the relation's rules read or write (PostgreSQL {@code CREATE RULE}); empty elsewhere. */
     List<String> ruleTargets(Connection connection, String schema, String name) throws SQLException;

@@ -47,7 +47,7 @@ final class GenericDialect implements Dialect {
         String schema = connection.getSchema();
         String user = connection.getMetaData().getUserName();
         return new SessionState(user, user, schema == null ? new SearchPath(List.of()) : SearchPath.of(schema), "",
-                Set.of(), true, false, false);
+                Set.of(), Set.of(), true, false, false);
     }
 
     @Override

@@ -95,7 +95,7 @@ final class H2Dialect implements Dialect {
         StringBuilder text = new StringBuilder();
         settings.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
         String upper = isolation.toUpperCase(java.util.Locale.ROOT);
-        return new SessionState(user, user, new SearchPath(path), text.toString(), temporary, true,
+        return new SessionState(user, user, new SearchPath(path), text.toString(), settings.keySet(), temporary, true,
                 upper.contains("REPEATABLE") || upper.contains("SERIALIZABLE") || upper.contains("SNAPSHOT"), false);
     }
 

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * PostgreSQL through pgjdbc.
@@ -24,8 +22,8 @@ import java.util.regex.Pattern;
  * <p>The session read-back is one query: {@code current_user}, {@code session_user}, the effective search path
  * ({@code current_schemas(true)} without the temporary schema), the temporary relations, and the values of the
  * settings that change how values are computed, parsed or rendered, plus every setting a row-level-security policy
- * of the database reads by name (found in {@code pg_policy} by the same query, so a new policy is seen at the next
- * read-back) and those the user lists in {@code cache.keySettings}.
+ * seen so far reads by name (the catalog collects them as it looks relations up) and those the user lists in
+ * {@code cache.keySettings}.
  */
 final class PostgresDialect implements Dialect {
     static final PostgresDialect INSTANCE = new PostgresDialect();
@@ -42,14 +40,57 @@ final class PostgresDialect implements Dialect {
             "gin_fuzzy_search_limit", "quote_all_identifiers", "pg_trgm.similarity_threshold", "pg_trgm.word_similarity_threshold",
             "pg_trgm.strict_word_similarity_threshold");
 
-    /**
-     * How a setting read by name appears in a policy as the catalog prints it; the read-back query uses the same
-     * pattern in SQL, and policies whose settings it would miss are not cached (see {@link #rowSecurity}).
-     */
-    static final String SETTING_CALL_PATTERN = "current_setting\\(\\s*'((?:[^']|'')+)'";
-    private static final Pattern SETTING_CALL = Pattern.compile(SETTING_CALL_PATTERN, Pattern.CASE_INSENSITIVE);
-
     private PostgresDialect() {
+    }
+
+    /** pgjdbc's {@code BaseConnection.getTransactionState()}, found once; null if this pgjdbc has none. */
+    private static volatile java.lang.invoke.MethodHandle transactionState;
+    private static volatile Class<?> baseConnection;
+    private static volatile boolean transactionStateSearched;
+
+    /**
+     * pgjdbc's own view of the transaction (IDLE, OPEN or FAILED, from the server's last ReadyForQuery): a field
+     * read, no round trip. Reached by reflection (pgjdbc is not a dependency of the driver) and only after
+     * statements the cache did not answer.
+     */
+    @Override
+    public ServerTransaction serverTransaction(Connection connection) {
+        try {
+            if (!transactionStateSearched) {
+                Class<?> type = Class.forName("org.postgresql.core.BaseConnection", false,
+                        connection.getClass().getClassLoader());
+                transactionState = java.lang.invoke.MethodHandles.publicLookup().findVirtual(type,
+                        "getTransactionState", java.lang.invoke.MethodType.methodType(
+                                Class.forName("org.postgresql.core.TransactionState", false, type.getClassLoader())));
+                baseConnection = type;
+                transactionStateSearched = true;
+            }
+            if (transactionState == null || !baseConnection.isInstance(connection)) {
+                return null;
+            }
+            Object state = transactionState.invoke(connection);
+            if (state == null) {
+                return null;
+            }
+            switch (state.toString()) {
+                case "IDLE":
+                    return ServerTransaction.IDLE;
+                case "OPEN":
+                    return ServerTransaction.OPEN;
+                case "FAILED":
+                    return ServerTransaction.FAILED;
+                default:
+                    return null;
+            }
+        } catch (Throwable e) {
+            transactionStateSearched = true;
+            return null;
+        }
+    }
+
+    @Override
+    public boolean failureAbortsTransaction() {
+        return true;
     }
 
     @Override
@@ -80,22 +121,29 @@ final class PostgresDialect implements Dialect {
 
     @Override
     public SessionState readSession(Connection connection, Set<String> keySettings) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(readBackSql(keySettings));
+        Set<String> names = settingNames(keySettings);
+        try (PreparedStatement statement = connection.prepareStatement(readBackSql(names));
                 ResultSet row = statement.executeQuery()) {
             if (!row.next()) {
                 throw new SQLException("jdbc-cache: the session read-back returned no row");
             }
             List<String> path = strings(row.getArray(3));
             Set<String> temporary = new TreeSet<>(strings(row.getArray(4)));
-            String settings = row.getString(7) + (row.getString(8) == null ? "" : "\n" + row.getString(8));
             String isolation = row.getString(6).toLowerCase(Locale.ROOT);
             // pg_catalog is searched first unless the path lists it later: then a schema before it may hold a
             // function or operator of a built-in's name.
             boolean shadowed = !path.isEmpty() && !path.get(0).equals("pg_catalog");
-            return new SessionState(row.getString(1), row.getString(2), new SearchPath(path), settings, temporary,
-                    "on".equalsIgnoreCase(row.getString(5)),
+            return new SessionState(row.getString(1), row.getString(2), new SearchPath(path), row.getString(7),
+                    names, temporary, "on".equalsIgnoreCase(row.getString(5)),
                     isolation.contains("repeatable") || isolation.contains("serializable"), shadowed);
         }
+    }
+
+    /** The settings read back: those that change results, then the others the key needs, sorted. */
+    static Set<String> settingNames(Set<String> keySettings) {
+        Set<String> names = new LinkedHashSet<>(RESULT_SETTINGS);
+        names.addAll(new TreeSet<>(keySettings));
+        return names;
     }
 
     private static List<String> strings(Array array) throws SQLException {
@@ -109,10 +157,11 @@ final class PostgresDialect implements Dialect {
         return result;
     }
 
-    /** The read-back query: one round trip, no table locks beyond catalog reads. */
-    static String readBackSql(Set<String> keySettings) {
-        Set<String> names = new LinkedHashSet<>(RESULT_SETTINGS);
-        names.addAll(new TreeSet<>(keySettings));
+    /**
+     * The read-back query: one round trip, reading only settings and the catalog's schema and relation names (no
+     * policy expressions, whose deparsing would wait for locks on their tables).
+     */
+    static String readBackSql(Set<String> names) {
         StringBuilder settings = new StringBuilder("concat_ws(E'\\n'");
         for (String name : names) {
             String literal = "'" + name.replace("'", "''") + "'";
@@ -127,12 +176,7 @@ final class PostgresDialect implements Dialect {
                 + " ARRAY(SELECT c.relname::text FROM pg_class c"
                 + "   WHERE pg_my_temp_schema() <> 0 AND c.relnamespace = pg_my_temp_schema() ORDER BY 1),"
                 + " current_setting('standard_conforming_strings'), current_setting('default_transaction_isolation'),"
-                + " " + settings + ","
-                + " (SELECT string_agg(n || '=' || coalesce(quote_literal(current_setting(n, true)), 'NULL'),"
-                + "   E'\\n' ORDER BY n) FROM (SELECT DISTINCT replace(m[1], '''''', '''') AS n FROM pg_policy p,"
-                + "   regexp_matches(coalesce(pg_get_expr(p.polqual, p.polrelid), '') || ' '"
-                + "   || coalesce(pg_get_expr(p.polwithcheck, p.polrelid), ''), '" + SETTING_CALL_PATTERN.replace("'", "''")
-                + "', 'gi') AS m) policy_settings)";
+                + " " + settings;
     }
 
     @Override
@@ -164,28 +208,11 @@ final class PostgresDialect implements Dialect {
                 + " WHERE c.oid IN (SELECT oid FROM up UNION SELECT oid FROM down)", schema, name);
     }
 
-    /**
-     * Triggers, rules (other than a view's own), and user functions in column defaults, generated columns, check
-     * constraints, the constraints of column domains, policies, index expressions or predicates and partition
-     * keys: writing the relation runs them. Built-in
-     * functions are pinned in the catalog and never appear as dependencies, so {@code DEFAULT now()} or a serial
-     * column do not count.
-     */
+    /** Triggers and rules other than a view's own: code the catalog does not describe the effects of. */
     @Override
     public boolean runsServerCode(Connection connection, String schema, String name) {
         String sql = "SELECT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal)"
                 + " OR EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN')"
-                + " OR EXISTS (SELECT 1 FROM pg_depend d WHERE d.refclassid = 'pg_proc'::regclass AND ("
-                + "   (d.classid = 'pg_attrdef'::regclass"
-                + "     AND d.objid IN (SELECT ad.oid FROM pg_attrdef ad WHERE ad.adrelid = c.oid))"
-                + "   OR (d.classid = 'pg_constraint'::regclass AND d.objid IN (SELECT co.oid FROM pg_constraint co"
-                + "     WHERE co.conrelid = c.oid OR co.contypid IN"
-                + "       (SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = c.oid)))"
-                + "   OR (d.classid = 'pg_policy'::regclass"
-                + "     AND d.objid IN (SELECT p.oid FROM pg_policy p WHERE p.polrelid = c.oid))"
-                // index expressions and predicates, partition keys: evaluated on every write of a row
-                + "   OR (d.classid = 'pg_class'::regclass AND (d.objid = c.oid"
-                + "     OR d.objid IN (SELECT i.indexrelid FROM pg_index i WHERE i.indrelid = c.oid)))))"
                 + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?";
         try {
             String value = single(connection, sql, schema, name);
@@ -193,6 +220,64 @@ final class PostgresDialect implements Dialect {
         } catch (SQLException | RuntimeException e) {
             return true;
         }
+    }
+
+    /**
+     * Built-in functions that can change something when an expression calls them: the session's settings, every
+     * session's settings, or anything the SQL text they run does. The other built-ins compute, read, or touch only
+     * sequences, locks and notifications, none of which a cached result depends on.
+     */
+    static final List<String> STATE_CHANGING_BUILT_INS = List.of("set_config", "pg_reload_conf", "query_to_xml",
+            "query_to_xmlschema", "query_to_xml_and_xmlschema", "cursor_to_xml", "cursor_to_xmlschema", "ts_stat",
+            "lo_import", "lo_export", "lo_create", "lo_creat", "lo_unlink", "lo_put", "lo_from_bytea", "lo_truncate",
+            "lo_truncate64", "lowrite", "pg_import_system_collations");
+
+    /**
+     * The functions a write to the relation may call, read from the stored expression trees
+     * ({@code pg_node_tree}) of its defaults and generated columns, check constraints, the constraints of its
+     * columns' domains (through base domains and arrays), all its policies, index expressions and predicates and
+     * partition keys, plus its columns' types' input functions. The trees name every function by OID, built-ins
+     * included, which {@code pg_depend} never records (they are pinned). Reading the trees takes no lock on the
+     * relation (unlike {@code pg_get_expr}).
+     */
+    @Override
+    public Calls writeCalls(Connection connection, String schema, String name) throws SQLException {
+        String sql = "WITH RECURSIVE rel AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + "   WHERE n.nspname = ? AND c.relname = ?),"
+                + " types(oid) AS (SELECT a.atttypid FROM pg_attribute a JOIN rel ON a.attrelid = rel.oid"
+                + "   WHERE a.attnum > 0 AND NOT a.attisdropped"
+                + "   UNION SELECT b.oid FROM pg_type t JOIN types ON t.oid = types.oid"
+                + "   JOIN pg_type b ON b.oid IN (t.typbasetype, t.typelem) WHERE b.oid <> 0),"
+                + " trees(tree) AS (SELECT ad.adbin::text FROM pg_attrdef ad JOIN rel ON ad.adrelid = rel.oid"
+                + "   UNION ALL SELECT co.conbin::text FROM pg_constraint co"
+                + "     WHERE co.conbin IS NOT NULL AND (co.conrelid IN (SELECT oid FROM rel)"
+                + "       OR co.contypid IN (SELECT oid FROM types))"
+                + "   UNION ALL SELECT p.polqual::text FROM pg_policy p JOIN rel ON p.polrelid = rel.oid"
+                + "   UNION ALL SELECT p.polwithcheck::text FROM pg_policy p JOIN rel ON p.polrelid = rel.oid"
+                + "   UNION ALL SELECT i.indexprs::text FROM pg_index i JOIN rel ON i.indrelid = rel.oid"
+                + "   UNION ALL SELECT i.indpred::text FROM pg_index i JOIN rel ON i.indrelid = rel.oid"
+                + "   UNION ALL SELECT pt.partexprs::text FROM pg_partitioned_table pt JOIN rel ON pt.partrelid = rel.oid),"
+                + " called(oid) AS (SELECT m[1]::oid FROM trees,"
+                + "     regexp_matches(trees.tree, ':(?:funcid|opfuncid|hashfuncid|negfuncid|aggfnoid|winfnoid) ([0-9]+)', 'g') m"
+                + "   UNION SELECT o.oprcode::oid FROM pg_operator o WHERE o.oid IN (SELECT m[1]::oid FROM trees,"
+                + "     regexp_matches(trees.tree, ':opno ([0-9]+)', 'g') m)"
+                + "   UNION SELECT t.typinput::oid FROM pg_type t JOIN types ON t.oid = types.oid"
+                + "   UNION SELECT t.typreceive::oid FROM pg_type t JOIN types ON t.oid = types.oid)"
+                + " SELECT DISTINCT CASE WHEN p.pronamespace = 'pg_catalog'::regnamespace THEN p.proname::text"
+                + "   ELSE p.pronamespace::regnamespace::text || '.' || p.proname END"
+                + " FROM pg_proc p JOIN called ON p.oid = called.oid"
+                + " WHERE p.pronamespace <> 'pg_catalog'::regnamespace OR p.proname IN (" + builtInList() + ")";
+        Set<String> functions = new TreeSet<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, schema);
+            statement.setString(2, name);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    functions.add(rows.getString(1));
+                }
+            }
+        }
+        return functions.isEmpty() ? Calls.NONE : new Calls(functions, Set.of(), Set.of());
     }
 
     @Override
@@ -266,14 +351,6 @@ final class PostgresDialect implements Dialect {
         if (analysis.readsUnnamedSetting()) {
             return "a row-level-security policy reads a setting by a computed name";
         }
-        Set<String> found = new TreeSet<>();
-        Matcher matcher = SETTING_CALL.matcher(expression);
-        while (matcher.find()) {
-            found.add(matcher.group(1).replace("''", "'"));
-        }
-        if (!found.containsAll(analysis.settingsRead())) {
-            return "a row-level-security policy reads a setting in a form the session read-back would miss";
-        }
         calls[0] = calls[0].plus(Calls.of(analysis));
         settings.addAll(analysis.settingsRead());
         return null;
@@ -293,9 +370,15 @@ final class PostgresDialect implements Dialect {
                 + " WHERE pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)");
         Set<String> userOperators = strings(connection, "SELECT DISTINCT oprname::text FROM pg_operator"
                 + " WHERE oprnamespace <> 'pg_catalog'::regnamespace");
+        // Domain constraints calling a user function (pg_depend) or a state-changing built-in (pinned, so only
+        // the expression tree names it).
         Set<String> codeTypes = strings(connection, "WITH RECURSIVE running(oid) AS ("
                 + " SELECT c.contypid FROM pg_constraint c JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass"
                 + "   AND d.objid = c.oid AND d.refclassid = 'pg_proc'::regclass WHERE c.contypid <> 0"
+                + " UNION SELECT c.contypid FROM pg_constraint c,"
+                + "   regexp_matches(c.conbin::text, ':(?:funcid|opfuncid) ([0-9]+)', 'g') m"
+                + "   JOIN pg_proc p ON p.oid = m[1]::oid"
+                + "   WHERE c.contypid <> 0 AND c.conbin IS NOT NULL AND p.proname IN (" + builtInList() + ")"
                 + " UNION SELECT t.oid FROM pg_type t JOIN pg_proc p ON p.oid = t.typinput"
                 + "   WHERE p.pronamespace <> 'pg_catalog'::regnamespace"
                 + " UNION SELECT c.casttarget FROM pg_cast c JOIN pg_proc p ON p.oid = c.castfunc"
@@ -303,6 +386,11 @@ final class PostgresDialect implements Dialect {
                 + " UNION SELECT t.oid FROM pg_type t JOIN running r ON t.typbasetype = r.oid)"
                 + " SELECT DISTINCT t.typname::text FROM pg_type t JOIN running r ON r.oid = t.oid");
         return new Routines(builtIn, userFunctions, userOperators, codeTypes);
+    }
+
+    /** {@link #STATE_CHANGING_BUILT_INS} as SQL literals (constant names: no quoting needed). */
+    private static String builtInList() {
+        return "'" + String.join("', '", STATE_CHANGING_BUILT_INS) + "'";
     }
 
     private static Set<String> strings(Connection connection, String sql) throws SQLException {

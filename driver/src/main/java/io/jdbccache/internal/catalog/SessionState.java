@@ -11,6 +11,8 @@ import java.util.Set;
  * @param sessionUser               the role the session logged in as (policies may read it)
  * @param searchPath                where unqualified names resolve
  * @param settings                  {@code name=value} lines of every key setting, sorted: part of the key
+ * @param settingNames              the names of the settings read (a key built from this state can stand for a
+ *                                  result only if the settings it depends on are among them)
  * @param temporaryRelations        names of the session's temporary tables and views: reads naming them bypass
  * @param standardConformingStrings false when a backslash escapes in plain strings (PostgreSQL)
  * @param snapshotByDefault         new transactions are REPEATABLE READ or SERIALIZABLE by default
@@ -19,9 +21,10 @@ import java.util.Set;
  *                                  to a user's object, so nothing the session runs can be vouched for
  */
 public record SessionState(String currentUser, String sessionUser, SearchPath searchPath, String settings,
-        Set<String> temporaryRelations, boolean standardConformingStrings, boolean snapshotByDefault,
+        Set<String> settingNames, Set<String> temporaryRelations, boolean standardConformingStrings, boolean snapshotByDefault,
         boolean builtInsShadowed) {
     public SessionState {
+        settingNames = Set.copyOf(settingNames);
         temporaryRelations = Set.copyOf(temporaryRelations);
     }
 }

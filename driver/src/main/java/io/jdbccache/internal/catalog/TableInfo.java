@@ -17,22 +17,24 @@ import java.util.List;
  *                        table, its ancestors and descendants: its results depend on them all
  * @param integerKey      the single integer primary-key column (as stored) of a plain table outside any
  *                        inheritance family and without server code, which reads and writes by key may use
- * @param runsServerCode  a write to it runs code the driver cannot see into: triggers, rules, or functions in
- *                        defaults and constraints (or the catalog cannot tell)
+ * @param runsServerCode  a write to it runs code whose effects the catalog does not describe: triggers or rules
+ *                        (or the catalog cannot tell)
+ * @param writeCalls      the functions a write to it calls through defaults, constraints, domains, policies and
+ *                        indexes (user functions, state-changing built-ins); judged with {@link Routines}
  * @param rowSecurity     its row-level-security policies for reads (for a view: those of the relations behind it)
  * @param readCalls       the code a read of it runs: a view's functions, operators and casts (and those of the views
  *                        behind it), its and its bases' policies'; judged with {@link Routines} by the reader
  */
 public record TableInfo(boolean known, boolean exists, String type, boolean cacheable, List<String> cascadeChildren,
-        List<String> readsFrom, String integerKey, boolean runsServerCode, RowSecurity rowSecurity,
+        List<String> readsFrom, String integerKey, boolean runsServerCode, Calls writeCalls, RowSecurity rowSecurity,
         Calls readCalls) {
 
     /** The lookup failed. */
     public static final TableInfo UNKNOWN = new TableInfo(false, false, "UNKNOWN", false, List.of(), List.of(), null,
-            true, RowSecurity.NONE, Calls.NONE);
+            true, Calls.NONE, RowSecurity.NONE, Calls.NONE);
     /** No relation of that name. */
     public static final TableInfo ABSENT = new TableInfo(true, false, "ABSENT", false, List.of(), List.of(), null,
-            false, RowSecurity.NONE, Calls.NONE);
+            false, Calls.NONE, RowSecurity.NONE, Calls.NONE);
 
     public TableInfo {
         cascadeChildren = List.copyOf(cascadeChildren);

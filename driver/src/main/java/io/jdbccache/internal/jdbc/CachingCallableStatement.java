@@ -12,37 +12,54 @@ import java.sql.SQLException;
 final class CachingCallableStatement extends DelegatingCallableStatement {
     private final StatementCore core;
     private final SqlAnalysis analysis;
+    private final String sql;
+    /**
+     * The text holds a backslash, whose meaning follows the session (PostgreSQL's standard_conforming_strings):
+     * it is analyzed again under the session's rules at each execution (the analysis cache makes that a lookup).
+     */
+    private final boolean textFollowsSession;
 
     CachingCallableStatement(CachingConnection connection, CallableStatement delegate, String sql) {
         super(connection, delegate);
         this.core = new StatementCore(connection, this, delegate);
         this.analysis = connection.analyze(sql);
+        this.sql = sql;
+        this.textFollowsSession = connection.textFollowsSession(sql);
+    }
+
+    private SqlAnalysis analysis() {
+        return textFollowsSession ? ((CachingConnection) connection).analyze(sql) : analysis;
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        return core.run(analysis, () -> wrapResultSet(callableDelegate.executeQuery()));
+        SqlAnalysis current = analysis();
+        return core.run(current, () -> wrapResultSet(callableDelegate.executeQuery()));
     }
 
     @Override
     public boolean execute() throws SQLException {
-        return core.run(analysis, callableDelegate::execute);
+        SqlAnalysis current = analysis();
+        return core.run(current, callableDelegate::execute);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        return core.run(analysis, callableDelegate::executeUpdate);
+        SqlAnalysis current = analysis();
+        return core.run(current, callableDelegate::executeUpdate);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return core.run(analysis, callableDelegate::executeLargeUpdate);
+        SqlAnalysis current = analysis();
+        return core.run(current, callableDelegate::executeLargeUpdate);
     }
 
     @Override
     public void addBatch() throws SQLException {
+        SqlAnalysis current = analysis();
         callableDelegate.addBatch();
-        core.addBatch(analysis);
+        core.addBatch(current);
     }
 
     @Override

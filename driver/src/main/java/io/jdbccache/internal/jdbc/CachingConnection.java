@@ -43,9 +43,10 @@ public final class CachingConnection extends DelegatingConnection {
     private static final ReadPlan SNAPSHOT = ReadPlan.bypass(BypassReason.SNAPSHOT_TRANSACTION);
     private static final ReadPlan WRITTEN = ReadPlan.bypass(BypassReason.WRITTEN_IN_TRANSACTION);
     private static final ReadPlan TEMPORARY = ReadPlan.bypass(BypassReason.TEMPORARY_TABLE);
+    private static final ReadPlan FAILED = ReadPlan.bypass(BypassReason.TRANSACTION_FAILED);
     private static final ReadPlan SHADOWED = new ReadPlan(null, null, null, -1, new TableVersion[0],
             BypassReason.NON_DETERMINISTIC, "the search path lists a schema before pg_catalog: built-in functions and"
-                    + " operators may be shadowed", 0, null, null);
+                    + " operators may be shadowed", 0, null, null, Set.of());
     private static final SqlAnalysis NULL_STATEMENT = SqlAnalyzer.analyze("", io.jdbccache.internal.sql.SqlSyntax.GENERIC);
 
     private final ResultCache cache;
@@ -70,6 +71,11 @@ public final class CachingConnection extends DelegatingConnection {
      * other sessions see, so nothing it would read from it may be remembered for them.
      */
     private boolean transactionChangedSchema;
+    /**
+     * The open transaction failed and the database refuses every statement until it ends (PostgreSQL): a hit would
+     * answer what the database would refuse.
+     */
+    private boolean transactionFailed;
     private boolean closed;
 
     private CachingConnection(Connection delegate, Connection physical, ResultCache cache, CacheConfig config,
@@ -89,7 +95,7 @@ public final class CachingConnection extends DelegatingConnection {
             public SessionState read() throws SQLException {
                 cache.recordSessionReadBack();
                 return dialect.readSession(dialect.readsSessionBack() ? CachingConnection.this.physical
-                        : CachingConnection.this.delegate, config.keySettings());
+                        : CachingConnection.this.delegate, keySettings());
             }
 
             @Override
@@ -97,6 +103,17 @@ public final class CachingConnection extends DelegatingConnection {
                 return dialect.readsSessionBack();
             }
         });
+    }
+
+    /** The settings read back beyond the dialect's own: the user's, and those policies seen so far read. */
+    private Set<String> keySettings() {
+        Set<String> policies = database.policySettings();
+        if (policies.isEmpty()) {
+            return config.keySettings();
+        }
+        Set<String> names = new java.util.TreeSet<>(config.keySettings());
+        names.addAll(policies);
+        return names;
     }
 
     /**
@@ -213,6 +230,14 @@ public final class CachingConnection extends DelegatingConnection {
     }
 
     /**
+     * True if the meaning of {@code sql} follows the session's lexical rules (a backslash on PostgreSQL): a
+     * statement prepared before {@code SET standard_conforming_strings} runs under the rules of its execution.
+     */
+    boolean textFollowsSession(String sql) {
+        return sql != null && dialect.backslashDependsOnSession() && sql.indexOf('\\') >= 0;
+    }
+
+    /**
      * The session's state now (read back first if it may have changed), with the key context kept in step; null
      * if it is unknown.
      */
@@ -238,6 +263,9 @@ public final class CachingConnection extends DelegatingConnection {
      * @return the plan; its bypass reason, if any, says why not
      */
     ReadPlan readPlan(SqlAnalysis analysis) {
+        if (transactionFailed) {
+            return FAILED;
+        }
         long epoch = database.catalogEpoch();
         SessionState state = currentState();
         if (state == null) {
@@ -262,6 +290,14 @@ public final class CachingConnection extends DelegatingConnection {
             plan = ReadPlans.decide(analysis, config, database, context.searchPath(), epoch, physical);
             if (plan.catalogEpoch() == epoch && plan.bypassReason() != BypassReason.CATALOG_UNAVAILABLE) {
                 analysis.planMemo(plan);
+            }
+        }
+        if (!plan.keySettings().isEmpty() && !state.settingNames().containsAll(plan.keySettings())) {
+            // A policy this session's state was read without (one seen since): read it again with its settings.
+            session.apiChanged();
+            state = currentState();
+            if (state == null || !state.settingNames().containsAll(plan.keySettings())) {
+                return SESSION_UNKNOWN;
             }
         }
         if (!state.temporaryRelations().isEmpty() && readsTemporary(analysis, state)) {
@@ -340,20 +376,35 @@ public final class CachingConnection extends DelegatingConnection {
             return true;
         }
         Routines routines = database.routines(physical, !transactionChangedSchema);
-        if (CallJudge.mayWrite(Calls.of(analysis), config.deterministicFunctions(), routines)) {
-            return true;
-        }
-        Calls behind = codeBehindRelations(analysis);
-        return behind != Calls.NONE && CallJudge.mayWrite(behind, config.deterministicFunctions(), routines);
+        return CallJudge.mayWrite(codeRun(analysis), config.deterministicFunctions(), routines);
     }
 
     /**
-     * What reading the relations of a read runs: the functions, operators and casts of the views it reads and of
-     * the row-level-security policies of the tables behind them. A bypassed read of such a view runs its code.
+     * True if a read runs user code (its own calls or those of the views and policies behind it), which may have
+     * run DDL: a function that alters a policy changes what every session's key must hold.
+     */
+    private boolean runsUserCode(SqlAnalysis analysis) {
+        if (builtInsShadowed()) {
+            return true;
+        }
+        Routines routines = database.routines(physical, !transactionChangedSchema);
+        return CallJudge.runsUserCode(codeRun(analysis), config.deterministicFunctions(), routines);
+    }
+
+    /** The code a statement runs: its own calls and those of the relations it names. */
+    private Calls codeRun(SqlAnalysis analysis) {
+        return Calls.of(analysis).plus(codeBehindRelations(analysis));
+    }
+
+    /**
+     * What reading the relations a statement names runs: the functions, operators and casts of the views it reads
+     * (or writes through) and of the row-level-security policies of the tables behind them. A bypassed read of such
+     * a view runs its code, and so does a write that reads it ({@code INSERT ... SELECT FROM view}).
      */
     private Calls codeBehindRelations(SqlAnalysis analysis) {
-        boolean read = analysis.kind() == SqlAnalysis.Kind.QUERY || analysis.kind() == SqlAnalysis.Kind.UNCACHEABLE_READ;
-        if (!read || analysis.relationsMentioned().isEmpty()) {
+        boolean named = analysis.kind() == SqlAnalysis.Kind.QUERY || analysis.kind() == SqlAnalysis.Kind.UNCACHEABLE_READ
+                || analysis.kind() == SqlAnalysis.Kind.WRITE;
+        if (!named || analysis.relationsMentioned().isEmpty()) {
             return Calls.NONE;
         }
         SessionState state = currentState();
@@ -388,15 +439,11 @@ public final class CachingConnection extends DelegatingConnection {
         if (analysis.mayChangeSession() || builtInsShadowed()) {
             return true;
         }
-        Routines routines = database.routines(physical, !transactionChangedSchema);
-        if (CallJudge.mayChangeSession(Calls.of(analysis), config.deterministicFunctions(), routines)) {
-            return true;
-        }
         if (analysis.isWrite()) {
-            return writePlan(analysis).runsServerCode();
+            return writePlan(analysis).changesSession();
         }
-        Calls behind = codeBehindRelations(analysis);
-        return behind != Calls.NONE && CallJudge.mayChangeSession(behind, config.deterministicFunctions(), routines);
+        Routines routines = database.routines(physical, !transactionChangedSchema);
+        return CallJudge.mayChangeSession(codeRun(analysis), config.deterministicFunctions(), routines);
     }
 
     /**
@@ -416,13 +463,22 @@ public final class CachingConnection extends DelegatingConnection {
             }
         }
         if (!succeeded) {
+            if (inTransaction() && dialect.failureAbortsTransaction() && !endsTransaction(analysis)) {
+                transactionFailed = true;
+            }
             afterFailure(analysis, parameters);
+            reconcileTransaction();
             return;
         }
         switch (analysis.kind()) {
             case MULTIPLE:
-                for (SqlAnalysis part : analysis.parts()) {
-                    afterStatement(part, null, true);
+                inRecursion = true;
+                try {
+                    for (SqlAnalysis part : analysis.parts()) {
+                        afterStatement(part, null, true);
+                    }
+                } finally {
+                    inRecursion = false;
                 }
                 break;
             case WRITE:
@@ -434,6 +490,8 @@ public final class CachingConnection extends DelegatingConnection {
                 if (analysis.changesSchema()) {
                     database.forgetCatalog();
                     transactionChangedSchema |= inTransaction();
+                } else if (plan.forgetsCatalog()) {
+                    forgetCatalogAfterUserCode();
                 }
                 completeWrite(plan, parameters);
                 break;
@@ -448,6 +506,7 @@ public final class CachingConnection extends DelegatingConnection {
             case ROLLBACK_TO_SAVEPOINT:
                 invalidateTransactionWrites();
                 session.rolledBackToSavepoint();
+                transactionFailed = false;
                 break;
             case SESSION_CHANGE:
                 // SET TRANSACTION ISOLATION LEVEL SERIALIZABLE makes this transaction a snapshot.
@@ -463,6 +522,56 @@ public final class CachingConnection extends DelegatingConnection {
             default:
                 break;
         }
+        if (!inRecursion) {
+            reconcileTransaction();
+        }
+    }
+
+    /** Set while afterStatement walks the parts of a string: the server's state is checked once, at the end. */
+    private boolean inRecursion;
+
+    /**
+     * Catches a BEGIN, an end of transaction or a failed transaction the analysis could not see, from the server's
+     * own transaction state where the driver reports it (PostgreSQL): in autocommit mode, a transaction the server
+     * has open is one a BEGIN started, and none open means it ended.
+     */
+    private void reconcileTransaction() {
+        if (closed) {
+            return;
+        }
+        Dialect.ServerTransaction server = dialect.serverTransaction(physical);
+        if (server == null) {
+            return;
+        }
+        transactionFailed = server == Dialect.ServerTransaction.FAILED;
+        if (!autoCommit) {
+            return;
+        }
+        boolean open = server != Dialect.ServerTransaction.IDLE;
+        if (open && !explicitTransaction) {
+            explicitTransaction = true;
+        } else if (!open && explicitTransaction) {
+            finishTransaction(false);
+        }
+    }
+
+    /**
+     * A cacheable read failed at the database (a division by zero, a timeout): on PostgreSQL that fails the open
+     * transaction, which then refuses every statement until it ends.
+     */
+    void readFailed() {
+        if (closed) {
+            return;
+        }
+        if (inTransaction() && dialect.failureAbortsTransaction()) {
+            transactionFailed = true;
+        }
+        reconcileTransaction();
+    }
+
+    /** COMMIT and ROLLBACK end a transaction even when they fail (PostgreSQL rolls back a failed COMMIT). */
+    private static boolean endsTransaction(SqlAnalysis analysis) {
+        return analysis.kind() == SqlAnalysis.Kind.COMMIT || analysis.kind() == SqlAnalysis.Kind.ROLLBACK;
     }
 
     /** A read calling a function that may write is, afterwards, a write to unknown tables. */
@@ -470,6 +579,18 @@ public final class CachingConnection extends DelegatingConnection {
         if (mayWrite(analysis)) {
             completeWrite(WritePlan.everything(config, database, null, database.catalogEpoch()));
         }
+        if (runsUserCode(analysis)) {
+            forgetCatalogAfterUserCode();
+        }
+    }
+
+    /**
+     * User code ran (a function, a trigger): it may have run DDL (a policy altered, a table created earlier on a
+     * search path), so catalog facts are read again, and every session's state with them.
+     */
+    private void forgetCatalogAfterUserCode() {
+        database.forgetCatalog();
+        transactionChangedSchema |= inTransaction();
     }
 
     /**
@@ -489,6 +610,11 @@ public final class CachingConnection extends DelegatingConnection {
                 break;
             case MULTIPLE:
                 cache.invalidateDatabase(database);
+                if (analysis.changesSchema()) {
+                    // Some of its DDL may have run (H2 commits statement by statement): read the catalog again.
+                    database.forgetCatalog();
+                    transactionChangedSchema |= inTransaction();
+                }
                 boolean controlsTransaction = analysis.parts().stream()
                         .anyMatch(part -> part.kind() == SqlAnalysis.Kind.BEGIN);
                 if (controlsTransaction || analysis.parts().stream().anyMatch(SqlAnalysis::mayChangeSession)) {
@@ -505,7 +631,13 @@ public final class CachingConnection extends DelegatingConnection {
                 break;
             case WRITE:
             case WRITE_UNKNOWN:
-                completeWrite(writePlan(analysis), parameters);
+                WritePlan failed = writePlan(analysis);
+                if (analysis.changesSchema() || failed.forgetsCatalog()) {
+                    // A failed batch or string may still have run this DDL; user code may have run some before
+                    // it failed.
+                    forgetCatalogAfterUserCode();
+                }
+                completeWrite(failed, parameters);
                 break;
             case QUERY:
             case UNCACHEABLE_READ:
@@ -572,9 +704,11 @@ public final class CachingConnection extends DelegatingConnection {
     }
 
     private WritePlan resolveWrite(SqlAnalysis analysis, SearchPath path, long epoch) {
-        if (mayWrite(analysis)) {
-            // Unknown targets, or a function called by the write that may change other tables.
-            return WritePlan.everything(config, database, path, epoch);
+        Set<String> declared = config.deterministicFunctions();
+        Routines routines = database.routines(physical, !transactionChangedSchema);
+        Calls code = Calls.of(analysis).plus(codeBehindRelations(analysis));
+        if (builtInsShadowed()) {
+            return WritePlan.unknownCode(config, database, path, epoch, true);
         }
         Set<String> names = new LinkedHashSet<>();
         List<String> pending = new ArrayList<>();
@@ -583,32 +717,45 @@ public final class CachingConnection extends DelegatingConnection {
         }
         // Tables reached through cascades, rules, declared dependencies, views or partitions rather than named.
         Set<String> reached = new LinkedHashSet<>();
-        boolean serverCode = false;
+        boolean opaque = false;
+        boolean triggers = false;
         while (!pending.isEmpty()) {
             String name = pending.remove(pending.size() - 1);
             if (!names.add(name)) {
                 continue;
             }
-            for (TableRef alsoChanged : rulesAlsoInvalidate(name)) {
+            List<TableRef> declaredAlso = rulesAlsoInvalidate(name);
+            for (TableRef alsoChanged : declaredAlso) {
                 String target = database.resolve(alsoChanged, path, physical);
                 pending.add(target);
                 reached.add(target);
             }
-            if (!analysis.changesSchema()) {
-                TableInfo info = database.tableInfo(name, physical);
-                if (!info.known()) {
-                    // Cascades, views and partitions behind the table are unknown (the catalog could not be read,
-                    // e.g. in an aborted transaction): invalidate everything, and decide again next time.
-                    return WritePlan.everything(config, database, path, -1);
-                }
-                serverCode |= info.runsServerCode();
-                pending.addAll(info.cascadeChildren());
-                pending.addAll(info.readsFrom());
-                reached.addAll(info.cascadeChildren());
-                reached.addAll(info.readsFrom());
+            TableInfo info = database.tableInfo(name, physical);
+            if (!info.known()) {
+                // Cascades, views and partitions behind the table are unknown (the catalog could not be read,
+                // e.g. in an aborted transaction): invalidate everything, and decide again next time.
+                return WritePlan.everything(config, database, path, -1);
             }
+            if (info.runsServerCode()) {
+                // Triggers and rules may write anything, change the session, run DDL: unless the rules file says
+                // what they change (cache.alsoInvalidates.<table>), the whole database.
+                triggers = true;
+                opaque |= declaredAlso.isEmpty();
+            }
+            // Defaults, constraints, domains, policies and indexes evaluated on the write; a view's own code when
+            // written through.
+            code = code.plus(info.writeCalls()).plus(info.readCalls());
+            pending.addAll(info.cascadeChildren());
+            pending.addAll(info.readsFrom());
+            reached.addAll(info.cascadeChildren());
+            reached.addAll(info.readsFrom());
         }
-        KeyedRow keyed = analysis.changesSchema() ? null : ReadPlans.keyedRow(analysis, database, path, physical);
+        boolean userCode = CallJudge.runsUserCode(code, declared, routines);
+        if (opaque || (config.unknownFunctionsMayWrite() && CallJudge.mayWrite(code, declared, routines))) {
+            return WritePlan.unknownCode(config, database, path, epoch, opaque || userCode);
+        }
+        boolean changesSession = triggers || CallJudge.mayChangeSession(code, declared, routines);
+        KeyedRow keyed = ReadPlans.keyedRow(analysis, database, path, physical);
         if (keyed != null && reached.contains(keyed.table().name())) {
             // The write reaches its own table again (a self-referencing cascade, a rule, a declared same-table
             // trigger): other rows may change too.
@@ -624,7 +771,7 @@ public final class CachingConnection extends DelegatingConnection {
             }
         }
         return new WritePlan(config, database, path, epoch, tables.toArray(new TableVersion[0]), false, keyed,
-                serverCode);
+                changesSession, userCode);
     }
 
     /** Tables the rules say a write to {@code resolvedName} also changes (matched as name or schema.name). */
@@ -695,6 +842,7 @@ public final class CachingConnection extends DelegatingConnection {
     }
 
     private void endTransaction() {
+        transactionFailed = false;
         if (transactionChangedSchema) {
             // Committed or rolled back, the DDL's catalog is now everyone's or no one's: read it again.
             database.forgetCatalog();
@@ -802,6 +950,7 @@ public final class CachingConnection extends DelegatingConnection {
     public void rollback(Savepoint savepoint) throws SQLException {
         try {
             delegate.rollback(savepoint);
+            transactionFailed = false;
         } finally {
             invalidateTransactionWrites();
             session.rolledBackToSavepoint();

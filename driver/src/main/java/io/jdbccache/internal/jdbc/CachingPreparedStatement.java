@@ -31,48 +31,65 @@ import java.util.Calendar;
 final class CachingPreparedStatement extends DelegatingPreparedStatement {
     private final StatementCore core;
     private final SqlAnalysis analysis;
+    private final String sql;
+    /**
+     * The text holds a backslash, whose meaning follows the session (PostgreSQL's standard_conforming_strings):
+     * it is analyzed again under the session's rules at each execution (the analysis cache makes that a lookup).
+     */
+    private final boolean textFollowsSession;
     private final ParameterList parameters = new ParameterList();
 
     CachingPreparedStatement(CachingConnection connection, PreparedStatement delegate, String sql) {
         super(connection, delegate);
         this.core = new StatementCore(connection, this, delegate);
         this.analysis = connection.analyze(sql);
+        this.sql = sql;
+        this.textFollowsSession = connection.textFollowsSession(sql);
+    }
+
+    private SqlAnalysis analysis() {
+        return textFollowsSession ? ((CachingConnection) connection).analyze(sql) : analysis;
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
+        SqlAnalysis current = analysis();
         core.closeCurrent();
-        if (analysis.kind() == SqlAnalysis.Kind.QUERY) {
-            return core.query(analysis, null, parameters.values(), parameters.state(analysis.parameterCount()));
+        if (current.kind() == SqlAnalysis.Kind.QUERY) {
+            return core.query(current, null, parameters.values(), parameters.state(current.parameterCount()));
         }
-        return core.run(analysis, parameters.values(), () -> wrapResultSet(preparedDelegate.executeQuery()));
+        return core.run(current, parameters.values(), () -> wrapResultSet(preparedDelegate.executeQuery()));
     }
 
     @Override
     public boolean execute() throws SQLException {
+        SqlAnalysis current = analysis();
         core.closeCurrent();
-        if (analysis.kind() == SqlAnalysis.Kind.QUERY) {
-            return core.query(analysis, null, parameters.values(), parameters.state(analysis.parameterCount())) != null;
+        if (current.kind() == SqlAnalysis.Kind.QUERY) {
+            return core.query(current, null, parameters.values(), parameters.state(current.parameterCount())) != null;
         }
-        return core.run(analysis, parameters.values(), preparedDelegate::execute);
+        return core.run(current, parameters.values(), preparedDelegate::execute);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
+        SqlAnalysis current = analysis();
         core.closeCurrent();
-        return core.run(analysis, parameters.values(), preparedDelegate::executeUpdate);
+        return core.run(current, parameters.values(), preparedDelegate::executeUpdate);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
+        SqlAnalysis current = analysis();
         core.closeCurrent();
-        return core.run(analysis, parameters.values(), preparedDelegate::executeLargeUpdate);
+        return core.run(current, parameters.values(), preparedDelegate::executeLargeUpdate);
     }
 
     @Override
     public void addBatch() throws SQLException {
+        SqlAnalysis current = analysis();
         preparedDelegate.addBatch();
-        core.addBatch(analysis);
+        core.addBatch(current);
     }
 
     @Override
@@ -292,67 +309,67 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException {
         preparedDelegate.setBigDecimal(parameterIndex, x);
-        parameters.set(parameterIndex, x);
+        parameters.set(parameterIndex, x == null ? ParameterValues.nullSetBy("setBigDecimal") : x);
     }
 
     @Override
     public void setString(int parameterIndex, String x) throws SQLException {
         preparedDelegate.setString(parameterIndex, x);
-        parameters.set(parameterIndex, ParameterValues.ofString(x));
+        parameters.set(parameterIndex, x == null ? ParameterValues.nullSetBy("setString") : ParameterValues.ofString(x));
     }
 
     @Override
     public void setNString(int parameterIndex, String x) throws SQLException {
         preparedDelegate.setNString(parameterIndex, x);
-        parameters.set(parameterIndex, ParameterValues.national(x));
+        parameters.set(parameterIndex, x == null ? ParameterValues.nullSetBy("setNString") : ParameterValues.national(x));
     }
 
     @Override
     public void setBytes(int parameterIndex, byte[] x) throws SQLException {
         preparedDelegate.setBytes(parameterIndex, x);
-        parameters.set(parameterIndex, ParameterValues.of(x));
+        parameters.set(parameterIndex, x == null ? ParameterValues.nullSetBy("setBytes") : ParameterValues.of(x));
     }
 
     @Override
     public void setDate(int parameterIndex, Date x) throws SQLException {
         preparedDelegate.setDate(parameterIndex, x);
-        parameters.set(parameterIndex, ParameterValues.of(x));
+        parameters.set(parameterIndex, x == null ? ParameterValues.nullSetBy("setDate") : ParameterValues.of(x));
     }
 
     @Override
     public void setTime(int parameterIndex, Time x) throws SQLException {
         preparedDelegate.setTime(parameterIndex, x);
-        parameters.set(parameterIndex, ParameterValues.of(x));
+        parameters.set(parameterIndex, x == null ? ParameterValues.nullSetBy("setTime") : ParameterValues.of(x));
     }
 
     @Override
     public void setTimestamp(int parameterIndex, Timestamp x) throws SQLException {
         preparedDelegate.setTimestamp(parameterIndex, x);
-        parameters.set(parameterIndex, ParameterValues.of(x));
+        parameters.set(parameterIndex, x == null ? ParameterValues.nullSetBy("setTimestamp") : ParameterValues.of(x));
     }
 
     @Override
     public void setDate(int parameterIndex, Date x, Calendar cal) throws SQLException {
         preparedDelegate.setDate(parameterIndex, x, cal);
-        parameters.set(parameterIndex, ParameterValues.withCalendar(x, cal));
+        parameters.set(parameterIndex, x == null ? ParameterValues.nullSetBy("setDate") : ParameterValues.withCalendar(x, cal));
     }
 
     @Override
     public void setTime(int parameterIndex, Time x, Calendar cal) throws SQLException {
         preparedDelegate.setTime(parameterIndex, x, cal);
-        parameters.set(parameterIndex, ParameterValues.withCalendar(x, cal));
+        parameters.set(parameterIndex, x == null ? ParameterValues.nullSetBy("setTime") : ParameterValues.withCalendar(x, cal));
     }
 
     @Override
     public void setTimestamp(int parameterIndex, Timestamp x, Calendar cal) throws SQLException {
         preparedDelegate.setTimestamp(parameterIndex, x, cal);
-        parameters.set(parameterIndex, ParameterValues.withCalendar(x, cal));
+        parameters.set(parameterIndex, x == null ? ParameterValues.nullSetBy("setTimestamp") : ParameterValues.withCalendar(x, cal));
     }
 
     @Override
     public void setObject(int parameterIndex, Object x) throws SQLException {
         preparedDelegate.setObject(parameterIndex, x);
-        parameters.set(parameterIndex, ParameterValues.of(x));
+        parameters.set(parameterIndex, x == null ? ParameterValues.nullSetBy("setObject") : ParameterValues.of(x));
     }
 
     @Override

@@ -162,6 +162,12 @@ final class CachingStatement extends DelegatingStatement {
     }
 
     @Override
+    public void setEscapeProcessing(boolean enable) throws SQLException {
+        delegate.setEscapeProcessing(enable);
+        core.escapeProcessing(enable);
+    }
+
+    @Override
     public void setQueryTimeout(int seconds) throws SQLException {
         delegate.setQueryTimeout(seconds);
         core.queryTimeout(seconds);

@@ -54,7 +54,20 @@ final class CallJudge {
                 return true;
             }
         }
-        return runsUserCode(calls, declared, routines);
+        return usesUserOperatorsOrCasts(calls, declared, routines);
+    }
+
+    /**
+     * True if some call may run user code (a function, operator or cast the user defined and did not declare
+     * deterministic), which may do anything a user can, DDL included. Built-ins never run DDL.
+     */
+    static boolean runsUserCode(Calls calls, Set<String> declared, Routines routines) {
+        for (String function : calls.functions()) {
+            if (!routines.isBuiltIn(function) && !declared.contains(function)) {
+                return true;
+            }
+        }
+        return usesUserOperatorsOrCasts(calls, declared, routines);
     }
 
     /** True if some call may change the session's state. */
@@ -65,10 +78,10 @@ final class CallJudge {
                 return true;
             }
         }
-        return runsUserCode(calls, declared, routines);
+        return usesUserOperatorsOrCasts(calls, declared, routines);
     }
 
-    private static boolean runsUserCode(Calls calls, Set<String> declared, Routines routines) {
+    private static boolean usesUserOperatorsOrCasts(Calls calls, Set<String> declared, Routines routines) {
         for (String operator : calls.operators()) {
             if (routines.isUserOperator(operator) && !declared.contains(operator)) {
                 return true;

@@ -6,6 +6,7 @@ import io.jdbccache.internal.catalog.SearchPath;
 import io.jdbccache.internal.config.CacheConfig;
 import io.jdbccache.internal.sql.BypassReason;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * The driver's decision for one cacheable SQL string in one setting (configuration, database, search path, catalog
@@ -19,16 +20,18 @@ import java.util.Arrays;
  * @param ttlNanos     the TTL before jitter: the smallest per-table TTL of the tables read, else the default
  * @param keyed        for a read by integer primary key, the table and key; else null
  * @param keyedBase    with {@code keyed}: the dependencies with the table's stamp replaced by its any-row stamp
+ * @param keySettings  the settings the row-level-security policies behind it read: the session's state must hold
+ *                     their values for its key to stand for the result
  */
 record ReadPlan(CacheConfig config, DatabaseScope database, SearchPath searchPath, long catalogEpoch,
         TableVersion[] dependencies, BypassReason bypassReason, String bypassDetail, long ttlNanos, KeyedRow keyed,
-        TableVersion[] keyedBase) {
+        TableVersion[] keyedBase, Set<String> keySettings) {
 
     private static final TableVersion[] NONE = new TableVersion[0];
 
     /** A decision made by the connection's state rather than the SQL: never memoized. */
     static ReadPlan bypass(BypassReason reason) {
-        return new ReadPlan(null, null, null, -1, NONE, reason, reason.description(), 0, null, null);
+        return new ReadPlan(null, null, null, -1, NONE, reason, reason.description(), 0, null, null, Set.of());
     }
 
     /**

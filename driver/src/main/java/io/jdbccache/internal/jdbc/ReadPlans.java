@@ -30,6 +30,8 @@ final class ReadPlans {
     private static final class Verdict {
         BypassReason reason;
         String detail;
+        /** Settings the policies behind the read read: the key must hold their values. */
+        final Set<String> keySettings = new java.util.TreeSet<>();
 
         void refuse(BypassReason why, String particulars) {
             if (reason == null) {
@@ -95,7 +97,7 @@ final class ReadPlans {
             }
         }
         return new ReadPlan(config, database, path, epoch, all, verdict.reason, verdict.detail, ttl, keyed,
-                keyedBase);
+                keyedBase, Set.copyOf(verdict.keySettings));
     }
 
     /**
@@ -172,6 +174,7 @@ final class ReadPlans {
                 verdict.refuse(BypassReason.ROW_SECURITY, "reads " + name + ": in a row-level-security policy, "
                         + policyCall);
             }
+            verdict.keySettings.addAll(rowSecurity.settingsRead());
             for (String read : rowSecurity.reads()) {
                 // A policy's subquery: a write to what it reads changes what the policy lets through.
                 depend(read, true, config, database, connection, routines, dependencies, visited, verdict);

@@ -45,6 +45,8 @@ final class StatementCore {
     private long maxRows;
     private int fetchSize;
     private int maxFieldSize;
+    /** False after {@code setEscapeProcessing(false)}: a text with JDBC escapes then reaches the database as is. */
+    private boolean escapeProcessing = true;
     private int queryTimeoutSeconds;
     private boolean closed;
     /** The distinct statements of the pending batch: a prepared batch of n rows invalidates once, not n times. */
@@ -95,7 +97,8 @@ final class StatementCore {
         if (parameterState != null) {
             return bypass(analysis, sql, parameters, shape, parameterState);
         }
-        if (!usable()) {
+        if (!usable() || (!escapeProcessing && analysis.hasJdbcEscapes())) {
+            // Unprocessed escapes: the same text means something else than with them processed.
             return bypass(analysis, sql, parameters, shape, BypassReason.STATEMENT_SETTINGS);
         }
         ReadPlan plan = connection.readPlan(analysis);
@@ -140,13 +143,20 @@ final class StatementCore {
         boolean overflowed = false;
         try {
             long databaseStart = System.nanoTime();
-            ResultSet live = executeOnDelegate(sql);
+            ResultSet live;
+            try {
+                live = executeOnDelegate(sql);
+            } catch (SQLException | RuntimeException e) {
+                connection.readFailed();
+                throw e;
+            }
             Materialization materialized;
             try {
                 materialized = ResultMaterializer.materialize(live, (ColumnInfo[]) analysis.columnsMemo(),
                         config.maxResultRows(), config.maxResultBytes());
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(live, e);
+                connection.readFailed();
                 throw e;
             }
             if (materialized instanceof Materialization.Complete) {
@@ -276,10 +286,17 @@ final class StatementCore {
             T result = call.call();
             succeeded = true;
             return result;
+        } catch (SQLException e) {
+            // "No results were returned by the query" (pgjdbc's executeQuery of a BEGIN): it ran.
+            succeeded = NO_RESULT_STATE.equals(e.getSQLState());
+            throw e;
         } finally {
             connection.afterStatement(analysis, parameters, succeeded);
         }
     }
+
+    /** SQLState of a statement that ran but returned no result set where one was asked for. */
+    private static final String NO_RESULT_STATE = "02000";
 
     void addBatch(SqlAnalysis analysis) {
         batch.add(analysis);
@@ -346,6 +363,10 @@ final class StatementCore {
 
     void maxFieldSize(int bytes) {
         this.maxFieldSize = bytes;
+    }
+
+    void escapeProcessing(boolean enabled) {
+        this.escapeProcessing = enabled;
     }
 
     void queryTimeout(int seconds) {

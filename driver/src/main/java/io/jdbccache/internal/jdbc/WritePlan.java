@@ -10,11 +10,12 @@ import java.util.Arrays;
  * The stamps one write statement bumps in one setting: its target tables plus every table reachable from them
  * through cascading foreign keys, rules, the relations behind a written view, and the tables the rules file says
  * its writes also change ({@code cache.alsoInvalidates.<table>}). {@code everything} means the targets are unknown
- * and the whole database is invalidated. {@code runsServerCode} means a table it writes has triggers, rules or
- * functions in defaults or constraints, which may change the session's state too.
+ * and the whole database is invalidated. {@code changesSession} means it may change the session's state too
+ * (code it runs through triggers, defaults, constraints or policies may call {@code set_config}), and
+ * {@code forgetsCatalog} that the user code it runs may have run DDL, so the catalog is read again after it.
  */
 record WritePlan(CacheConfig config, DatabaseScope database, SearchPath searchPath, long catalogEpoch,
-        TableVersion[] tables, boolean everything, KeyedRow keyed, boolean runsServerCode) {
+        TableVersion[] tables, boolean everything, KeyedRow keyed, boolean changesSession, boolean forgetsCatalog) {
 
     static final TableVersion[] NONE = new TableVersion[0];
 
@@ -36,7 +37,16 @@ record WritePlan(CacheConfig config, DatabaseScope database, SearchPath searchPa
 
     static WritePlan everything(CacheConfig config, DatabaseScope database, SearchPath searchPath,
             long catalogEpoch) {
-        return new WritePlan(config, database, searchPath, catalogEpoch, NONE, true, null, true);
+        return new WritePlan(config, database, searchPath, catalogEpoch, NONE, true, null, true, false);
+    }
+
+    /**
+     * Code the driver cannot see into runs: it may write anything and change the session, and if it is user code,
+     * run DDL.
+     */
+    static WritePlan unknownCode(CacheConfig config, DatabaseScope database, SearchPath searchPath,
+            long catalogEpoch, boolean userCode) {
+        return new WritePlan(config, database, searchPath, catalogEpoch, NONE, true, null, true, userCode);
     }
 
     boolean appliesTo(CacheConfig currentConfig, DatabaseScope currentDatabase, SearchPath currentPath,

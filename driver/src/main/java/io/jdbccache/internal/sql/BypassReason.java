@@ -29,10 +29,12 @@ public enum BypassReason {
     SESSION_STATE_UNKNOWN("the session's state is unknown"),
     /** Inside a REPEATABLE READ or SERIALIZABLE transaction. */
     SNAPSHOT_TRANSACTION("inside a REPEATABLE READ or SERIALIZABLE transaction"),
+    /** The open transaction failed (PostgreSQL): the database refuses every statement until it ends. */
+    TRANSACTION_FAILED("the open transaction failed: the database refuses statements until it ends"),
     /** The open transaction wrote a table this read depends on. */
     WRITTEN_IN_TRANSACTION("reads a table the open transaction wrote"),
     /** An updatable result set, a negative fetch size or a maximum field size. */
-    STATEMENT_SETTINGS("statement settings (updatable result set, maxFieldSize)"),
+    STATEMENT_SETTINGS("statement settings (updatable result set, maxFieldSize, JDBC escapes left unprocessed)"),
     /** A stream, LOB or object of unknown type is bound as a parameter. */
     UNCACHEABLE_PARAMETER("a stream, LOB or unknown object is bound as a parameter"),
     /** A parameter is not bound: the database answers with its own error. */

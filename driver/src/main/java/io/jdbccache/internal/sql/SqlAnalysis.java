@@ -1,7 +1,6 @@
 package io.jdbccache.internal.sql;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -44,7 +43,7 @@ public final class SqlAnalysis {
     private final BypassReason bypassReason;
     private final String bypassDetail;
     private final Set<String> functions;
-    private final boolean changesSchema;
+    private boolean changesSchema;
     private boolean mayChangeSession;
     private boolean affectsAllSessions;
     private boolean snapshotIsolation;
@@ -59,6 +58,7 @@ public final class SqlAnalysis {
     private Set<String> castTypes = Set.of();
     private Set<String> operators = Set.of();
     private List<TableRef> mentioned;
+    private boolean hasJdbcEscapes;
     private volatile Object columnsMemo;
     private volatile Object planMemo;
     private volatile io.jdbccache.internal.stats.ShapeStats shapeStats;
@@ -72,10 +72,8 @@ public final class SqlAnalysis {
         this.tables = tables == null ? null : List.copyOf(tables);
         this.bypassReason = bypassReason;
         this.bypassDetail = bypassDetail == null && bypassReason != null ? bypassReason.description() : bypassDetail;
-        String first = normalizedSql.length() < 6 ? "" : normalizedSql.substring(0, 6).toLowerCase(Locale.ROOT);
-        this.changesSchema = first.startsWith("create") || first.startsWith("alter") || first.startsWith("drop")
-                || first.startsWith("rename") || first.startsWith("commen") || first.startsWith("grant")
-                || first.startsWith("revoke") || kind == Kind.WRITE_UNKNOWN;
+        // The analyzer marks DDL by its leading word; anything unknown may be DDL too.
+        this.changesSchema = kind == Kind.WRITE_UNKNOWN;
         // Anything but a read or a plain write may run server code or change the session; the analyzer narrows it.
         this.mayChangeSession = kind == Kind.WRITE_UNKNOWN || kind == Kind.SESSION_CHANGE
                 || kind == Kind.AUTOCOMMIT_CHANGE;
@@ -309,8 +307,9 @@ public final class SqlAnalysis {
     }
 
     /**
-     * The relations a read may read: its tables when they are known; for a statement the parser could not read,
-     * the names after FROM and JOIN (a view among them may run code). Empty when none.
+     * The relations a statement may read or write: a read's tables when they are known; every relation a write
+     * names, its targets and what it reads (a view it reads or writes through may run code); for a statement the
+     * parser could not read, the names after FROM and JOIN. Empty when none.
      */
     public List<TableRef> relationsMentioned() {
         return mentioned != null ? mentioned : tables != null ? tables : List.of();
@@ -320,9 +319,28 @@ public final class SqlAnalysis {
         this.mentioned = List.copyOf(relations);
     }
 
+    /** True if the text holds a JDBC escape ({@code {fn ...}}), which the driver processes only if asked to. */
+    public boolean hasJdbcEscapes() {
+        if (kind == Kind.MULTIPLE) {
+            return parts.stream().anyMatch(SqlAnalysis::hasJdbcEscapes);
+        }
+        return hasJdbcEscapes;
+    }
+
+    void hasJdbcEscapes(boolean value) {
+        this.hasJdbcEscapes = value;
+    }
+
     /** True for DDL, after which the catalog's facts about the tables must be read again. */
     public boolean changesSchema() {
+        if (kind == Kind.MULTIPLE) {
+            return parts.stream().anyMatch(SqlAnalysis::changesSchema);
+        }
         return changesSchema;
+    }
+
+    void changesSchema(boolean value) {
+        this.changesSchema = value;
     }
 
     /** Puts back the real names of quoted identifiers the parser saw as placeholders ({@code "odd.parent"}). */
@@ -338,6 +356,7 @@ public final class SqlAnalysis {
                 : list.stream().map(t -> new TableRef(part.apply(t.schema()), part.apply(t.name()))).toList();
         tables = refs.apply(tables);
         cteNames = refs.apply(cteNames);
+        mentioned = refs.apply(mentioned);
         if (rowKey != null) {
             rowKey = new RowKey(part.apply(rowKey.column()), rowKey.parameterIndex(), rowKey.literal());
         }

@@ -61,6 +61,9 @@ public final class SqlAnalyzer {
             "autocommit", "lock_timeout", "query_timeout", "throttle", "variable_binary", "non_keywords",
             "truncate_large_length", "lazy_query_execution", "builtin_alias_override", "query_statistics",
             "query_statistics_max_entries");
+    /** Leading words of statements that change the catalog (DDL): they invalidate everything of the database. */
+    private static final Set<String> DDL_WORDS = Set.of("create", "alter", "drop", "comment", "grant", "revoke",
+            "rename", "security", "import", "reassign");
     /** Words that read the clock or a session-varying value when they appear bare (not as a call). */
     private static final Set<String> VOLATILE_WORDS = Set.of("current_date", "current_time", "current_timestamp",
             "localtime", "localtimestamp", "sysdate", "systimestamp", "sysdatetime", "rownum", "unix_timestamp");
@@ -150,10 +153,8 @@ public final class SqlAnalyzer {
             return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, BypassReason.NOT_A_CACHEABLE_READ,
                     "empty statement", null);
         }
-        for (Token token : tokens) {
-            if (token.isPunctuation(";")) {
-                return multiple(tokens, normalized, syntax);
-            }
+        if (!splitPoints(tokens, syntax).isEmpty()) {
+            return multiple(tokens, normalized, syntax);
         }
         String first = firstWord(tokens);
         SqlAnalysis control = transactionOrSession(first, tokens, normalized, syntax);
@@ -195,6 +196,10 @@ public final class SqlAnalyzer {
         recordSettingsRead(analysis, tokens, syntax);
         analysis.castTypes(castTypes(tokens, syntax));
         analysis.operators(operators(tokens, syntax));
+        if (DDL_WORDS.contains(first)) {
+            analysis.changesSchema(true);
+        }
+        analysis.hasJdbcEscapes(tokens.stream().anyMatch(t -> t.isPunctuation("{")));
         return analysis;
     }
 
@@ -206,8 +211,9 @@ public final class SqlAnalyzer {
         List<SqlAnalysis> parts = new ArrayList<>();
         int start = 0;
         boolean sessionMayHaveChanged = false;
+        Set<Integer> splits = new java.util.HashSet<>(splitPoints(tokens, syntax));
         for (int i = 0; i <= tokens.size(); i++) {
-            if (i == tokens.size() || tokens.get(i).isPunctuation(";")) {
+            if (i == tokens.size() || splits.contains(i)) {
                 if (i > start) {
                     List<Token> part = new ArrayList<>(tokens.subList(start, i));
                     part.set(0, part.get(0).withGap(SqlLexer.Gap.NONE));
@@ -230,6 +236,43 @@ public final class SqlAnalyzer {
         SqlAnalysis analysis = new SqlAnalysis(Kind.MULTIPLE, normalized);
         analysis.parts(parts);
         return analysis;
+    }
+
+    /**
+     * Where a text of several statements is split, as the driver that sends it splits it: at every {@code ;} on H2
+     * and elsewhere; on PostgreSQL as pgjdbc does, never inside parentheses and never again after the
+     * {@code BEGIN ATOMIC} of a CREATE (the body of a SQL-standard function holds its own semicolons).
+     */
+    private static List<Integer> splitPoints(List<Token> tokens, SqlSyntax syntax) {
+        List<Integer> points = new ArrayList<>();
+        int depth = 0;
+        boolean statementIsCreate = false;
+        boolean atStatementStart = true;
+        for (int i = 0; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if (atStatementStart && token.type() == Type.WORD) {
+                statementIsCreate = token.isWord("create");
+                atStatementStart = false;
+            }
+            if (!syntax.isPostgres()) {
+                if (token.isPunctuation(";")) {
+                    points.add(i);
+                    atStatementStart = true;
+                }
+                continue;
+            }
+            if (token.isPunctuation("(")) {
+                depth++;
+            } else if (token.isPunctuation(")")) {
+                depth--;
+            } else if (statementIsCreate && token.isWord("atomic") && i > 0 && tokens.get(i - 1).isWord("begin")) {
+                return points; // pgjdbc sends the rest as one statement
+            } else if (token.isPunctuation(";") && depth == 0) {
+                points.add(i);
+                atStatementStart = true;
+            }
+        }
+        return points;
     }
 
     /**
@@ -324,9 +367,17 @@ public final class SqlAnalyzer {
             return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized);
         }
         // The functions a write calls may write other tables: the connection decides with the rules.
-        Set<String> functions = functionsCalled(statement);
+        ReferenceCollector collector = new ReferenceCollector();
+        Set<String> named = collector.getTables(statement);
+        Set<String> functions = new LinkedHashSet<>(collector.functions);
         functions.addAll(unknownOperators(tokens, syntax));
         SqlAnalysis analysis = new SqlAnalysis(Kind.WRITE, normalized, tables, null, null, functions);
+        // What it reads too (INSERT ... SELECT FROM a view): the code behind those relations runs as well.
+        Set<TableRef> mentioned = new LinkedHashSet<>(tables);
+        for (String name : named) {
+            mentioned.add(TableRef.parse(name));
+        }
+        analysis.relationsMentioned(new ArrayList<>(mentioned));
         analysis.rowKey(writtenRow(statement, tokens));
         if (statement instanceof Update && ((Update) statement).getUpdateSets() != null) {
             List<String> columns = new ArrayList<>();
@@ -374,12 +425,6 @@ public final class SqlAnalyzer {
         return count;
     }
 
-    private static Set<String> functionsCalled(Statement statement) {
-        ReferenceCollector collector = new ReferenceCollector();
-        collector.getTables(statement);
-        return collector.functions;
-    }
-
     private static boolean changesInheritance(List<Token> tokens) {
         return tokens.stream().anyMatch(t -> t.isWord("inherit") || t.isWord("inherits") || t.isWord("attach")
                 || t.isWord("detach") || (t.isWord("partition") && tokens.get(0).isWord("create")));
@@ -411,7 +456,9 @@ public final class SqlAnalyzer {
                 for (Table table : plain.getIntoTables()) {
                     into.add(new TableRef(table.getSchemaName(), table.getName()));
                 }
-                return new SqlAnalysis(Kind.WRITE, normalized, into, null, null, functions);
+                SqlAnalysis create = new SqlAnalysis(Kind.WRITE, normalized, into, null, null, functions);
+                create.changesSchema(true); // it creates a table: DDL
+                return create;
             }
         }
         String[] reason = structuralBypassReason(tokens, tables, collector);
@@ -489,9 +536,38 @@ public final class SqlAnalyzer {
                         return "date input '" + value.trim() + "'";
                     }
                 }
+                String continued = continuedLiteral(tokens, index);
+                if (continued != null && (readsClock(continued) || readsClock(SqlLexer.decodeBackslashes(continued)))) {
+                    return "date input '" + continued.trim() + "'";
+                }
             }
         }
         return null;
+    }
+
+    /**
+     * The value of string literals that PostgreSQL joins into one ({@code 'n'} and {@code 'ow'} separated by
+     * whitespace holding a newline), starting at {@code index}; null if no literal continues it.
+     */
+    private static String continuedLiteral(List<Token> tokens, int index) {
+        if (index + 1 >= tokens.size() || !continues(tokens.get(index + 1))
+                || (index > 0 && tokens.get(index).gap() == SqlLexer.Gap.NEWLINE && continues(tokens.get(index))
+                        && tokens.get(index - 1).type() == Type.LITERAL)) {
+            return null; // nothing follows, or this literal is itself a continuation (checked from the first)
+        }
+        StringBuilder value = new StringBuilder();
+        for (int i = index; i < tokens.size() && (i == index || continues(tokens.get(i))); i++) {
+            String part = SqlLexer.literalValue(tokens.get(i));
+            if (part == null) {
+                return null;
+            }
+            value.append(part);
+        }
+        return value.toString();
+    }
+
+    private static boolean continues(Token token) {
+        return token.type() == Type.LITERAL && token.gap() == SqlLexer.Gap.NEWLINE && token.text().startsWith("'");
     }
 
     /** Casts that look a name up in the catalog when they run: their result follows DDL and the search path. */
@@ -594,9 +670,13 @@ public final class SqlAnalyzer {
                 continue;
             }
             if (token.type() == Type.OPERATOR && token.text().endsWith("::") && i > 0
-                    && tokens.get(i - 1).isPunctuation(")") && parentheses.opening[i - 1] >= 0
-                    && computed(tokens, parentheses.opening[i - 1], i - 1)) {
-                return type;
+                    && tokens.get(i - 1).isPunctuation(")") && parentheses.opening[i - 1] >= 0) {
+                int opening = parentheses.opening[i - 1];
+                // (... || ...)::date, or a call's own parentheses: reverse('won')::timestamptz
+                boolean call = opening > 0 && isIdentifier(tokens.get(opening - 1));
+                if (computed(tokens, opening, i - 1) || (call && holdsLiteral(tokens, opening, i - 1))) {
+                    return type;
+                }
             }
             if (token.isWord("as") && parentheses.castOpening[i] >= 0
                     && computed(tokens, parentheses.castOpening[i], i)) {
@@ -604,6 +684,15 @@ public final class SqlAnalyzer {
             }
         }
         return null;
+    }
+
+    private static boolean holdsLiteral(List<Token> tokens, int from, int to) {
+        for (int i = from + 1; i < to; i++) {
+            if (tokens.get(i).type() == Type.LITERAL) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True if the tokens strictly between {@code from} and {@code to} build a string: {@code ||} or a call with a literal. */
@@ -1067,18 +1156,25 @@ public final class SqlAnalyzer {
             case "commit":
             case "end":
                 if (second.equals("prepared")) {
-                    return null;
+                    return finishesPreparedTransaction(normalized);
                 }
                 return chained(new SqlAnalysis(Kind.COMMIT, normalized), tokens);
             case "rollback":
             case "abort":
+                if (second.equals("prepared")) {
+                    return finishesPreparedTransaction(normalized);
+                }
                 if (tokens.stream().anyMatch(t -> t.isWord("to"))) {
                     return new SqlAnalysis(Kind.ROLLBACK_TO_SAVEPOINT, normalized);
                 }
-                if (second.equals("prepared")) {
-                    return null;
-                }
                 return chained(new SqlAnalysis(Kind.ROLLBACK, normalized), tokens);
+            case "prepare":
+                if (second.equals("transaction")) {
+                    // Two-phase commit: the transaction ends here (its SET LOCALs end; a refused PREPARE rolls it
+                    // back), and what it wrote becomes visible at a COMMIT PREPARED, perhaps from another session.
+                    return new SqlAnalysis(Kind.COMMIT, normalized);
+                }
+                return null;
             case "savepoint":
             case "release":
                 return new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null, BypassReason.NOT_A_CACHEABLE_READ,
@@ -1107,6 +1203,14 @@ public final class SqlAnalyzer {
             default:
                 return null;
         }
+    }
+
+    /**
+     * {@code COMMIT PREPARED} and {@code ROLLBACK PREPARED} finish a transaction prepared earlier, by any session:
+     * what it wrote, including DDL, is unknown here, so it counts as writing everything and changing the schema.
+     */
+    private static SqlAnalysis finishesPreparedTransaction(String normalized) {
+        return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized); // WRITE_UNKNOWN changes the schema too
     }
 
     private static boolean snapshotIsolation(List<Token> tokens) {

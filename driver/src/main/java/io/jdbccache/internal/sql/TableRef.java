@@ -128,13 +128,21 @@ public record TableRef(String schema, String name) {
         /** Upper case (H2, Oracle, DB2). */
         UPPER,
         /** Kept as written. */
-        AS_IS;
+        AS_IS,
+        /**
+         * Quoted or not, names are not case-sensitive ({@code "t"} is {@code T}): all fold to upper case. Names the
+         * catalog stores otherwise are then not found there, and reads of them are not cached.
+         */
+        CASE_INSENSITIVE;
 
         public String apply(String identifier) {
             if (this == LOWER_ASCII) {
                 // PostgreSQL also truncates every identifier, quoted or not, to 63 bytes of UTF-8.
                 return truncateToBytes(isQuoted(identifier) ? unquote(identifier)
                         : SqlSyntax.POSTGRESQL.foldWord(identifier), MAX_POSTGRES_IDENTIFIER_BYTES);
+            }
+            if (this == CASE_INSENSITIVE) {
+                return (isQuoted(identifier) ? unquote(identifier) : identifier).toUpperCase(Locale.ROOT);
             }
             if (isQuoted(identifier)) {
                 return unquote(identifier);

@@ -31,7 +31,7 @@ class SessionTrackerTest {
                 throw new SQLException("current transaction is aborted", "25P02");
             }
             reads++;
-            return new SessionState("u", "u", SearchPath.of("public"), "n=" + reads, Set.of(), true, false, false);
+            return new SessionState("u", "u", SearchPath.of("public"), "n=" + reads, Set.of("n"), Set.of(), true, false, false);
         }
 
         @Override

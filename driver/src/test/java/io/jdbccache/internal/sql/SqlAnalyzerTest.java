@@ -514,4 +514,42 @@ class SqlAnalyzerTest {
     void operatorsAreListedForTheCatalogToJudge() {
         assertThat(analyze("SELECT * FROM t WHERE a % b = 1 AND c=-1").operators()).contains("%", "=", "-");
     }
+    @Test
+    void twoPhaseCommitEndsTheTransactionAndFinishingItWritesEverything() {
+        assertThat(analyze("PREPARE TRANSACTION 'tx1'").kind()).isEqualTo(Kind.COMMIT);
+        assertThat(analyze("PREPARE plan AS SELECT 1").kind()).isEqualTo(Kind.UNCACHEABLE_READ);
+        for (String finish : List.of("COMMIT PREPARED 'tx1'", "ROLLBACK PREPARED 'tx1'")) {
+            SqlAnalysis analysis = analyze(finish);
+            assertThat(analysis.kind()).as(finish).isEqualTo(Kind.WRITE_UNKNOWN);
+            assertThat(analysis.changesSchema()).as(finish).isTrue();
+        }
+    }
+
+    @Test
+    void clockInputsBuiltByACallOrJoinedAcrossANewlineAreNotCached() {
+        for (String sql : List.of("SELECT reverse('won')::timestamptz", "SELECT concat('n', 'ow')::timestamptz",
+                "SELECT format('%sow', 'n')::timestamp", "SELECT timestamptz 'n'\n'ow'",
+                "SELECT timestamptz 'n' -- a comment\n'ow'", "SELECT 'to'\n'day'::date")) {
+            assertThat(analyze(sql).kind()).as(sql).isEqualTo(Kind.UNCACHEABLE_READ);
+        }
+        // A cast of a call over a column, and strings that are not joined, stay cacheable.
+        assertThat(analyze("SELECT lower(name)::text FROM t").kind()).isEqualTo(Kind.QUERY);
+        assertThat(analyze("SELECT 'n', 'ow' FROM t").kind()).isEqualTo(Kind.QUERY);
+    }
+
+    @Test
+    void aWriteMentionsTheRelationsItReads() {
+        SqlAnalysis insert = analyze("INSERT INTO items SELECT v FROM bumping");
+        assertThat(tables(insert)).containsExactly("public.items");
+        assertThat(insert.relationsMentioned()).extracting(TableRef::name).contains("items", "bumping");
+        assertThat(analyze("DELETE FROM items WHERE v IN (SELECT v FROM bumping)").relationsMentioned())
+                .extracting(TableRef::name).contains("bumping");
+    }
+
+    @Test
+    void caseInsensitiveIdentifiersFoldQuotedNamesToo() {
+        assertThat(IdentifierCase.CASE_INSENSITIVE.apply("\"t\"")).isEqualTo("T");
+        assertThat(IdentifierCase.CASE_INSENSITIVE.apply("t")).isEqualTo("T");
+        assertThat(IdentifierCase.UPPER.apply("\"t\"")).isEqualTo("t");
+    }
 }
