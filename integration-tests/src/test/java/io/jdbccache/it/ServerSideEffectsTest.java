@@ -151,7 +151,8 @@ class ServerSideEffectsTest {
             }
             s.q("A", "SELECT id, body FROM embargo ORDER BY id");
         });
-        System.out.println("timed stats " + stats);
+        org.assertj.core.api.Assertions.assertThat(stats.bypassesByReason())
+                .containsKey(io.jdbccache.internal.sql.BypassReason.ROW_SECURITY.name());
     }
 
     // ---- built-in set_config run by a write's defaults, checks, policies, and by a domain's check -----------
@@ -169,6 +170,38 @@ class ServerSideEffectsTest {
             s.q("A", "SELECT current_setting('app.tenant')");
             s.q("A", DOCS);
         });
+    }
+
+    @Test
+    void aDefaultThatWritesAnotherTableInvalidatesItsReaders() throws Exception {
+        String[] fixture = concat(FIXTURE,
+                "CREATE FUNCTION counted_code() RETURNS TEXT LANGUAGE plpgsql AS $$ BEGIN"
+                        + " UPDATE counters SET n = n + 1; RETURN 'code'; END $$",
+                "CREATE TABLE coded (id INT, code TEXT DEFAULT counted_code())",
+                "GRANT SELECT, INSERT ON coded TO ${a}, ${b}");
+        run(fixture, s -> {
+            s.q("A", "SELECT n FROM counters");
+            s.q("A", "SELECT n FROM counters");
+            s.q("A", "INSERT INTO coded (id) VALUES (1)");
+            s.q("A", "SELECT n FROM counters");
+        });
+    }
+
+    @Test
+    void aParallelSafeDefaultKeepsOtherTablesCached() throws Exception {
+        String[] fixture = concat(FIXTURE,
+                "CREATE FUNCTION fresh_code() RETURNS TEXT LANGUAGE sql VOLATILE PARALLEL SAFE"
+                        + " AS $$ SELECT md5(random()::text) $$",
+                "CREATE TABLE coded (id INT, code TEXT DEFAULT fresh_code())",
+                "GRANT SELECT, INSERT ON coded TO ${a}, ${b}");
+        CacheStats stats = run(fixture, s -> {
+            s.q("A", "SELECT n FROM counters");
+            s.q("A", "INSERT INTO coded (id) VALUES (1)");
+            s.q("A", "SELECT n FROM counters");
+            s.q("A", "SELECT count(*) FROM coded");
+        });
+        // PARALLEL SAFE promises no writes: the insert invalidates coded only, so the second read of counters hits.
+        org.assertj.core.api.Assertions.assertThat(stats.hitCount()).isEqualTo(1);
     }
 
     @Test

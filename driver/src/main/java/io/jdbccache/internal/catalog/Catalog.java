@@ -99,7 +99,7 @@ public final class Catalog {
     }
 
     /** When the catalog cannot tell: no name is the built-in. */
-    private static final Routines UNTRUSTED = new Routines(Set.of(), Set.of(), Set.of(), Set.of());
+    private static final Routines UNTRUSTED = new Routines(Set.of(), Set.of(), Set.of(), Set.of(), Set.of());
 
     /** Forgets all facts if they are older than the refresh interval; true if it did. */
     public boolean forgetIfStale() {

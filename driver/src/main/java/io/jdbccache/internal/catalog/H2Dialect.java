@@ -156,6 +156,6 @@ final class H2Dialect implements Dialect {
                 user.add(rows.getString(1));
             }
         }
-        return new Routines(null, user, java.util.Set.of(), java.util.Set.of());
+        return new Routines(null, user, java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
     }
 }

@@ -232,6 +232,36 @@ final class PostgresDialect implements Dialect {
             "lo_import", "lo_export", "lo_create", "lo_creat", "lo_unlink", "lo_put", "lo_from_bytea", "lo_truncate",
             "lo_truncate64", "lowrite", "pg_import_system_collations");
 
+    /** See {@link #writeCalls}: (schema, name) in, one function name per row out. */
+    private static final String WRITE_CALLS = "WITH RECURSIVE rel AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + "   WHERE n.nspname = ? AND c.relname = ?),"
+            + " types(oid) AS (SELECT a.atttypid FROM pg_attribute a JOIN rel ON a.attrelid = rel.oid"
+            + "   WHERE a.attnum > 0 AND NOT a.attisdropped"
+            + "   UNION SELECT b.oid FROM pg_type t JOIN types ON t.oid = types.oid"
+            + "   JOIN pg_type b ON b.oid IN (t.typbasetype, t.typelem) WHERE b.oid <> 0),"
+            + " trees(tree) AS (SELECT ad.adbin::text FROM pg_attrdef ad JOIN rel ON ad.adrelid = rel.oid"
+            + "   UNION ALL SELECT co.conbin::text FROM pg_constraint co"
+            + "     WHERE co.conbin IS NOT NULL AND (co.conrelid IN (SELECT oid FROM rel)"
+            + "       OR co.contypid IN (SELECT oid FROM types))"
+            + "   UNION ALL SELECT p.polqual::text FROM pg_policy p JOIN rel ON p.polrelid = rel.oid"
+            + "   UNION ALL SELECT p.polwithcheck::text FROM pg_policy p JOIN rel ON p.polrelid = rel.oid"
+            + "   UNION ALL SELECT i.indexprs::text FROM pg_index i JOIN rel ON i.indrelid = rel.oid"
+            + "   UNION ALL SELECT i.indpred::text FROM pg_index i JOIN rel ON i.indrelid = rel.oid"
+            + "   UNION ALL SELECT pt.partexprs::text FROM pg_partitioned_table pt JOIN rel ON pt.partrelid = rel.oid),"
+            + " called(oid) AS (SELECT m[1]::oid FROM trees,"
+            + "     regexp_matches(trees.tree, ':(?:funcid|opfuncid|hashfuncid|negfuncid|aggfnoid|winfnoid) ([0-9]+)', 'g') m"
+            + "   UNION SELECT o.oprcode::oid FROM pg_operator o WHERE o.oid IN (SELECT m[1]::oid FROM trees,"
+            + "     regexp_matches(trees.tree, ':opno ([0-9]+)', 'g') m)"
+            // Input functions run on every value written; those declared IMMUTABLE and PARALLEL SAFE (every
+            // built-in's and extension type's, citext's say) are taken at their word.
+            + "   UNION SELECT f.oid FROM pg_type t JOIN types ON t.oid = types.oid"
+            + "     JOIN pg_proc f ON f.oid IN (t.typinput, t.typreceive)"
+            + "     WHERE NOT (f.provolatile = 'i' AND f.proparallel = 's'))"
+            + " SELECT DISTINCT CASE WHEN p.pronamespace = 'pg_catalog'::regnamespace THEN p.proname::text"
+            + "   ELSE p.pronamespace::regnamespace::text || '.' || p.proname END"
+            + " FROM pg_proc p JOIN called ON p.oid = called.oid"
+            + " WHERE p.pronamespace <> 'pg_catalog'::regnamespace OR p.proname IN (" + builtInList() + ")";
+
     /**
      * The functions a write to the relation may call, read from the stored expression trees
      * ({@code pg_node_tree}) of its defaults and generated columns, check constraints, the constraints of its
@@ -242,33 +272,8 @@ final class PostgresDialect implements Dialect {
      */
     @Override
     public Calls writeCalls(Connection connection, String schema, String name) throws SQLException {
-        String sql = "WITH RECURSIVE rel AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + "   WHERE n.nspname = ? AND c.relname = ?),"
-                + " types(oid) AS (SELECT a.atttypid FROM pg_attribute a JOIN rel ON a.attrelid = rel.oid"
-                + "   WHERE a.attnum > 0 AND NOT a.attisdropped"
-                + "   UNION SELECT b.oid FROM pg_type t JOIN types ON t.oid = types.oid"
-                + "   JOIN pg_type b ON b.oid IN (t.typbasetype, t.typelem) WHERE b.oid <> 0),"
-                + " trees(tree) AS (SELECT ad.adbin::text FROM pg_attrdef ad JOIN rel ON ad.adrelid = rel.oid"
-                + "   UNION ALL SELECT co.conbin::text FROM pg_constraint co"
-                + "     WHERE co.conbin IS NOT NULL AND (co.conrelid IN (SELECT oid FROM rel)"
-                + "       OR co.contypid IN (SELECT oid FROM types))"
-                + "   UNION ALL SELECT p.polqual::text FROM pg_policy p JOIN rel ON p.polrelid = rel.oid"
-                + "   UNION ALL SELECT p.polwithcheck::text FROM pg_policy p JOIN rel ON p.polrelid = rel.oid"
-                + "   UNION ALL SELECT i.indexprs::text FROM pg_index i JOIN rel ON i.indrelid = rel.oid"
-                + "   UNION ALL SELECT i.indpred::text FROM pg_index i JOIN rel ON i.indrelid = rel.oid"
-                + "   UNION ALL SELECT pt.partexprs::text FROM pg_partitioned_table pt JOIN rel ON pt.partrelid = rel.oid),"
-                + " called(oid) AS (SELECT m[1]::oid FROM trees,"
-                + "     regexp_matches(trees.tree, ':(?:funcid|opfuncid|hashfuncid|negfuncid|aggfnoid|winfnoid) ([0-9]+)', 'g') m"
-                + "   UNION SELECT o.oprcode::oid FROM pg_operator o WHERE o.oid IN (SELECT m[1]::oid FROM trees,"
-                + "     regexp_matches(trees.tree, ':opno ([0-9]+)', 'g') m)"
-                + "   UNION SELECT t.typinput::oid FROM pg_type t JOIN types ON t.oid = types.oid"
-                + "   UNION SELECT t.typreceive::oid FROM pg_type t JOIN types ON t.oid = types.oid)"
-                + " SELECT DISTINCT CASE WHEN p.pronamespace = 'pg_catalog'::regnamespace THEN p.proname::text"
-                + "   ELSE p.pronamespace::regnamespace::text || '.' || p.proname END"
-                + " FROM pg_proc p JOIN called ON p.oid = called.oid"
-                + " WHERE p.pronamespace <> 'pg_catalog'::regnamespace OR p.proname IN (" + builtInList() + ")";
         Set<String> functions = new TreeSet<>();
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (PreparedStatement statement = connection.prepareStatement(WRITE_CALLS)) {
             statement.setString(1, schema);
             statement.setString(2, name);
             try (ResultSet rows = statement.executeQuery()) {
@@ -359,8 +364,9 @@ final class PostgresDialect implements Dialect {
     /**
      * The built-in function names ({@code pg_catalog}), and what users defined beyond them: function names and
      * operator symbols in any other schema, and the types whose casts run user code (domains whose constraints
-     * call user functions, directly or through a base domain; types with user input functions; targets of casts
-     * done by user functions). Four small catalog queries (three when the built-ins are known already).
+     * call user functions or state-changing built-ins, directly or through a base domain; types with user input
+     * functions not declared IMMUTABLE and PARALLEL SAFE; targets of casts done by user functions), and the user
+     * function names declared PARALLEL SAFE. Five small catalog queries (four when the built-ins are known).
      */
     @Override
     public Routines routines(Connection connection, Set<String> builtIns) throws SQLException {
@@ -381,11 +387,19 @@ final class PostgresDialect implements Dialect {
                 + "   WHERE c.contypid <> 0 AND c.conbin IS NOT NULL AND p.proname IN (" + builtInList() + ")"
                 + " UNION SELECT t.oid FROM pg_type t JOIN pg_proc p ON p.oid = t.typinput"
                 + "   WHERE p.pronamespace <> 'pg_catalog'::regnamespace"
+                + "   AND NOT (p.provolatile = 'i' AND p.proparallel = 's')"
                 + " UNION SELECT c.casttarget FROM pg_cast c JOIN pg_proc p ON p.oid = c.castfunc"
                 + "   WHERE p.pronamespace <> 'pg_catalog'::regnamespace"
                 + " UNION SELECT t.oid FROM pg_type t JOIN running r ON t.typbasetype = r.oid)"
                 + " SELECT DISTINCT t.typname::text FROM pg_type t JOIN running r ON r.oid = t.oid");
-        return new Routines(builtIn, userFunctions, userOperators, codeTypes);
+        Set<String> parallelSafe = strings(connection, "SELECT name FROM (SELECT p.proname::text AS name,"
+                + "   p.proparallel FROM pg_proc p"
+                + "   WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)"
+                + " UNION ALL SELECT p.pronamespace::regnamespace::text || '.' || p.proname, p.proparallel"
+                + "   FROM pg_proc p"
+                + "   WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)) f"
+                + " GROUP BY name HAVING bool_and(proparallel = 's')");
+        return new Routines(builtIn, userFunctions, userOperators, codeTypes, parallelSafe);
     }
 
     /** {@link #STATE_CHANGING_BUILT_INS} as SQL literals (constant names: no quoting needed). */

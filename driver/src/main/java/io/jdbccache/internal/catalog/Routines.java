@@ -13,22 +13,32 @@ import java.util.Set;
  * @param userOperators    symbols of operators outside the built-in schemas
  * @param codeTypes        types whose casts run user code: domains with constraints that call user functions,
  *                         types with user input functions, targets of user-function casts
+ * @param parallelSafe     user function names (bare and schema-qualified) every function of which is declared
+ *                         {@code PARALLEL SAFE}: PostgreSQL's contract for that marking is that the function writes
+ *                         nothing, so it is trusted not to write tables or run DDL (it may still change the
+ *                         session, and it is not deterministic)
  */
 public record Routines(Set<String> builtInFunctions, Set<String> userFunctions, Set<String> userOperators,
-        Set<String> codeTypes) {
+        Set<String> codeTypes, Set<String> parallelSafe) {
     /** SQL syntax that looks like a call but names no function a user could replace. */
     private static final Set<String> SYNTAX = Set.of("coalesce", "nullif", "greatest", "least", "cast", "trim",
             "convert", "extract", "position", "substring", "overlay", "any", "all", "some", "exists", "array",
             "row", "values", "in", "interval", "current_user", "session_user", "current_role", "user");
 
     /** Nothing known beyond the driver's own lists (databases whose catalog is not read for this). */
-    public static final Routines TRUST_NAMES = new Routines(null, Set.of(), Set.of(), Set.of());
+    public static final Routines TRUST_NAMES = new Routines(null, Set.of(), Set.of(), Set.of(), Set.of());
 
     public Routines {
         builtInFunctions = builtInFunctions == null ? null : Set.copyOf(builtInFunctions);
         userFunctions = Set.copyOf(userFunctions);
         userOperators = Set.copyOf(userOperators);
         codeTypes = Set.copyOf(codeTypes);
+        parallelSafe = Set.copyOf(parallelSafe);
+    }
+
+    /** True if every function {@code name} may resolve to is a user's declared {@code PARALLEL SAFE}. */
+    public boolean isParallelSafe(String name) {
+        return parallelSafe.contains(name);
     }
 
     /** True if a call of {@code name} (as the analyzer names it) can only be the database's built-in. */

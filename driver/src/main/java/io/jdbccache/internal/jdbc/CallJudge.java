@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * Judges what a statement's (or a view's, or a policy's) calls can do, with the user's declarations and what the
  * catalog says is really the built-in: a call of a user function, of a user operator, or a cast to a type whose
- * input runs user code, can do anything.
+ * input runs user code, can do anything, except that a user function declared {@code PARALLEL SAFE} (which
+ * PostgreSQL defines as writing nothing) is trusted not to write tables or run DDL.
  */
 final class CallJudge {
     private CallJudge() {
@@ -50,7 +51,7 @@ final class CallJudge {
     static boolean mayWrite(Calls calls, Set<String> declared, Routines routines) {
         for (String function : calls.functions()) {
             Effect effect = DeterministicFunctions.effect(function, declared, routines.isBuiltIn(function));
-            if (effect == Effect.UNKNOWN) {
+            if (effect == Effect.UNKNOWN && !routines.isParallelSafe(function)) {
                 return true;
             }
         }
@@ -63,7 +64,7 @@ final class CallJudge {
      */
     static boolean runsUserCode(Calls calls, Set<String> declared, Routines routines) {
         for (String function : calls.functions()) {
-            if (!routines.isBuiltIn(function) && !declared.contains(function)) {
+            if (!routines.isBuiltIn(function) && !declared.contains(function) && !routines.isParallelSafe(function)) {
                 return true;
             }
         }
@@ -74,6 +75,8 @@ final class CallJudge {
     static boolean mayChangeSession(Calls calls, Set<String> declared, Routines routines) {
         for (String function : calls.functions()) {
             Effect effect = DeterministicFunctions.effect(function, declared, routines.isBuiltIn(function));
+            // PARALLEL SAFE is not trusted here: a session change missed would key one tenant's rows as another's,
+            // and reading the session back is one round trip.
             if (effect == Effect.UNKNOWN || effect == Effect.CHANGES_SESSION) {
                 return true;
             }
