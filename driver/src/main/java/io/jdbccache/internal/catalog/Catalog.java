@@ -227,9 +227,16 @@ public final class Catalog {
             RowSecurity rowSecurity = dialect.rowSecurity(connection, schema, name);
             // Known before the facts are: a session whose state lacks them reads it again before using them.
             policySettings.addAll(rowSecurity.settingsRead());
+            Calls writeCalls = dialect.writeCalls(connection, schema, name);
+            if (upper.equals("MATERIALIZED VIEW")) {
+                // Its only write, REFRESH, runs its query: that query's code is the write's.
+                Calls refresh = refreshCalls(schema, name, connection, depth, remember);
+                serverCode |= refresh == null;
+                writeCalls = refresh == null ? writeCalls : writeCalls.plus(refresh);
+            }
             return new TableInfo(true, true, upper, cacheable, children, family,
                     family.isEmpty() && !serverCode ? integerPrimaryKey(metaData, schema, name) : null, serverCode,
-                    dialect.writeCalls(connection, schema, name), rowSecurity, Calls.NONE);
+                    writeCalls, rowSecurity, Calls.NONE);
         } catch (SQLException | RuntimeException e) {
             return TableInfo.UNKNOWN;
         }
@@ -280,6 +287,30 @@ public final class Catalog {
         }
         return new TableInfo(true, true, "VIEW", cacheable, List.of(), List.copyOf(readsFrom), null, serverCode,
                 writeCalls, rowSecurity, calls);
+    }
+
+    /**
+     * What refreshing a materialized view runs: the calls of its query and of the views and policies behind the
+     * relations it reads; null if its query cannot be read (then the refresh counts as unknown server code).
+     */
+    private Calls refreshCalls(String schema, String name, Connection connection, int depth, boolean remember)
+            throws SQLException {
+        String definition = dialect.viewDefinition(connection, schema, name);
+        if (definition == null || depth > 8) {
+            return null;
+        }
+        SqlAnalysis analysis = SqlAnalyzer.analyze(definition, dialect.syntax(null));
+        if (analysis.kind() != SqlAnalysis.Kind.QUERY && analysis.kind() != SqlAnalysis.Kind.UNCACHEABLE_READ
+                || analysis.tables() == null) {
+            return null;
+        }
+        Calls calls = Calls.of(analysis);
+        for (TableRef table : analysis.tables()) {
+            TableInfo info = tableInfo(table.resolve(dialect.identifierCase(), schema), connection, depth + 1,
+                    remember);
+            calls = calls.plus(info.readCalls()).plus(info.rowSecurity().calls());
+        }
+        return calls;
     }
 
     private static RowSecurity merge(RowSecurity a, RowSecurity b) {

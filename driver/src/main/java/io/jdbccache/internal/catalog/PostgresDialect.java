@@ -165,8 +165,16 @@ final class PostgresDialect implements Dialect {
         StringBuilder settings = new StringBuilder("concat_ws(E'\\n'");
         for (String name : names) {
             String literal = "'" + name.replace("'", "''") + "'";
-            settings.append(", ").append(literal).append(" || '=' || coalesce(quote_literal(current_setting(")
-                    .append(literal).append(", true)), 'NULL')");
+            String value = "current_setting(" + literal + ", true)";
+            if (!RESULT_SETTINGS.contains(name) && name.indexOf('.') < 0) {
+                // A server setting some roles may not read (data_directory): current_setting fails for them even
+                // with missing_ok, which would abort the caller's transaction. pg_settings shows a role exactly
+                // the settings it may read. (Names with a dot are custom settings, which every role may read.)
+                value = "CASE WHEN EXISTS (SELECT 1 FROM pg_settings WHERE lower(name) = lower(" + literal + "))"
+                        + " THEN " + value + " END";
+            }
+            settings.append(", ").append(literal).append(" || '=' || coalesce(quote_literal(").append(value)
+                    .append("), 'NULL')");
         }
         settings.append(')');
         return "SELECT current_user::text, session_user::text,"
@@ -237,8 +245,14 @@ final class PostgresDialect implements Dialect {
             + "   WHERE n.nspname = ? AND c.relname = ?),"
             + " types(oid) AS (SELECT a.atttypid FROM pg_attribute a JOIN rel ON a.attrelid = rel.oid"
             + "   WHERE a.attnum > 0 AND NOT a.attisdropped"
-            + "   UNION SELECT b.oid FROM pg_type t JOIN types ON t.oid = types.oid"
-            + "   JOIN pg_type b ON b.oid IN (t.typbasetype, t.typelem) WHERE b.oid <> 0),"
+            // Types built from others: a domain's base, an array's element, a composite's fields, a range's
+            // (or multirange's) subtype. Their domains' constraints run on the values written.
+            + "   UNION SELECT x.oid FROM types JOIN pg_type t ON t.oid = types.oid CROSS JOIN LATERAL ("
+            + "     SELECT t.typbasetype UNION ALL SELECT t.typelem"
+            + "     UNION ALL SELECT f.atttypid FROM pg_attribute f WHERE t.typrelid <> 0 AND f.attrelid = t.typrelid"
+            + "       AND f.attnum > 0 AND NOT f.attisdropped"
+            + "     UNION ALL SELECT g.rngsubtype FROM pg_range g WHERE t.oid IN (g.rngtypid, g.rngmultitypid)) x(oid)"
+            + "   WHERE x.oid <> 0),"
             + " trees(tree) AS (SELECT ad.adbin::text FROM pg_attrdef ad JOIN rel ON ad.adrelid = rel.oid"
             + "   UNION ALL SELECT co.conbin::text FROM pg_constraint co"
             + "     WHERE co.conbin IS NOT NULL AND (co.conrelid IN (SELECT oid FROM rel)"
@@ -378,7 +392,16 @@ final class PostgresDialect implements Dialect {
                 + " WHERE oprnamespace <> 'pg_catalog'::regnamespace");
         // Domain constraints calling a user function (pg_depend) or a state-changing built-in (pinned, so only
         // the expression tree names it).
-        Set<String> codeTypes = strings(connection, "WITH RECURSIVE running(oid) AS ("
+        // The recursion joins on one precomputed part-of relation: a join on several alternatives (OR, EXISTS)
+        // makes the planner's estimate explode, and PostgreSQL then spends half a second JIT-compiling it.
+        Set<String> codeTypes = strings(connection, "WITH RECURSIVE parts(part, whole) AS ("
+                + "   SELECT typbasetype, oid FROM pg_type WHERE typbasetype <> 0"
+                + "   UNION ALL SELECT typelem, oid FROM pg_type WHERE typelem <> 0"
+                + "   UNION ALL SELECT a.atttypid, t.oid FROM pg_type t JOIN pg_class k ON k.oid = t.typrelid"
+                + "     JOIN pg_attribute a ON a.attrelid = k.oid WHERE k.relkind = 'c' AND a.attnum > 0"
+                + "   UNION ALL SELECT rngsubtype, rngtypid FROM pg_range"
+                + "   UNION ALL SELECT rngsubtype, rngmultitypid FROM pg_range),"
+                + " running(oid) AS ("
                 + " SELECT c.contypid FROM pg_constraint c JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass"
                 + "   AND d.objid = c.oid AND d.refclassid = 'pg_proc'::regclass WHERE c.contypid <> 0"
                 + " UNION SELECT c.contypid FROM pg_constraint c,"
@@ -390,7 +413,8 @@ final class PostgresDialect implements Dialect {
                 + "   AND NOT (p.provolatile = 'i' AND p.proparallel = 's')"
                 + " UNION SELECT c.casttarget FROM pg_cast c JOIN pg_proc p ON p.oid = c.castfunc"
                 + "   WHERE p.pronamespace <> 'pg_catalog'::regnamespace"
-                + " UNION SELECT t.oid FROM pg_type t JOIN running r ON t.typbasetype = r.oid)"
+                // and the types built from those: domains over them, arrays, composites and ranges of them
+                + " UNION SELECT e.whole FROM parts e JOIN running r ON e.part = r.oid)"
                 + " SELECT DISTINCT t.typname::text FROM pg_type t JOIN running r ON r.oid = t.oid");
         Set<String> parallelSafe = strings(connection, "SELECT name FROM (SELECT p.proname::text AS name,"
                 + "   p.proparallel FROM pg_proc p"

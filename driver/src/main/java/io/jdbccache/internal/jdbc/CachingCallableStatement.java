@@ -12,54 +12,37 @@ import java.sql.SQLException;
 final class CachingCallableStatement extends DelegatingCallableStatement {
     private final StatementCore core;
     private final SqlAnalysis analysis;
-    private final String sql;
-    /**
-     * The text holds a backslash, whose meaning follows the session (PostgreSQL's standard_conforming_strings):
-     * it is analyzed again under the session's rules at each execution (the analysis cache makes that a lookup).
-     */
-    private final boolean textFollowsSession;
 
     CachingCallableStatement(CachingConnection connection, CallableStatement delegate, String sql) {
         super(connection, delegate);
         this.core = new StatementCore(connection, this, delegate);
-        this.analysis = connection.analyze(sql);
-        this.sql = sql;
-        this.textFollowsSession = connection.textFollowsSession(sql);
-    }
-
-    private SqlAnalysis analysis() {
-        return textFollowsSession ? ((CachingConnection) connection).analyze(sql) : analysis;
+        this.analysis = connection.analyzePrepared(sql);
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        SqlAnalysis current = analysis();
-        return core.run(current, () -> wrapResultSet(callableDelegate.executeQuery()));
+        return core.run(analysis, () -> wrapResultSet(callableDelegate.executeQuery()));
     }
 
     @Override
     public boolean execute() throws SQLException {
-        SqlAnalysis current = analysis();
-        return core.run(current, callableDelegate::execute);
+        return core.run(analysis, callableDelegate::execute);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        SqlAnalysis current = analysis();
-        return core.run(current, callableDelegate::executeUpdate);
+        return core.run(analysis, callableDelegate::executeUpdate);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        SqlAnalysis current = analysis();
-        return core.run(current, callableDelegate::executeLargeUpdate);
+        return core.run(analysis, callableDelegate::executeLargeUpdate);
     }
 
     @Override
     public void addBatch() throws SQLException {
-        SqlAnalysis current = analysis();
         callableDelegate.addBatch();
-        core.addBatch(current);
+        core.addBatch(analysis);
     }
 
     @Override

@@ -230,11 +230,19 @@ public final class CachingConnection extends DelegatingConnection {
     }
 
     /**
-     * True if the meaning of {@code sql} follows the session's lexical rules (a backslash on PostgreSQL): a
-     * statement prepared before {@code SET standard_conforming_strings} runs under the rules of its execution.
+     * The analysis of a prepared statement's SQL. A text whose structure depends on the session's lexical rules
+     * (on PostgreSQL, a backslash in a string that {@code standard_conforming_strings} reads two ways) cannot be
+     * analyzed once for all its executions: the database parses it at a first execution, or once for good when it
+     * prepares it on the server, under whatever rules hold then. Such a text is unknown for the statement's life;
+     * one that reads the same way under both rules is analyzed as usual (the setting is part of every key).
      */
-    boolean textFollowsSession(String sql) {
-        return sql != null && dialect.backslashDependsOnSession() && sql.indexOf('\\') >= 0;
+    SqlAnalysis analyzePrepared(String sql) {
+        if (sql == null || !dialect.backslashDependsOnSession() || sql.indexOf('\\') < 0) {
+            return analyze(sql);
+        }
+        SqlAnalysis conforming = database.analyze(sql, io.jdbccache.internal.sql.SqlSyntax.POSTGRESQL);
+        SqlAnalysis escaping = database.analyze(sql, io.jdbccache.internal.sql.SqlSyntax.POSTGRESQL_BACKSLASH_STRINGS);
+        return conforming.normalizedSql().equals(escaping.normalizedSql()) ? analyze(sql) : SqlAnalyzer.unknown(sql);
     }
 
     /**
@@ -252,6 +260,16 @@ public final class CachingConnection extends DelegatingConnection {
 
     private boolean inTransaction() {
         return !autoCommit || explicitTransaction;
+    }
+
+    /**
+     * False where what this connection sees of the catalog may not be what other sessions see: inside a
+     * transaction that ran DDL, and inside a REPEATABLE READ or SERIALIZABLE transaction, whose snapshot may be
+     * older than the catalog (a policy created since it began). Catalog facts looked up then are used once and
+     * never remembered for others.
+     */
+    private boolean catalogShareable() {
+        return !(inTransaction() && transactionChangedSchema) && !inSnapshotTransaction();
     }
 
     // ---- reads -------------------------------------------------------------------------------------------------
@@ -287,8 +305,9 @@ public final class CachingConnection extends DelegatingConnection {
                 && ((ReadPlan) memo).appliesTo(config, database, context.searchPath(), epoch)) {
             plan = (ReadPlan) memo;
         } else {
-            plan = ReadPlans.decide(analysis, config, database, context.searchPath(), epoch, physical);
-            if (plan.catalogEpoch() == epoch && plan.bypassReason() != BypassReason.CATALOG_UNAVAILABLE) {
+            boolean shareable = catalogShareable();
+            plan = ReadPlans.decide(analysis, config, database, context.searchPath(), epoch, physical, shareable);
+            if (shareable && plan.catalogEpoch() == epoch && plan.bypassReason() != BypassReason.CATALOG_UNAVAILABLE) {
                 analysis.planMemo(plan);
             }
         }
@@ -375,7 +394,7 @@ public final class CachingConnection extends DelegatingConnection {
         if (builtInsShadowed()) {
             return true;
         }
-        Routines routines = database.routines(physical, !transactionChangedSchema);
+        Routines routines = database.routines(physical, catalogShareable());
         return CallJudge.mayWrite(codeRun(analysis), config.deterministicFunctions(), routines);
     }
 
@@ -387,7 +406,7 @@ public final class CachingConnection extends DelegatingConnection {
         if (builtInsShadowed()) {
             return true;
         }
-        Routines routines = database.routines(physical, !transactionChangedSchema);
+        Routines routines = database.routines(physical, catalogShareable());
         return CallJudge.runsUserCode(codeRun(analysis), config.deterministicFunctions(), routines);
     }
 
@@ -411,7 +430,7 @@ public final class CachingConnection extends DelegatingConnection {
         if (state == null || state.searchPath().schemas().isEmpty()) {
             return Calls.NONE;
         }
-        boolean remember = !transactionChangedSchema;
+        boolean remember = catalogShareable();
         Calls calls = Calls.NONE;
         for (TableRef relation : analysis.relationsMentioned()) {
             TableInfo info = database.tableInfo(database.resolve(relation, state.searchPath(), physical, remember),
@@ -442,7 +461,7 @@ public final class CachingConnection extends DelegatingConnection {
         if (analysis.isWrite()) {
             return writePlan(analysis).changesSession();
         }
-        Routines routines = database.routines(physical, !transactionChangedSchema);
+        Routines routines = database.routines(physical, catalogShareable());
         return CallJudge.mayChangeSession(codeRun(analysis), config.deterministicFunctions(), routines);
     }
 
@@ -511,6 +530,8 @@ public final class CachingConnection extends DelegatingConnection {
             case SESSION_CHANGE:
                 // SET TRANSACTION ISOLATION LEVEL SERIALIZABLE makes this transaction a snapshot.
                 snapshotTransaction |= analysis.snapshotIsolation() && inTransaction();
+                // CREATE TEMP TABLE x AS SELECT f(): f may write.
+                completeIfMayWrite(analysis);
                 break;
             case QUERY:
             case UNCACHEABLE_READ:
@@ -641,6 +662,7 @@ public final class CachingConnection extends DelegatingConnection {
                 break;
             case QUERY:
             case UNCACHEABLE_READ:
+            case SESSION_CHANGE:
                 completeIfMayWrite(analysis);
                 break;
             case AUTOCOMMIT_CHANGE:
@@ -697,7 +719,7 @@ public final class CachingConnection extends DelegatingConnection {
             return (WritePlan) memo;
         }
         WritePlan plan = resolveWrite(analysis, path, epoch);
-        if (plan.catalogEpoch() == epoch) {
+        if (plan.catalogEpoch() == epoch && catalogShareable()) {
             analysis.planMemo(plan);
         }
         return plan;
@@ -705,15 +727,16 @@ public final class CachingConnection extends DelegatingConnection {
 
     private WritePlan resolveWrite(SqlAnalysis analysis, SearchPath path, long epoch) {
         Set<String> declared = config.deterministicFunctions();
-        Routines routines = database.routines(physical, !transactionChangedSchema);
+        Routines routines = database.routines(physical, catalogShareable());
         Calls code = Calls.of(analysis).plus(codeBehindRelations(analysis));
         if (builtInsShadowed()) {
             return WritePlan.unknownCode(config, database, path, epoch, true);
         }
         Set<String> names = new LinkedHashSet<>();
         List<String> pending = new ArrayList<>();
+        boolean remember = catalogShareable();
         for (TableRef table : analysis.tables()) {
-            pending.add(database.resolve(table, path, physical));
+            pending.add(database.resolve(table, path, physical, remember));
         }
         // Tables reached through cascades, rules, declared dependencies, views or partitions rather than named.
         Set<String> reached = new LinkedHashSet<>();
@@ -726,11 +749,11 @@ public final class CachingConnection extends DelegatingConnection {
             }
             List<TableRef> declaredAlso = rulesAlsoInvalidate(name);
             for (TableRef alsoChanged : declaredAlso) {
-                String target = database.resolve(alsoChanged, path, physical);
+                String target = database.resolve(alsoChanged, path, physical, remember);
                 pending.add(target);
                 reached.add(target);
             }
-            TableInfo info = database.tableInfo(name, physical);
+            TableInfo info = database.tableInfo(name, physical, remember);
             if (!info.known()) {
                 // Cascades, views and partitions behind the table are unknown (the catalog could not be read,
                 // e.g. in an aborted transaction): invalidate everything, and decide again next time.
@@ -755,7 +778,7 @@ public final class CachingConnection extends DelegatingConnection {
             return WritePlan.unknownCode(config, database, path, epoch, opaque || userCode);
         }
         boolean changesSession = triggers || CallJudge.mayChangeSession(code, declared, routines);
-        KeyedRow keyed = ReadPlans.keyedRow(analysis, database, path, physical);
+        KeyedRow keyed = ReadPlans.keyedRow(analysis, database, path, physical, remember);
         if (keyed != null && reached.contains(keyed.table().name())) {
             // The write reaches its own table again (a self-referencing cascade, a rule, a declared same-table
             // trigger): other rows may change too.

@@ -31,65 +31,48 @@ import java.util.Calendar;
 final class CachingPreparedStatement extends DelegatingPreparedStatement {
     private final StatementCore core;
     private final SqlAnalysis analysis;
-    private final String sql;
-    /**
-     * The text holds a backslash, whose meaning follows the session (PostgreSQL's standard_conforming_strings):
-     * it is analyzed again under the session's rules at each execution (the analysis cache makes that a lookup).
-     */
-    private final boolean textFollowsSession;
     private final ParameterList parameters = new ParameterList();
 
     CachingPreparedStatement(CachingConnection connection, PreparedStatement delegate, String sql) {
         super(connection, delegate);
         this.core = new StatementCore(connection, this, delegate);
-        this.analysis = connection.analyze(sql);
-        this.sql = sql;
-        this.textFollowsSession = connection.textFollowsSession(sql);
-    }
-
-    private SqlAnalysis analysis() {
-        return textFollowsSession ? ((CachingConnection) connection).analyze(sql) : analysis;
+        this.analysis = connection.analyzePrepared(sql);
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        SqlAnalysis current = analysis();
         core.closeCurrent();
-        if (current.kind() == SqlAnalysis.Kind.QUERY) {
-            return core.query(current, null, parameters.values(), parameters.state(current.parameterCount()));
+        if (analysis.kind() == SqlAnalysis.Kind.QUERY) {
+            return core.query(analysis, null, parameters.values(), parameters.state(analysis.parameterCount()));
         }
-        return core.run(current, parameters.values(), () -> wrapResultSet(preparedDelegate.executeQuery()));
+        return core.run(analysis, parameters.values(), () -> wrapResultSet(preparedDelegate.executeQuery()));
     }
 
     @Override
     public boolean execute() throws SQLException {
-        SqlAnalysis current = analysis();
         core.closeCurrent();
-        if (current.kind() == SqlAnalysis.Kind.QUERY) {
-            return core.query(current, null, parameters.values(), parameters.state(current.parameterCount())) != null;
+        if (analysis.kind() == SqlAnalysis.Kind.QUERY) {
+            return core.query(analysis, null, parameters.values(), parameters.state(analysis.parameterCount())) != null;
         }
-        return core.run(current, parameters.values(), preparedDelegate::execute);
+        return core.run(analysis, parameters.values(), preparedDelegate::execute);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        SqlAnalysis current = analysis();
         core.closeCurrent();
-        return core.run(current, parameters.values(), preparedDelegate::executeUpdate);
+        return core.run(analysis, parameters.values(), preparedDelegate::executeUpdate);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        SqlAnalysis current = analysis();
         core.closeCurrent();
-        return core.run(current, parameters.values(), preparedDelegate::executeLargeUpdate);
+        return core.run(analysis, parameters.values(), preparedDelegate::executeLargeUpdate);
     }
 
     @Override
     public void addBatch() throws SQLException {
-        SqlAnalysis current = analysis();
         preparedDelegate.addBatch();
-        core.addBatch(current);
+        core.addBatch(analysis);
     }
 
     @Override

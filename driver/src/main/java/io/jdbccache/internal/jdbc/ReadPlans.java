@@ -43,25 +43,27 @@ final class ReadPlans {
 
     /**
      * @param connection the physical connection, for catalog lookups
+     * @param remember   false where what the connection sees of the catalog may not be what others see (inside a
+     *                   transaction that ran DDL, or a snapshot older than the catalog): nothing is remembered
      */
     static ReadPlan decide(SqlAnalysis analysis, CacheConfig config, DatabaseScope database, SearchPath path,
-            long epoch, Connection connection) {
+            long epoch, Connection connection, boolean remember) {
         Verdict verdict = new Verdict();
-        Routines routines = database.routines(connection, true);
+        Routines routines = database.routines(connection, remember);
         ruleReason(analysis, config, path, routines, verdict);
         long ttl = config.ttlNanos();
         Set<TableVersion> dependencies = new LinkedHashSet<>();
         dependencies.add(database.everything());
         Set<String> visited = new HashSet<>();
         for (TableRef table : analysis.tables()) {
-            depend(database.resolve(table, path, connection), true, config, database, connection, routines,
-                    dependencies, visited, verdict);
+            depend(database.resolve(table, path, connection, remember), true, config, database, connection,
+                    routines, dependencies, visited, verdict, remember);
         }
         for (TableRef cte : analysis.cteNames()) {
             // A CTE may shadow a table of the same name in one scope and not in another: depend on the table too,
             // if there is one.
-            depend(database.resolve(cte, path, connection), false, config, database, connection, routines,
-                    dependencies, visited, verdict);
+            depend(database.resolve(cte, path, connection, remember), false, config, database, connection,
+                    routines, dependencies, visited, verdict, remember);
         }
         // Table rules hold for the tables named and for what lies behind a view, partition or policy.
         for (TableVersion dependency : dependencies) {
@@ -86,7 +88,7 @@ final class ReadPlans {
             verdict.refuse(BypassReason.NEVER_CACHE_RULE, "TTL is 0 for a table it reads");
         }
         TableVersion[] all = dependencies.toArray(new TableVersion[0]);
-        KeyedRow keyed = keyedRow(analysis, database, path, connection);
+        KeyedRow keyed = keyedRow(analysis, database, path, connection, remember);
         TableVersion[] keyedBase = null;
         if (keyed != null) {
             keyedBase = all.clone();
@@ -104,13 +106,14 @@ final class ReadPlans {
      * The row a statement names by its table's integer primary key (a read on one table without subqueries or
      * CTEs, or an UPDATE/DELETE of one table), or null.
      */
-    static KeyedRow keyedRow(SqlAnalysis analysis, DatabaseScope database, SearchPath path, Connection connection) {
+    static KeyedRow keyedRow(SqlAnalysis analysis, DatabaseScope database, SearchPath path, Connection connection,
+            boolean remember) {
         if (analysis.rowKey() == null || analysis.tables() == null || analysis.tables().size() != 1
                 || !analysis.cteNames().isEmpty()) {
             return null;
         }
-        String name = database.resolve(analysis.tables().get(0), path, connection);
-        TableInfo info = database.tableInfo(name, connection);
+        String name = database.resolve(analysis.tables().get(0), path, connection, remember);
+        TableInfo info = database.tableInfo(name, connection, remember);
         String column = database.identifierCase().apply(analysis.rowKey().column());
         if (info.integerKey() == null || !info.integerKey().equals(column)) {
             return null;
@@ -131,12 +134,12 @@ final class ReadPlans {
      */
     private static void depend(String name, boolean mustExist, CacheConfig config, DatabaseScope database,
             Connection connection, Routines routines, Set<TableVersion> dependencies, Set<String> visited,
-            Verdict verdict) {
+            Verdict verdict, boolean remember) {
         if (!visited.add(name)) {
             return;
         }
         dependencies.add(database.version(name));
-        TableInfo info = database.tableInfo(name, connection);
+        TableInfo info = database.tableInfo(name, connection, remember);
         for (String base : info.readsFrom()) {
             dependencies.add(database.version(base));
         }
@@ -177,7 +180,7 @@ final class ReadPlans {
             verdict.keySettings.addAll(rowSecurity.settingsRead());
             for (String read : rowSecurity.reads()) {
                 // A policy's subquery: a write to what it reads changes what the policy lets through.
-                depend(read, true, config, database, connection, routines, dependencies, visited, verdict);
+                depend(read, true, config, database, connection, routines, dependencies, visited, verdict, remember);
             }
         }
     }

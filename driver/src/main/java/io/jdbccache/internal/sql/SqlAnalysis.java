@@ -42,7 +42,7 @@ public final class SqlAnalysis {
     private List<TableRef> tables;
     private final BypassReason bypassReason;
     private final String bypassDetail;
-    private final Set<String> functions;
+    private Set<String> functions;
     private boolean changesSchema;
     private boolean mayChangeSession;
     private boolean affectsAllSessions;
@@ -113,6 +113,13 @@ public final class SqlAnalysis {
      */
     public Set<String> functions() {
         return functions;
+    }
+
+    /** Adds calls found in the text that the parse tree did not show (see {@code SqlAnalyzer}). */
+    void addFunctions(Set<String> more) {
+        Set<String> all = new java.util.LinkedHashSet<>(functions);
+        all.addAll(more);
+        functions = Set.copyOf(all);
     }
 
     public boolean isWrite() {

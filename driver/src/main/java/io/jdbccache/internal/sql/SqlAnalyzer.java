@@ -178,6 +178,7 @@ public final class SqlAnalyzer {
                     if (!aliases.isEmpty()) {
                         analysis.restoreNames(aliases);
                     }
+                    analysis = crossChecked(analysis, statement, first, tokens, normalized, syntax);
                 }
             } catch (Exception | StackOverflowError e) {
                 // A parser failure, or a visitor overflowing its stack on a deep expression: unparseable.
@@ -201,6 +202,78 @@ public final class SqlAnalyzer {
         }
         analysis.hasJdbcEscapes(tokens.stream().anyMatch(t -> t.isPunctuation("{")));
         return analysis;
+    }
+
+    /**
+     * The parse tree checked against the tokens, because the parser's visitor does not reach every corner of
+     * every expression (PostgreSQL's {@code substring(x FROM (SELECT ...))}, {@code position(a IN f())}, an
+     * aggregate's {@code ORDER BY}, a window's {@code PARTITION BY}, {@code xmlexists(... PASSING ...)}, say): a
+     * statement with more SELECTs in its text than its tree shows hides a subquery, and is treated as unparseable
+     * (its relations and calls read from the tokens); a call in the text that the tree does not show is added to
+     * its calls, to be judged like the others.
+     */
+    private static SqlAnalysis crossChecked(SqlAnalysis analysis, Statement statement, String first,
+            List<Token> tokens, String normalized, SqlSyntax syntax) {
+        ReferenceCollector collector = new ReferenceCollector();
+        collector.getTables(statement);
+        if (collector.selectsVisited.size() < countWords(tokens, "select")) {
+            return unparseable(first, tokens, normalized, syntax);
+        }
+        Set<String> unseen = callsFromTokens(tokens, syntax, collector.cteNames);
+        unseen.removeAll(analysis.functions());
+        unseen.removeAll(castTypes(tokens, syntax));
+        if (!unseen.isEmpty()) {
+            analysis.addFunctions(unseen);
+        }
+        return analysis;
+    }
+
+    /** Words before a name followed by "(" that make it a relation or an alias with columns, not a call. */
+    private static final Set<String> DECLARING_WORDS = Set.of("as", "into", "table", "update", "only", "with",
+            "references", "recursive");
+
+    /**
+     * The names the text calls ({@code name(}), leaving out relations and aliases declared with a column list
+     * ({@code INSERT INTO t (a)}, {@code AS g(n)}, {@code WITH c(a) AS}).
+     */
+    private static Set<String> callsFromTokens(List<Token> tokens, SqlSyntax syntax, List<TableRef> cteNames) {
+        Set<String> names = new LinkedHashSet<>();
+        Set<String> ctes = new java.util.HashSet<>();
+        for (TableRef cte : cteNames) {
+            ctes.add(TableRef.unquote(cte.name()).toLowerCase(Locale.ROOT));
+        }
+        for (int i = 0; i < tokens.size(); i++) {
+            if (!isIdentifier(tokens.get(i)) || (i > 0 && tokens.get(i - 1).isPunctuation("."))) {
+                continue;
+            }
+            int end = i;
+            while (end + 2 < tokens.size() && tokens.get(end + 1).isPunctuation(".")
+                    && isIdentifier(tokens.get(end + 2))) {
+                end += 2;
+            }
+            if (end + 1 >= tokens.size() || !tokens.get(end + 1).isPunctuation("(")) {
+                continue;
+            }
+            Token before = i > 0 ? tokens.get(i - 1) : null;
+            if (before != null && before.type() == Type.WORD
+                    && DECLARING_WORDS.contains(before.text().toLowerCase(Locale.ROOT))) {
+                continue;
+            }
+            if (end == i && (ctes.contains(identifierText(tokens.get(i)).toLowerCase(Locale.ROOT))
+                    || (tokens.get(i).type() == Type.WORD
+                        && PARENTHESIZED_KEYWORDS.contains(tokens.get(i).text().toLowerCase(Locale.ROOT))))) {
+                continue;
+            }
+            StringBuilder name = new StringBuilder();
+            for (int part = i; part <= end; part += 2) {
+                if (name.length() > 0) {
+                    name.append('.');
+                }
+                name.append(functionPart(tokens.get(part), syntax));
+            }
+            names.add(withoutCatalogSchema(name.toString()));
+        }
+        return names;
     }
 
     /**
@@ -450,7 +523,8 @@ public final class SqlAnalyzer {
             PlainSelect plain = (PlainSelect) select;
             if (plain.getIntoTables() != null && !plain.getIntoTables().isEmpty()) {
                 if (createsTemporaryTable(tokens)) {
-                    return new SqlAnalysis(Kind.SESSION_CHANGE, normalized);
+                    // Its query runs like any read: the functions it calls are judged.
+                    return new SqlAnalysis(Kind.SESSION_CHANGE, normalized, null, null, null, functions);
                 }
                 List<TableRef> into = new ArrayList<>();
                 for (Table table : plain.getIntoTables()) {
@@ -761,8 +835,52 @@ public final class SqlAnalyzer {
         return false;
     }
 
+    /**
+     * {@code CREATE [OR REPLACE] [GLOBAL|LOCAL] TEMP|TEMPORARY TABLE|VIEW|SEQUENCE ...}, or such a relation named
+     * in {@code pg_temp}: only the grammar's own places count ({@code CREATE POLICY temp ...} and
+     * {@code CREATE TABLE temp.items} are DDL).
+     */
+    private static boolean createsTemporaryRelation(List<Token> tokens) {
+        int i = 1;
+        if (i + 1 < tokens.size() && tokens.get(i).isWord("or") && tokens.get(i + 1).isWord("replace")) {
+            i += 2;
+        }
+        return temporaryAt(tokens, i);
+    }
+
+    /**
+     * True if the relation declared from {@code index} on is temporary: {@code [GLOBAL|LOCAL] TEMP|TEMPORARY},
+     * or {@code [TABLE|VIEW|SEQUENCE] pg_temp.name}.
+     */
+    private static boolean temporaryAt(List<Token> tokens, int index) {
+        int i = index;
+        if (i < tokens.size() && (tokens.get(i).isWord("global") || tokens.get(i).isWord("local"))) {
+            i++;
+        }
+        if (i < tokens.size() && (tokens.get(i).isWord("temp") || tokens.get(i).isWord("temporary"))) {
+            return true;
+        }
+        if (i < tokens.size() && (tokens.get(i).isWord("unlogged") || tokens.get(i).isWord("recursive"))) {
+            i++;
+        }
+        if (i < tokens.size() && (tokens.get(i).isWord("table") || tokens.get(i).isWord("view")
+                || tokens.get(i).isWord("sequence"))) {
+            i++;
+        }
+        if (i + 2 < tokens.size() && tokens.get(i).isWord("if") && tokens.get(i + 1).isWord("not")) {
+            i += 3;
+        }
+        return i + 1 < tokens.size() && tokens.get(i).isWord("pg_temp") && tokens.get(i + 1).isPunctuation(".");
+    }
+
+    /** {@code SELECT ... INTO [GLOBAL|LOCAL] TEMP [TABLE] t} or {@code INTO pg_temp.t}. */
     private static boolean createsTemporaryTable(List<Token> tokens) {
-        return tokens.stream().anyMatch(t -> t.isWord("temp") || t.isWord("temporary") || t.isWord("pg_temp"));
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.get(i).isWord("into")) {
+                return temporaryAt(tokens, i + 1);
+            }
+        }
+        return false;
     }
 
     /** The tables a write statement changes, or null when the statement's effect is unknown. */
@@ -849,8 +967,8 @@ public final class SqlAnalyzer {
         }
         boolean read = READ_KEYWORDS.contains(first);
         boolean into = tokens.stream().anyMatch(t -> t.isWord("into"));
-        if (read && into && createsTemporaryTable(tokens)) {
-            return new SqlAnalysis(Kind.SESSION_CHANGE, normalized);
+        if (read && into && createsTemporaryTable(tokens) && !containsDataChange(tokens)) {
+            return new SqlAnalysis(Kind.SESSION_CHANGE, normalized, null, null, null, functions);
         }
         if (read && !containsDataChange(tokens) && !into) {
             SqlAnalysis analysis = new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null,
@@ -1193,13 +1311,16 @@ public final class SqlAnalyzer {
                 return sessionSetting(tokens, normalized, syntax);
             case "create":
                 // A temporary table shadows a permanent one of the same name for this session only.
-                for (int i = 1; i < Math.min(tokens.size(), 5); i++) {
-                    if (tokens.get(i).isWord("temp") || tokens.get(i).isWord("temporary")
-                            || tokens.get(i).isWord("pg_temp")) {
-                        return new SqlAnalysis(Kind.SESSION_CHANGE, normalized);
-                    }
+                if (!createsTemporaryRelation(tokens)) {
+                    return null;
                 }
-                return null;
+                if (containsDataChange(tokens)) {
+                    // CREATE TEMP TABLE x AS WITH d AS (DELETE ...) SELECT ...: a write too.
+                    return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized);
+                }
+                // Its query (CREATE TEMP TABLE x AS SELECT f()) runs like any read: its calls are judged.
+                return new SqlAnalysis(Kind.SESSION_CHANGE, normalized, null, null, null,
+                        callsFromTokens(tokens, syntax, List.of()));
             default:
                 return null;
         }
@@ -1289,6 +1410,14 @@ public final class SqlAnalyzer {
     /** Collects table names, called function names and clock/sequence expressions of a statement. */
     private static final class ReferenceCollector extends TablesNamesFinder<Void> {
         final Set<String> functions = new LinkedHashSet<>();
+        /** Every SELECT the visitor reached (by identity). */
+        final Set<Object> selectsVisited = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        @Override
+        public <S> Void visit(PlainSelect plainSelect, S context) {
+            selectsVisited.add(plainSelect);
+            return super.visit(plainSelect, context);
+        }
         final List<TableRef> cteNames = new ArrayList<>();
         String volatileExpression;
 

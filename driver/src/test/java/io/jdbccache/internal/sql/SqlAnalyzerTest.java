@@ -552,4 +552,37 @@ class SqlAnalyzerTest {
         assertThat(IdentifierCase.CASE_INSENSITIVE.apply("t")).isEqualTo("T");
         assertThat(IdentifierCase.UPPER.apply("\"t\"")).isEqualTo("t");
     }
+    @Test
+    void subqueriesAndCallsInsideKeywordFormsAreSeen() {
+        for (String form : List.of("SELECT substring(X FROM 1)", "SELECT overlay('abc' PLACING X FROM 2)",
+                "SELECT position('x' IN X)", "SELECT string_agg(v::text, ',' ORDER BY X) FROM t",
+                "SELECT count(*) OVER (PARTITION BY X) FROM t", "SELECT xmlexists('//a' PASSING BY REF X)")) {
+            SqlAnalysis subquery = analyze(form.replace("X", "(SELECT max(w) FROM hidden)"));
+            assertThat(subquery.kind()).as(form).isEqualTo(Kind.UNCACHEABLE_READ);
+            assertThat(subquery.relationsMentioned()).as(form).extracting(TableRef::name).contains("hidden");
+            assertThat(analyze(form.replace("X", "bump()")).functions()).as(form).contains("bump");
+        }
+        // Column lists of inserts, aliases and CTEs are no calls.
+        assertThat(analyze("INSERT INTO t (a, b) VALUES (1, 2)").functions()).isEmpty();
+        assertThat(analyze("SELECT n FROM generate_series(1, 3) AS g(n)").functions()).containsExactly("generate_series");
+        assertThat(analyze("WITH c(a) AS (SELECT 1), d(b) AS (SELECT 2) SELECT * FROM c, d").functions()).isEmpty();
+        assertThat(analyze("SELECT CAST(v AS varchar(10)), v::numeric(10, 2) FROM t").functions()).isEmpty();
+    }
+
+    @Test
+    void onlyTheGrammarsTempMakesATemporaryTable() {
+        for (String temporary : List.of("CREATE TEMP TABLE x (a int)", "CREATE LOCAL TEMPORARY TABLE x (a int)",
+                "CREATE OR REPLACE TEMP VIEW v AS SELECT 1", "CREATE TABLE pg_temp.x (a int)",
+                "SELECT 1 AS a INTO TEMP x", "SELECT 1 AS a INTO pg_temp.x")) {
+            assertThat(analyze(temporary).kind()).as(temporary).isEqualTo(Kind.SESSION_CHANGE);
+        }
+        for (String ddl : List.of("CREATE POLICY temp ON docs USING (true)", "CREATE INDEX temp ON t (a)",
+                "CREATE TABLE temp.items (a int)", "SELECT temp INTO x FROM t")) {
+            assertThat(analyze(ddl).changesSchema()).as(ddl).isTrue();
+        }
+        assertThat(analyze("CREATE TEMP TABLE g AS WITH d AS (DELETE FROM t RETURNING v) SELECT * FROM d").kind())
+                .isEqualTo(Kind.WRITE_UNKNOWN);
+        assertThat(analyze("CREATE TEMP TABLE g AS SELECT bump()").functions()).contains("bump");
+        assertThat(analyze("SELECT bump() AS x INTO TEMP scratch").functions()).contains("bump");
+    }
 }
