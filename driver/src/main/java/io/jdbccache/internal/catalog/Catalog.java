@@ -335,7 +335,7 @@ public final class Catalog {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, schema);
             statement.setString(2, name);
-            try (ResultSet rows = statement.executeQuery()) {
+            try (ResultSet rows = WithoutBegin.executeQuery(statement)) {
                 while (rows.next()) {
                     result.add(TableRef.qualify(rows.getString(1), rows.getString(2)));
                 }

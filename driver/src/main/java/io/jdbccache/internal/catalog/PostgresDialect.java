@@ -123,7 +123,7 @@ final class PostgresDialect implements Dialect {
     public SessionState readSession(Connection connection, Set<String> keySettings) throws SQLException {
         Set<String> names = settingNames(keySettings);
         try (PreparedStatement statement = connection.prepareStatement(readBackSql(names));
-                ResultSet row = statement.executeQuery()) {
+                ResultSet row = WithoutBegin.executeQuery(statement)) {
             if (!row.next()) {
                 throw new SQLException("jdbc-cache: the session read-back returned no row");
             }
@@ -290,7 +290,7 @@ final class PostgresDialect implements Dialect {
         try (PreparedStatement statement = connection.prepareStatement(WRITE_CALLS)) {
             statement.setString(1, schema);
             statement.setString(2, name);
-            try (ResultSet rows = statement.executeQuery()) {
+            try (ResultSet rows = WithoutBegin.executeQuery(statement)) {
                 while (rows.next()) {
                     functions.add(rows.getString(1));
                 }
@@ -333,7 +333,7 @@ final class PostgresDialect implements Dialect {
         try (PreparedStatement statement = connection.prepareStatement(policies)) {
             statement.setString(1, schema);
             statement.setString(2, name);
-            try (ResultSet rows = statement.executeQuery()) {
+            try (ResultSet rows = WithoutBegin.executeQuery(statement)) {
                 while (rows.next()) {
                     for (int column = 1; column <= 2; column++) {
                         String expression = rows.getString(column);
@@ -433,7 +433,7 @@ final class PostgresDialect implements Dialect {
 
     private static Set<String> strings(Connection connection, String sql) throws SQLException {
         Set<String> result = new java.util.HashSet<>();
-        try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rows = statement.executeQuery()) {
+        try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rows = WithoutBegin.executeQuery(statement)) {
             while (rows.next()) {
                 result.add(rows.getString(1));
             }
@@ -449,7 +449,7 @@ final class PostgresDialect implements Dialect {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, schema);
             statement.setString(2, name);
-            try (ResultSet rows = statement.executeQuery()) {
+            try (ResultSet rows = WithoutBegin.executeQuery(statement)) {
                 return rows.next() ? rows.getString(1) : null;
             }
         }

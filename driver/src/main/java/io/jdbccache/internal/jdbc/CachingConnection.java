@@ -203,6 +203,26 @@ public final class CachingConnection extends DelegatingConnection {
         return delegate;
     }
 
+    /**
+     * Statements of the real connection that only build the driver's result sets of hits (see {@code DriverRows}),
+     * one per result set type and holdability, made on first use: never the user's statement, so that closing a hit
+     * neither completes nor disturbs it. Creating one costs no round trip (pgjdbc, H2); they close with the
+     * connection.
+     */
+    private final Statement[] resultSetFactories = new Statement[6];
+
+    Statement resultSetFactory(int resultSetType, int holdability) throws SQLException {
+        int slot = (resultSetType - ResultSet.TYPE_FORWARD_ONLY) * 2
+                + (holdability == ResultSet.HOLD_CURSORS_OVER_COMMIT ? 0 : 1);
+        Statement factory = resultSetFactories[slot];
+        if (factory == null) {
+            // On the real driver's own connection: a wrapping driver's statement could not build its result sets.
+            factory = physical.createStatement(resultSetType, ResultSet.CONCUR_READ_ONLY, holdability);
+            resultSetFactories[slot] = factory;
+        }
+        return factory;
+    }
+
     /** True once the connection is closed or aborted: statements then go to the real driver, which says so. */
     boolean isClosedHere() {
         return closed;
@@ -353,10 +373,20 @@ public final class CachingConnection extends DelegatingConnection {
         return !inSnapshotTransaction();
     }
 
-    /** Inside a REPEATABLE READ or SERIALIZABLE transaction, set through the API, SQL, or the session's default. */
+    /**
+     * Inside a REPEATABLE READ or SERIALIZABLE transaction, set through the API, SQL, or the session's default. Once
+     * seen, it holds until the transaction ends: the transaction keeps the isolation it began with whatever the
+     * default becomes (a {@code SET default_transaction_isolation} inside it).
+     */
     private boolean inSnapshotTransaction() {
-        return inTransaction() && (snapshotTransaction || isolation >= Connection.TRANSACTION_REPEATABLE_READ
-                || (contextState != null && contextState.snapshotByDefault()));
+        if (!inTransaction()) {
+            return false;
+        }
+        if (!snapshotTransaction && (isolation >= Connection.TRANSACTION_REPEATABLE_READ
+                || (contextState != null && contextState.snapshotByDefault()))) {
+            snapshotTransaction = true;
+        }
+        return snapshotTransaction;
     }
 
     private boolean readsWrittenTable(TableVersion[] dependencies) {

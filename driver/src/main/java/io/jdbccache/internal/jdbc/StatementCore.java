@@ -8,9 +8,11 @@ import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.config.CacheConfig;
 import io.jdbccache.internal.result.CachedResultSet;
 import io.jdbccache.internal.result.ColumnInfo;
+import io.jdbccache.internal.result.DriverRows;
 import io.jdbccache.internal.result.Materialization;
 import io.jdbccache.internal.result.ReplayingResultSet;
 import io.jdbccache.internal.result.ResultMaterializer;
+import io.jdbccache.internal.result.ResultSetCloseListener;
 import io.jdbccache.internal.result.ResultSnapshot;
 import io.jdbccache.internal.sql.BypassReason;
 import io.jdbccache.internal.sql.SqlAnalysis;
@@ -49,6 +51,8 @@ final class StatementCore {
     private boolean escapeProcessing = true;
     private int queryTimeoutSeconds;
     private boolean closed;
+    /** True while this statement closes its own current result set (to run again, or because it closes). */
+    private boolean closingCurrent;
     /** The distinct statements of the pending batch: a prepared batch of n rows invalidates once, not n times. */
     private final java.util.Set<SqlAnalysis> batch = new java.util.LinkedHashSet<>();
     private static final int HIT_SAMPLE_MASK = 7;
@@ -71,7 +75,12 @@ final class StatementCore {
     /** Closes the current result set if it is one of ours (the delegate closes its own). */
     void closeCurrent() throws SQLException {
         if (currentIsOurs && current != null) {
-            current.close();
+            closingCurrent = true;
+            try {
+                current.close();
+            } finally {
+                closingCurrent = false;
+            }
         }
         current = null;
         currentIsOurs = false;
@@ -109,9 +118,12 @@ final class StatementCore {
         CacheKey key = new CacheKey(connection.context(), analysis.normalizedSql(), parameters, maxRows);
         CacheEntry entry = cache.lookup(key);
         if (entry != null) {
-            cache.recordHit(start);
-            shape.recordHit();
-            return ours(new CachedResultSet(entry.snapshot(), owner, resultSetType, holdability));
+            ResultSet hit = served(entry.snapshot(), true);
+            if (hit != null) {
+                cache.recordHit(start);
+                shape.recordHit();
+                return ours(hit);
+            }
         }
         if (connection.database().forgetCatalogIfStale()) {
             // Catalog facts outlived their refresh interval: decide again with fresh ones before storing anything.
@@ -131,10 +143,11 @@ final class StatementCore {
                 flight = mine;
             } else {
                 ResultSnapshot shared = leader.await(followerWaitNanos());
-                if (shared != null) {
+                ResultSet hit = shared == null ? null : served(shared, true);
+                if (hit != null) {
                     cache.recordHit(start);
                     shape.recordHit();
-                    return ours(new CachedResultSet(shared, owner, resultSetType, holdability));
+                    return ours(hit);
                 }
             }
         }
@@ -153,7 +166,8 @@ final class StatementCore {
             Materialization materialized;
             try {
                 materialized = ResultMaterializer.materialize(live, (ColumnInfo[]) analysis.columnsMemo(),
-                        config.maxResultRows(), config.maxResultBytes());
+                        config.maxResultRows(), config.maxResultBytes(),
+                        connection.resultSetFactory(resultSetType, holdability));
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(live, e);
                 connection.readFailed();
@@ -167,12 +181,14 @@ final class StatementCore {
                 analysis.columnsMemo(produced.columns());
                 // A plan decided before DDL may name tables the statement no longer reads: never store under it.
                 boolean planCurrent = plan.catalogEpoch() == connection.database().catalogEpoch();
-                if (mayStore && planCurrent
+                // Warnings (a function's NOTICE) come with each execution: a hit could not repeat them.
+                boolean warned = delegate.getWarnings() != null;
+                if (mayStore && planCurrent && !warned
                         && cache.store(key, produced, stamp, plan.ttlNanos(), config.ttlJitter(), shape)) {
                     shape.recordStore(produced.rowCount(), produced.estimatedBytes());
                     shape.dependencies(plan.dependencies());
                 }
-                return ours(new CachedResultSet(produced, owner, resultSetType, holdability));
+                return ours(served(produced, false));
             }
             overflowed = true;
             shape.recordDatabaseRead(false, System.nanoTime() - databaseStart, analysis.normalizedSql(), parameters,
@@ -180,9 +196,11 @@ final class StatementCore {
             shape.recordBypass(BypassReason.TOO_LARGE, BypassReason.TOO_LARGE.description());
             if (materialized instanceof Materialization.Overflow) {
                 Materialization.Overflow overflow = (Materialization.Overflow) materialized;
-                return ours(new ReplayingResultSet(owner, overflow.prefix(), overflow.live()));
+                ResultSet prefix = served(overflow.prefix(), false);
+                return ours(prefix != null ? new ReplayingResultSet(owner, prefix, overflow.live())
+                        : new ReplayingResultSet(owner, overflow.prefix(), overflow.live()));
             }
-            return ours(new DelegatingResultSet(owner, live));
+            return ours(liveResult(live));
         } finally {
             if (overflowed) {
                 cache.recordBypass(BypassReason.TOO_LARGE);
@@ -192,6 +210,40 @@ final class StatementCore {
             if (flight != null) {
                 cache.endFlight(key, flight, produced);
             }
+        }
+    }
+
+    /**
+     * The result set of a snapshot: the real driver's own over rows kept in its form, else the cache's array-backed
+     * one. A hit, like every execution of the real driver, first clears the statement's warnings.
+     *
+     * @return the result set, or null (only for a hit) when the rows are of another driver than this connection's;
+     *     the caller then reads from the database. A miss's rows were captured for this connection's factory.
+     */
+    private ResultSet served(ResultSnapshot snapshot, boolean hit) throws SQLException {
+        if (hit) {
+            delegate.clearWarnings();
+        }
+        DriverRows rows = snapshot.driverRows();
+        if (rows == null) {
+            return new CachedResultSet(snapshot, owner, resultSetType, holdability, closeListener);
+        }
+        ResultSet driverResultSet = rows.open(connection.resultSetFactory(resultSetType, holdability), fetchSize);
+        if (driverResultSet == null) {
+            return null;
+        }
+        return new DriverRowsResultSet(owner, driverResultSet, snapshot, closeListener);
+    }
+
+    /**
+     * Completes the statement when its result set is closed by the user, as the real driver does under
+     * {@code closeOnCompletion}; not when the statement itself closes it to run again.
+     */
+    private final ResultSetCloseListener closeListener = this::resultSetClosed;
+
+    private void resultSetClosed(ResultSet resultSet) throws SQLException {
+        if (!closingCurrent && resultSet == current && !owner.isClosed() && owner.isCloseOnCompletion()) {
+            owner.close();
         }
     }
 
@@ -241,12 +293,18 @@ final class StatementCore {
         try {
             ResultSet live = executeOnDelegate(sql);
             succeeded = true;
-            return ours(live == null ? null : new DelegatingResultSet(owner, live));
+            return ours(live == null ? null : liveResult(live));
         } finally {
             shape.recordDatabaseRead(false, System.nanoTime() - databaseStart, analysis.normalizedSql(), parameters,
                     connection.database());
             connection.afterStatement(analysis, parameters, succeeded);
         }
+    }
+
+    /** The wrapper of a live result set: one that can write rows is a write through this connection. */
+    private ResultSet liveResult(ResultSet live) throws SQLException {
+        return live.getConcurrency() == ResultSet.CONCUR_UPDATABLE ? new WriteThroughResultSet(owner, live, connection)
+                : new DelegatingResultSet(owner, live);
     }
 
     /** Whether this statement's settings and parameters allow the cache at all; reads the settings once. */
@@ -255,6 +313,7 @@ final class StatementCore {
             resultSetType = delegate.getResultSetType();
             holdability = delegate.getResultSetHoldability();
             updatable = delegate.getResultSetConcurrency() == ResultSet.CONCUR_UPDATABLE;
+            fetchSize = delegate.getFetchSize();
         }
         return !(updatable || fetchSize < 0 || maxFieldSize != 0);
     }
@@ -332,7 +391,7 @@ final class StatementCore {
         }
         if (live != lastDelegateResult) {
             lastDelegateResult = live;
-            lastWrapper = new DelegatingResultSet(owner, live);
+            lastWrapper = liveResult(live);
         }
         return lastWrapper;
     }
@@ -345,7 +404,13 @@ final class StatementCore {
         if (currentIsOurs) {
             // A cached answer is a single result set: after it there are no more results.
             if (current != null && mode != Statement.KEEP_CURRENT_RESULT) {
-                current.close();
+                // Closed by the statement, as the real driver does, without completing it.
+                closingCurrent = true;
+                try {
+                    current.close();
+                } finally {
+                    closingCurrent = false;
+                }
             }
             current = null;
             return false;

@@ -56,6 +56,7 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     private final Statement owner;
     private final int type;
     private final int holdability;
+    private final ResultSetCloseListener closeListener;
     /** 0 = before first, 1..rowCount = on a row, rowCount + 1 = after last. */
     private int row;
     /** Offset of the current row in {@code values}, valid when on a row. */
@@ -76,6 +77,17 @@ public final class CachedResultSet extends ReadOnlyResultSet {
      * @throws IllegalArgumentException if {@code resultSetType} is not a ResultSet type constant
      */
     public CachedResultSet(ResultSnapshot snapshot, Statement owner, int resultSetType, int holdability) {
+        this(snapshot, owner, resultSetType, holdability, null);
+    }
+
+    /**
+     * The same, telling {@code closeListener} when the user closes it (a statement's {@code closeOnCompletion}).
+     *
+     * @param closeListener told once, on the first {@link #close()}; may be null
+     */
+    public CachedResultSet(ResultSnapshot snapshot, Statement owner, int resultSetType, int holdability,
+            ResultSetCloseListener closeListener) {
+        this.closeListener = closeListener;
         if (resultSetType != TYPE_FORWARD_ONLY && resultSetType != TYPE_SCROLL_INSENSITIVE
                 && resultSetType != TYPE_SCROLL_SENSITIVE) {
             throw new IllegalArgumentException("Unknown result set type " + resultSetType);
@@ -440,6 +452,14 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     @Override public Statement getStatement() throws SQLException { checkOpen(); return owner; }
 
     /** Idempotent; the shared snapshot is not affected. */
-    @Override public void close() { closed = true; }
+    @Override
+    public void close() throws SQLException {
+        if (!closed) {
+            closed = true;
+            if (closeListener != null) {
+                closeListener.closed(this);
+            }
+        }
+    }
     @Override public boolean isClosed() { return closed; }
 }

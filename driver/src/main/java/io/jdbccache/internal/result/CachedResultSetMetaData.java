@@ -7,19 +7,29 @@ import java.sql.SQLException;
  * {@link ResultSetMetaData} answered entirely from captured {@link ColumnInfo}s.
  *
  * <p>Immutable and thread-safe: one instance is shared by every cursor over a {@link ResultSnapshot}.
- * Every method throws {@code SQLException} with SQLState {@code 07009} for a column index outside
- * {@code 1..getColumnCount()}.
+ * Every method throws {@code SQLException} for a column index outside {@code 1..getColumnCount()}: the driver's
+ * own error when built with the driver's metadata, else SQLState {@code 07009}.
  */
 final class CachedResultSetMetaData implements ResultSetMetaData {
 
     private final ColumnInfo[] columns;
+    /** The driver's own metadata of the same result, asked only for a bad column index (its error), or null. */
+    private final ResultSetMetaData indexErrors;
 
     CachedResultSetMetaData(ColumnInfo[] columns) {
+        this(columns, null);
+    }
+
+    CachedResultSetMetaData(ColumnInfo[] columns, ResultSetMetaData indexErrors) {
         this.columns = columns;
+        this.indexErrors = indexErrors;
     }
 
     private ColumnInfo col(int column) throws SQLException {
         if (column < 1 || column > columns.length) {
+            if (indexErrors != null) {
+                indexErrors.getColumnName(column); // throws the driver's own error
+            }
             throw new SQLException("Column index " + column + " is out of range 1.." + columns.length,
                     ReadOnlyResultSet.INVALID_DESCRIPTOR_INDEX);
         }

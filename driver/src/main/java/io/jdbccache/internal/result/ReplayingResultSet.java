@@ -37,7 +37,7 @@ import java.util.Map;
 public final class ReplayingResultSet extends ReadOnlyResultSet {
 
     private final Statement owner;
-    private final CachedResultSet prefix;
+    private final ResultSet prefix;
     private final ResultSet live;
     private ResultSet current;
     private boolean closed;
@@ -48,10 +48,19 @@ public final class ReplayingResultSet extends ReadOnlyResultSet {
      * @param live the delegate, positioned on the last row of {@code prefix}; owned (closed) by this object
      */
     public ReplayingResultSet(Statement owner, ResultSnapshot prefix, ResultSet live) {
+        this(owner, new CachedResultSet(prefix, owner, TYPE_FORWARD_ONLY, HOLD_CURSORS_OVER_COMMIT), live);
+    }
+
+    /**
+     * @param owner what {@link #getStatement()} returns; may be null
+     * @param prefix a forward-only result set over the rows already read from {@code live}, before its first row
+     * @param live the delegate, positioned on the last row of {@code prefix}; owned (closed) by this object
+     */
+    public ReplayingResultSet(Statement owner, ResultSet prefix, ResultSet live) {
         this.owner = owner;
-        this.prefix = new CachedResultSet(prefix, owner, TYPE_FORWARD_ONLY, HOLD_CURSORS_OVER_COMMIT);
+        this.prefix = prefix;
         this.live = live;
-        this.current = this.prefix;
+        this.current = prefix;
     }
 
     @Override

@@ -2,15 +2,17 @@ package io.jdbccache.internal.result;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.Arrays;
 
 /**
  * Copies a live {@link ResultSet} into a {@link ResultSnapshot}, within row and byte limits.
  *
- * <p>Stateless and thread-safe. This is the cache-miss path: per cell it costs one
- * {@code getObject}, one size estimate and, for the few column types whose driver text may differ
- * from {@code String.valueOf(value)}, one {@code getString}.
+ * <p>Stateless and thread-safe. This is the cache-miss path. For pgjdbc and H2 the rows are kept in the driver's
+ * own form (see {@link DriverRows}): per row one reference read, no conversion. For any other driver, per cell it
+ * costs one {@code getObject}, one size estimate and, for the few column types whose driver text may differ from
+ * {@code String.valueOf(value)}, one {@code getString}.
  */
 public final class ResultMaterializer {
 
@@ -21,7 +23,8 @@ public final class ResultMaterializer {
      * Reads {@code rs} from its current position (normally before the first row) to its end, or until a
      * limit is exceeded. Never closes {@code rs}.
      *
-     * <p>Each value is captured with {@code rs.getObject(i)} ({@code byte[]} values are cloned). For
+     * <p>A pgjdbc or H2 result is kept in that driver's form ({@link ResultSnapshot#driverRows()}). Otherwise each
+     * value is captured with {@code rs.getObject(i)} ({@code byte[]} values are cloned). For
      * columns that are neither character ({@code CHAR, VARCHAR, LONGVARCHAR, NCHAR, NVARCHAR,
      * LONGNVARCHAR}) nor integer ({@code TINYINT, SMALLINT, INTEGER, BIGINT}) types, {@code rs.getString(i)}
      * is also captured when it differs from {@code String.valueOf(value)}, so that cached
@@ -39,6 +42,17 @@ public final class ResultMaterializer {
      */
     public static Materialization materialize(ResultSet rs, ColumnInfo[] previousColumns, int maxRows, long maxBytes)
             throws SQLException {
+        return materialize(rs, previousColumns, maxRows, maxBytes, null);
+    }
+
+    /**
+     * The same, keeping the rows in the driver's own form when {@code factory} can build that driver's result sets
+     * ({@link DriverRows#open}); otherwise as Java values.
+     *
+     * @param factory the statement hits will build their result sets with, or null for Java values
+     */
+    public static Materialization materialize(ResultSet rs, ColumnInfo[] previousColumns, int maxRows, long maxBytes,
+            Statement factory) throws SQLException {
         ColumnInfo[] columns = ColumnInfo.reuseOrRead(rs.getMetaData(), previousColumns);
         int n = columns.length;
         boolean[] captureText = new boolean[n];
@@ -51,6 +65,10 @@ public final class ResultMaterializer {
                         + columns[i].typeName() + " (java.sql.Types " + type + "), which is not cached");
             }
             captureText[i] = !isCharacterOrInteger(type);
+        }
+        DriverRowsCapture driverForm = factory == null ? null : DriverRowsCapture.of(rs, factory);
+        if (driverForm != null) {
+            return materializeNative(rs, columns, driverForm, maxRows, maxBytes);
         }
         Object[] values = new Object[Math.max(n, 1) * 16];
         String[] texts = null;
@@ -96,6 +114,22 @@ public final class ResultMaterializer {
             }
         }
         return new Materialization.Complete(snapshot(columns, values, texts, rows, cell, valueBytes));
+    }
+
+    /** The same loop for a driver whose own form is kept: one capture per row, no conversion at all. */
+    private static Materialization materializeNative(ResultSet rs, ColumnInfo[] columns, DriverRowsCapture capture,
+            int maxRows, long maxBytes) throws SQLException {
+        long base = ResultSnapshot.baseBytes(columns.length, 0, false);
+        long bytes = 0;
+        int rows = 0;
+        while (rs.next()) {
+            bytes += capture.addCurrentRow();
+            rows++;
+            if (rows > maxRows || base + bytes > maxBytes) {
+                return new Materialization.Overflow(new ResultSnapshot(columns, capture.finish()), rs);
+            }
+        }
+        return new Materialization.Complete(new ResultSnapshot(columns, capture.finish()));
     }
 
     private static ResultSnapshot snapshot(ColumnInfo[] columns, Object[] values, String[] texts, int rows, int cells,

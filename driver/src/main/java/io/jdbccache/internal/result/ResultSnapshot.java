@@ -42,6 +42,8 @@ public final class ResultSnapshot {
     final String[] texts;
     final int columnCount;
     final int rowCount;
+    /** The rows in the source driver's own form, or null: then {@code values} and {@code texts} hold them. */
+    final DriverRows driverRows;
     private final long estimatedBytes;
     // Open-addressing table of (column index + 1), keyed by a case-insensitive hash of the label.
     private final int[] labelSlots;
@@ -53,8 +55,31 @@ public final class ResultSnapshot {
         this.texts = texts;
         this.columnCount = columns.length;
         this.rowCount = rowCount;
+        this.driverRows = null;
         this.estimatedBytes = estimatedBytes;
         this.labelSlots = buildLabelSlots(columns);
+    }
+
+    /** A snapshot whose rows are kept in the source driver's form (see {@link DriverRows}). */
+    ResultSnapshot(ColumnInfo[] columns, DriverRows driverRows) {
+        this.columns = columns;
+        this.values = NO_VALUES;
+        this.texts = null;
+        this.columnCount = columns.length;
+        this.rowCount = driverRows.rowCount();
+        this.driverRows = driverRows;
+        this.estimatedBytes = baseBytes(columns.length, 0, false) + driverRows.estimatedBytes();
+        this.labelSlots = buildLabelSlots(columns);
+    }
+
+    private static final Object[] NO_VALUES = new Object[0];
+
+    /**
+     * @return the rows in the source driver's own form, from which that driver builds each hit's result set; null
+     *     when the rows are kept as Java values, read through a {@link CachedResultSet}
+     */
+    public DriverRows driverRows() {
+        return driverRows;
     }
 
     /** Builds a snapshot and computes its estimate; {@code values} is taken over, not copied. */
@@ -104,6 +129,16 @@ public final class ResultSnapshot {
             metaData = md;
         }
         return md;
+    }
+
+    /**
+     * The captured metadata, with the errors of {@code driverMetaData} for a bad column index.
+     *
+     * @param driverMetaData the driver's metadata of a result set over this snapshot's {@link #driverRows()}
+     * @return a new immutable {@link ResultSetMetaData} answering from the captured {@link ColumnInfo}s
+     */
+    public ResultSetMetaData metaData(ResultSetMetaData driverMetaData) {
+        return new CachedResultSetMetaData(columns, driverMetaData);
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.UUID;
 /**
  * The compact binary form of a {@link ResultSnapshot}, meant for a shared (Redis) tier.
  *
- * <p>Format version 1, all integers as LEB128 varints (signed ones zig-zag encoded), strings as
+ * <p>Format version 2, all integers as LEB128 varints (signed ones zig-zag encoded), strings as
  * varint (UTF-8 length + 1, 0 meaning null) followed by UTF-8:
  * <pre>
  *   byte    version (= 1)
@@ -29,6 +29,7 @@ import java.util.UUID;
  *           5 signed varints (type, precision, scale, displaySize, nullable),
  *           1 byte of flags (autoIncrement, caseSensitive, searchable, currency, signed, readOnly,
  *           writable, definitelyWritable from bit 0 up)
+ *   byte    form: 0 for Java values, as follows; {@code 'P'} for pgjdbc's own form, see {@link PgjdbcRows#encode}
  *   varint  rowCount
  *   byte    1 when texts follow, else 0
  *   cells   rowCount x columnCount values, each a tag byte (T_* below) and its payload
@@ -39,7 +40,9 @@ import java.util.UUID;
  */
 final class SnapshotCodec {
 
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    /** After the columns: the rows as Java values (below), or in a driver's own form (its {@link DriverRows#encode}). */
+    private static final byte FORM_VALUES = 0;
 
     private static final byte T_NULL = 0, T_STRING = 1, T_INT = 2, T_LONG = 3, T_SHORT = 4, T_BYTE = 5,
             T_TRUE = 6, T_FALSE = 7, T_DOUBLE = 8, T_FLOAT = 9, T_BIG_DECIMAL = 10, T_BIG_INTEGER = 11,
@@ -70,6 +73,15 @@ final class SnapshotCodec {
                     | bits(c.currency(), 3) | bits(c.signed(), 4) | bits(c.readOnly(), 5)
                     | bits(c.writable(), 6) | bits(c.definitelyWritable(), 7));
         }
+        if (s.driverRows != null) {
+            byte[] rows = s.driverRows.encode();
+            if (rows == null) {
+                return null;
+            }
+            out.raw(rows);
+            return out.toByteArray();
+        }
+        out.write(FORM_VALUES);
         out.varint(s.rowCount);
         out.write(s.texts == null ? 0 : 1);
         for (Object v : s.values) {
@@ -84,7 +96,7 @@ final class SnapshotCodec {
                 }
             }
         }
-        return Arrays.copyOf(out.buf, out.len);
+        return out.toByteArray();
     }
 
     private static int bits(boolean flag, int bit) {
@@ -174,7 +186,7 @@ final class SnapshotCodec {
         return true;
     }
 
-    /** @throws IllegalArgumentException for any input that is not a complete, valid version-1 encoding */
+    /** @throws IllegalArgumentException for any input that is not a complete, valid encoding of this version */
     static ResultSnapshot decode(byte[] bytes) {
         if (bytes == null) {
             throw new IllegalArgumentException("No snapshot bytes");
@@ -196,6 +208,17 @@ final class SnapshotCodec {
                 columns[i] = new ColumnInfo(catalog, schema, table, name, label, type, typeName, className,
                         precision, scale, displaySize, nullable, (f & 1) != 0, (f & 2) != 0, (f & 4) != 0,
                         (f & 8) != 0, (f & 16) != 0, (f & 32) != 0, (f & 64) != 0, (f & 128) != 0);
+            }
+            byte form = in.get();
+            if (form == PgjdbcRows.ENCODING) {
+                ResultSnapshot snapshot = decodePgjdbc(columns, in);
+                if (in.hasRemaining()) {
+                    throw new IllegalArgumentException(in.remaining() + " trailing bytes after snapshot");
+                }
+                return snapshot;
+            }
+            if (form != FORM_VALUES) {
+                throw new IllegalArgumentException("Unknown row form " + form);
             }
             int rowCount = count(in, Integer.MAX_VALUE);
             long cells = (long) rowCount * columnCount;
@@ -229,6 +252,19 @@ final class SnapshotCodec {
             throw e;
         } catch (RuntimeException e) { // underflow, DateTimeException, NumberFormatException, ...
             throw new IllegalArgumentException("Corrupt snapshot bytes: " + e, e);
+        }
+    }
+
+    /** Rows in pgjdbc's form need pgjdbc's classes to hold them; without pgjdbc the bytes are refused as corrupt. */
+    private static ResultSnapshot decodePgjdbc(ColumnInfo[] columns, ByteBuffer in) {
+        try {
+            PgjdbcRows rows = PgjdbcRows.decode(in);
+            if (rows.columnCount() != columns.length) {
+                throw new IllegalArgumentException("Field count " + rows.columnCount() + " differs from column count");
+            }
+            return new ResultSnapshot(columns, rows);
+        } catch (LinkageError e) {
+            throw new IllegalArgumentException("Snapshot in pgjdbc's form but pgjdbc is not available", e);
         }
     }
 
@@ -275,7 +311,7 @@ final class SnapshotCodec {
         }
     }
 
-    private static <T> T requireNonNull(T v) {
+    static <T> T requireNonNull(T v) {
         if (v == null) {
             throw new IllegalArgumentException("Null string under a String tag");
         }
@@ -289,7 +325,7 @@ final class SnapshotCodec {
         return v;
     }
 
-    private static int count(ByteBuffer in, int max) {
+    static int count(ByteBuffer in, int max) {
         long n = varint(in);
         if (n > max) {
             throw new IllegalArgumentException("Count " + n + " exceeds what the input can hold");
@@ -297,7 +333,7 @@ final class SnapshotCodec {
         return (int) n;
     }
 
-    private static long varint(ByteBuffer in) {
+    static long varint(ByteBuffer in) {
         long result = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             byte b = in.get();
@@ -309,7 +345,7 @@ final class SnapshotCodec {
         throw new IllegalArgumentException("Varint longer than 10 bytes");
     }
 
-    private static long unzigzag(ByteBuffer in) {
+    static long unzigzag(ByteBuffer in) {
         long v = varint(in);
         return (v >>> 1) ^ -(v & 1);
     }
@@ -320,7 +356,18 @@ final class SnapshotCodec {
         return b;
     }
 
-    private static String string(ByteBuffer in) {
+    /** The form of {@link Out#bytesOrNull}: length + 1, 0 meaning null, then the bytes. */
+    static byte[] bytesOrNull(ByteBuffer in) {
+        int n = count(in, in.remaining() + 1);
+        if (n == 0) {
+            return null;
+        }
+        byte[] b = new byte[n - 1];
+        in.get(b);
+        return b;
+    }
+
+    static String string(ByteBuffer in) {
         int n = count(in, in.remaining() + 1);
         if (n == 0) {
             return null;
@@ -331,7 +378,7 @@ final class SnapshotCodec {
     }
 
     /** A growable byte array; cheaper than ByteArrayOutputStream + DataOutputStream and never throws. */
-    private static final class Out {
+    static final class Out {
         byte[] buf;
         int len;
 
@@ -368,6 +415,25 @@ final class SnapshotCodec {
             for (int shift = 56; shift >= 0; shift -= 8) {
                 buf[len++] = (byte) (v >>> shift);
             }
+        }
+
+        void bytesOrNull(byte[] b) {
+            if (b == null) {
+                varint(0);
+                return;
+            }
+            varint(b.length + 1L);
+            raw(b);
+        }
+
+        void raw(byte[] b) {
+            ensure(b.length);
+            System.arraycopy(b, 0, buf, len, b.length);
+            len += b.length;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, len);
         }
 
         void bytes(byte[] b) {

@@ -84,7 +84,7 @@ class SnapshotCodecTest {
         assertThatThrownBy(() -> ResultSnapshot.fromBytes(null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ResultSnapshot.fromBytes(new byte[0])).isInstanceOf(IllegalArgumentException.class);
         byte[] otherVersion = good.clone();
-        otherVersion[0] = 2;
+        otherVersion[0] = (byte) (SnapshotCodec.VERSION + 1);
         assertThatThrownBy(() -> ResultSnapshot.fromBytes(otherVersion)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("version");
         byte[] trailing = java.util.Arrays.copyOf(good, good.length + 1);

@@ -1,0 +1,56 @@
+package io.jdbccache.internal.result;
+
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+/**
+ * Reads a live result set of a known driver in that driver's own form, one row at a time (the cache-miss path).
+ * Not thread-safe: one per materialization.
+ */
+interface DriverRowsCapture {
+
+    /**
+     * Keeps the row the live result set is on.
+     *
+     * @return the estimated retained bytes of that row
+     */
+    long addCurrentRow();
+
+    /** @return the rows kept so far */
+    DriverRows finish();
+
+    /**
+     * Picks the capture for the driver of {@code live}: pgjdbc and H2 are recognized by the exact class of their
+     * result sets, loaded only when seen (both are optional dependencies). Any other driver, an unexpected
+     * version of these two, or one loaded where these classes cannot see it, gets null: the generic conversions.
+     *
+     * @param factory the statement that will open the captured rows: null is returned unless it is of the same driver
+     * @return a capture of {@code live}, or null
+     */
+    static DriverRowsCapture of(ResultSet live, Statement factory) {
+        String name = live.getClass().getName();
+        if (name.equals("org.postgresql.jdbc.PgResultSet") && Linkable.pgjdbc) {
+            try {
+                return PgjdbcCapture.of(live, factory);
+            } catch (LinkageError e) {
+                Linkable.pgjdbc = false;
+            }
+        } else if (name.equals("org.h2.jdbc.JdbcResultSet") && Linkable.h2) {
+            try {
+                return H2Capture.of(live, factory);
+            } catch (LinkageError e) {
+                Linkable.h2 = false;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the driver's classes were visible from ours; false once linking failed, so it is not retried. */
+    final class Linkable {
+        static volatile boolean pgjdbc = true;
+        static volatile boolean h2 = true;
+
+        private Linkable() {
+        }
+    }
+}
