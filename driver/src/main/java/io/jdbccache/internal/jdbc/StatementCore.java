@@ -154,6 +154,7 @@ final class StatementCore {
         ResultSnapshot produced = null;
         long missStart = start != 0 ? start : System.nanoTime();
         boolean overflowed = false;
+        BypassReason notStoredBecause = BypassReason.TOO_LARGE;
         try {
             long databaseStart = System.nanoTime();
             ResultSet live;
@@ -191,9 +192,12 @@ final class StatementCore {
                 return ours(served(produced, false));
             }
             overflowed = true;
+            notStoredBecause = materialized instanceof Materialization.Overflow ? BypassReason.TOO_LARGE
+                    : BypassReason.UNCACHEABLE_COLUMN_TYPE;
             shape.recordDatabaseRead(false, System.nanoTime() - databaseStart, analysis.normalizedSql(), parameters,
                     connection.database());
-            shape.recordBypass(BypassReason.TOO_LARGE, BypassReason.TOO_LARGE.description());
+            shape.recordBypass(notStoredBecause, materialized instanceof Materialization.Unsupported
+                    ? ((Materialization.Unsupported) materialized).reason() : notStoredBecause.description());
             if (materialized instanceof Materialization.Overflow) {
                 Materialization.Overflow overflow = (Materialization.Overflow) materialized;
                 ResultSet prefix = served(overflow.prefix(), false);
@@ -203,7 +207,7 @@ final class StatementCore {
             return ours(liveResult(live));
         } finally {
             if (overflowed) {
-                cache.recordBypass(BypassReason.TOO_LARGE);
+                cache.recordBypass(notStoredBecause);
             } else {
                 cache.recordMiss(missStart);
             }

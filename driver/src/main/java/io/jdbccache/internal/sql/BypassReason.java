@@ -43,6 +43,8 @@ public enum BypassReason {
     CATALOG_UNAVAILABLE("the table catalog could not be read"),
     /** The result was larger than cache.maxResultRows or cache.maxResultBytes, so it streamed through. */
     TOO_LARGE("result larger than cache.maxResultRows or cache.maxResultBytes"),
+    /** A column of the result has a type that is never cached (an array, a LOB, XML, a structured type). */
+    UNCACHEABLE_COLUMN_TYPE("a column type that is not cached (array, LOB, XML, structured)"),
     /** The statement or its connection is closed: the real driver answers with its error. */
     CLOSED("the statement or connection is closed");
 
