@@ -5,7 +5,7 @@ import io.jdbccache.internal.cache.DatabaseScope;
 import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.config.CacheConfig;
 import io.jdbccache.internal.sql.SqlAnalysis;
-import io.jdbccache.internal.sql.TableRef;
+import io.jdbccache.internal.sql.SqlSyntax;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +40,8 @@ public class AnalysisBenchmark {
         @Setup(Level.Trial)
         public void warm() throws SQLException {
             cache = CacheRegistry.acquire(CacheConfig.of(Map.of("cache.name", "bench-analysis"), "benchmark"));
-            scope = cache.database("postgresql://bench", TableRef.IdentifierCase.LOWER);
-            scope.analyze(sql);
+            scope = cache.database("postgresql://bench", BenchDatabase.dialect(BenchDatabase.PG_RAW));
+            scope.analyze(sql, SqlSyntax.POSTGRESQL);
         }
 
         @TearDown(Level.Trial)
@@ -52,7 +52,7 @@ public class AnalysisBenchmark {
 
     @Benchmark
     public SqlAnalysis analyzeSeenBefore(Scope1 state) {
-        return state.scope.analyze(state.sql);
+        return state.scope.analyze(state.sql, SqlSyntax.POSTGRESQL);
     }
 
     @Benchmark

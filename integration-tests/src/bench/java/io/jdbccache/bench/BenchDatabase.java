@@ -1,5 +1,11 @@
 package io.jdbccache.bench;
 
+import io.jdbccache.internal.cache.ConnectionContext;
+import io.jdbccache.internal.cache.DatabaseScope;
+import io.jdbccache.internal.catalog.Dialect;
+import io.jdbccache.internal.catalog.SearchPath;
+import io.jdbccache.internal.catalog.SessionState;
+
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -7,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Set;
 
 /**
  * The benchmark data: tables prefixed {@code bench_} in PostgreSQL's database {@code test} (127.0.0.1:5432, user
@@ -127,5 +134,19 @@ final class BenchDatabase {
             }
         }
         return sink;
+    }
+
+    /** The dialect the driver picks for {@code url}'s database (read from a real connection's metadata). */
+    static Dialect dialect(String url) throws SQLException {
+        try (Connection connection = open(url)) {
+            return Dialect.of(connection.getMetaData());
+        }
+    }
+
+    /** A key context of a session as the driver would read it back: {@code user} on schema {@code public}. */
+    static ConnectionContext context(DatabaseScope scope, String user, String catalog) {
+        SessionState state = new SessionState(user, user, SearchPath.of("public"), "", Set.of(), Set.of(), true,
+                false, false);
+        return new ConnectionContext(scope, state, catalog, "");
     }
 }

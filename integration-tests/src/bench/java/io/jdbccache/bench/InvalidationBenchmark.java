@@ -11,7 +11,6 @@ import io.jdbccache.internal.config.CacheConfig;
 import io.jdbccache.internal.result.Materialization;
 import io.jdbccache.internal.result.ResultMaterializer;
 import io.jdbccache.internal.result.ResultSnapshot;
-import io.jdbccache.internal.sql.TableRef;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -54,8 +53,8 @@ public class InvalidationBenchmark {
         public void fill() throws SQLException {
             cache = CacheRegistry.acquire(CacheConfig.of(Map.of("cache.name", "bench-invalidate-" + entries,
                     "cache.maxBytes", "8GB"), "benchmark"));
-            DatabaseScope scope = cache.database("postgresql://bench-invalidate", TableRef.IdentifierCase.LOWER);
-            ConnectionContext context = new ConnectionContext(scope, "app", "db", "public", "", "");
+            DatabaseScope scope = cache.database("postgresql://bench-invalidate", BenchDatabase.dialect(BenchDatabase.PG_RAW));
+            ConnectionContext context = BenchDatabase.context(scope, "app", "db");
             try (Connection h2 = BenchDatabase.open("jdbc:h2:mem:"); Statement statement = h2.createStatement();
                     ResultSet rows = statement.executeQuery("SELECT 1 AS id, 'one' AS name")) {
                 snapshot = ((Materialization.Complete) ResultMaterializer.materialize(rows, null, 10, 1 << 20))

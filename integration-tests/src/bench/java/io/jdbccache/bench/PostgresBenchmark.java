@@ -122,7 +122,7 @@ public class PostgresBenchmark {
             TableVersion table = scope.tables().stream().filter(t -> t.name().endsWith("bench_items")).findFirst()
                     .orElseThrow();
             dependencies = new TableVersion[] {scope.everything(), table};
-            ConnectionContext context = new ConnectionContext(scope, "postgres", "test", "public", "", "");
+            ConnectionContext context = BenchDatabase.context(scope, "postgres", "test");
             keys = new CacheKey[DEPENDENTS];
             for (int i = 0; i < DEPENDENTS; i++) {
                 keys[i] = new CacheKey(context, "SELECT dependent FROM bench_items WHERE id = ?",

@@ -38,7 +38,7 @@ final class H2Capture implements DriverRowsCapture {
 
     private final ResultInterface result;
     private final H2Rows columns;
-    private final List<Value[]> rows = new ArrayList<>();
+    private final ArrayList<Value[]> rows = new ArrayList<>();
     private long bytes;
 
     private H2Capture(ResultInterface result, H2Rows columns) {
@@ -90,6 +90,7 @@ final class H2Capture implements DriverRowsCapture {
 
     @Override
     public DriverRows finish() {
+        rows.trimToSize();
         H2Rows c = columns;
         return new H2Rows(c.aliases, c.schemas, c.tables, c.names, c.types, c.identities, c.nullables,
                 Collections.unmodifiableList(rows), bytes);

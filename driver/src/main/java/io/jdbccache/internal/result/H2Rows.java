@@ -30,7 +30,7 @@ final class H2Rows implements DriverRows {
     private final long estimatedBytes;
 
     H2Rows(String[] aliases, String[] schemas, String[] tables, String[] names, TypeInfo[] types,
-            boolean[] identities, int[] nullables, List<Value[]> rows, long estimatedBytes) {
+            boolean[] identities, int[] nullables, List<Value[]> rows, long rowBytes) {
         this.aliases = aliases;
         this.schemas = schemas;
         this.tables = tables;
@@ -39,7 +39,9 @@ final class H2Rows implements DriverRows {
         this.identities = identities;
         this.nullables = nullables;
         this.rows = rows;
-        this.estimatedBytes = estimatedBytes;
+        // This object, the list and its array, the seven column arrays (their strings and types are H2's own).
+        this.estimatedBytes = rowBytes + 48 + 16 + 24 + ((16 + 4L * rows.size() + 7) & ~7L)
+                + 7 * ((16 + 4L * types.length + 7) & ~7L);
     }
 
     @Override
@@ -70,7 +72,7 @@ final class H2Rows implements DriverRows {
 
     /** The retained size of one row: its array and H2's own estimate of each value. */
     static long sizeOf(Value[] row) {
-        long bytes = ((16 + 4L * row.length + 7) & ~7L) + 4;
+        long bytes = (16 + 4L * row.length + 7) & ~7L;
         for (Value v : row) {
             bytes += v.getMemory();
         }

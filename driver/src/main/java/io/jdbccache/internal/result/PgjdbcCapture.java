@@ -42,7 +42,7 @@ final class PgjdbcCapture implements DriverRowsCapture {
 
     private final PgResultSet live;
     private final Field[] fields;
-    private final List<Tuple> tuples = new ArrayList<>();
+    private final ArrayList<Tuple> tuples = new ArrayList<>();
     private long bytes;
 
     private PgjdbcCapture(PgResultSet live, Field[] fields) {
@@ -81,6 +81,7 @@ final class PgjdbcCapture implements DriverRowsCapture {
 
     @Override
     public DriverRows finish() {
+        tuples.trimToSize(); // so that the retained heap is what the estimate counts
         return new PgjdbcRows(fields, tuples, bytes);
     }
 }

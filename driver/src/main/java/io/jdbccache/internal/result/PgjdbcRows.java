@@ -34,10 +34,24 @@ final class PgjdbcRows implements DriverRows {
     /** Whether every field's type name and JDBC type are filled in; set once, under this object's lock. */
     private volatile boolean typesKnown;
 
-    PgjdbcRows(Field[] fields, List<Tuple> tuples, long estimatedBytes) {
+    /** @param tupleBytes the sum of {@link #sizeOf(Tuple)} over {@code tuples}; the rest is counted here */
+    PgjdbcRows(Field[] fields, List<Tuple> tuples, long tupleBytes) {
         this.fields = fields;
         this.tuples = Collections.unmodifiableList(tuples);
-        this.estimatedBytes = estimatedBytes;
+        this.estimatedBytes = tupleBytes + overheadBytes(fields, tuples.size());
+    }
+
+    /**
+     * What one entry holds besides its tuples: this object, the list and its array, and the field descriptions
+     * (each entry has its own copies): a Field is 56 bytes, plus its label's String and, for a computed column,
+     * the FieldMetadata pgjdbc makes for it at once.
+     */
+    private static long overheadBytes(Field[] fields, int rows) {
+        long bytes = 32 + 16 + 24 + ((16 + 4L * rows + 7) & ~7L) + ((16 + 4L * fields.length + 7) & ~7L);
+        for (Field f : fields) {
+            bytes += 56 + 40 + 2L * f.getColumnLabel().length() + (f.getTableOid() == 0 ? 24 : 0);
+        }
+        return bytes;
     }
 
     int columnCount() {
@@ -88,10 +102,10 @@ final class PgjdbcRows implements DriverRows {
         typesKnown = true;
     }
 
-    /** The retained size of one tuple: the Tuple, its array of cells and each cell's array (16-byte headers). */
+    /** The retained size of one tuple: the Tuple (24), its array of cells and each cell's array (16-byte headers). */
     static long sizeOf(Tuple tuple) {
         int cells = tuple.fieldCount();
-        long bytes = 16 + ((16 + 4L * cells + 7) & ~7L) + 4; // + the list's slot
+        long bytes = 24 + ((16 + 4L * cells + 7) & ~7L);
         for (int i = 0; i < cells; i++) {
             byte[] cell = tuple.get(i);
             if (cell != null) {
