@@ -183,7 +183,9 @@ final class PostgresDialect implements Dialect {
                 + "   ORDER BY i),"
                 + " ARRAY(SELECT c.relname::text FROM pg_class c"
                 + "   WHERE pg_my_temp_schema() <> 0 AND c.relnamespace = pg_my_temp_schema() ORDER BY 1),"
-                + " current_setting('standard_conforming_strings'), current_setting('default_transaction_isolation'),"
+                + " current_setting('standard_conforming_strings'),"
+                // The default, and this transaction's own (SET transaction_isolation, SET TRANSACTION, set_config).
+                + " current_setting('default_transaction_isolation') || ' ' || current_setting('transaction_isolation'),"
                 + " " + settings;
     }
 

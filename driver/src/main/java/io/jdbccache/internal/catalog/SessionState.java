@@ -15,7 +15,8 @@ import java.util.Set;
  *                                  result only if the settings it depends on are among them)
  * @param temporaryRelations        names of the session's temporary tables and views: reads naming them bypass
  * @param standardConformingStrings false when a backslash escapes in plain strings (PostgreSQL)
- * @param snapshotByDefault         new transactions are REPEATABLE READ or SERIALIZABLE by default
+ * @param snapshotByDefault         new transactions are REPEATABLE READ or SERIALIZABLE by default, or the open one
+ *                                  is (read inside it: {@code SET transaction_isolation} in any form)
  * @param builtInsShadowed          the search path puts a schema before the built-ins (PostgreSQL's pg_catalog
  *                                  listed after another schema): any function, operator or type may then resolve
  *                                  to a user's object, so nothing the session runs can be vouched for

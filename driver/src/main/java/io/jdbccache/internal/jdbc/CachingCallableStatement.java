@@ -67,6 +67,12 @@ final class CachingCallableStatement extends DelegatingCallableStatement {
         return core.runBatch(callableDelegate::executeLargeBatch);
     }
 
+
+    /** Live result sets of this statement: an updatable one writes through the cache's bookkeeping. */
+    @Override
+    protected ResultSet wrapResultSet(ResultSet rs) throws SQLException {
+        return core.liveResult(rs);
+    }
     @Override
     public void close() throws SQLException {
         core.closed();

@@ -219,6 +219,12 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
         core.queryTimeout(seconds);
     }
 
+
+    /** Live result sets of this statement: an updatable one writes through the cache's bookkeeping. */
+    @Override
+    protected ResultSet wrapResultSet(ResultSet rs) throws SQLException {
+        return core.liveResult(rs);
+    }
     @Override
     public void close() throws SQLException {
         core.closed();

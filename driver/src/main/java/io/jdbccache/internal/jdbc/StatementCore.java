@@ -200,6 +200,11 @@ final class StatementCore {
                     ? ((Materialization.Unsupported) materialized).reason() : notStoredBecause.description());
             if (materialized instanceof Materialization.Overflow) {
                 Materialization.Overflow overflow = (Materialization.Overflow) materialized;
+                if (resultSetType != ResultSet.TYPE_FORWARD_ONLY) {
+                    // A scrollable result holds its rows itself: rewound, it is the real driver's, every move intact.
+                    live.beforeFirst();
+                    return ours(liveResult(live));
+                }
                 ResultSet prefix = served(overflow.prefix(), false);
                 return ours(prefix != null ? new ReplayingResultSet(owner, prefix, overflow.live())
                         : new ReplayingResultSet(owner, overflow.prefix(), overflow.live()));
@@ -232,7 +237,8 @@ final class StatementCore {
         if (rows == null) {
             return new CachedResultSet(snapshot, owner, resultSetType, holdability, closeListener);
         }
-        ResultSet driverResultSet = rows.open(connection.resultSetFactory(resultSetType, holdability), fetchSize);
+        ResultSet driverResultSet = rows.open(connection.resultSetFactory(resultSetType, holdability), fetchSize,
+                resultSetType == ResultSet.TYPE_FORWARD_ONLY ? ResultSet.FETCH_FORWARD : delegate.getFetchDirection());
         if (driverResultSet == null) {
             return null;
         }
@@ -306,7 +312,10 @@ final class StatementCore {
     }
 
     /** The wrapper of a live result set: one that can write rows is a write through this connection. */
-    private ResultSet liveResult(ResultSet live) throws SQLException {
+    ResultSet liveResult(ResultSet live) throws SQLException {
+        if (live == null) {
+            return null;
+        }
         return live.getConcurrency() == ResultSet.CONCUR_UPDATABLE ? new WriteThroughResultSet(owner, live, connection)
                 : new DelegatingResultSet(owner, live);
     }

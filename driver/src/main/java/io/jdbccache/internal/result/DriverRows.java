@@ -26,11 +26,12 @@ public interface DriverRows {
      *     new result set takes; never the user's statement (closing the result set must not complete it)
      * @param fetchSize the fetch size of the user's statement, which the driver's own result sets report if the
      *     driver's do (pgjdbc's do, H2's local results report 0)
+     * @param fetchDirection the fetch direction of the user's statement, likewise
      * @return the driver's result set, or null when {@code factory} is not a statement of the driver that read the
      *     rows (the caller then reads from the database)
      * @throws SQLException if the driver refuses (a closed statement)
      */
-    ResultSet open(Statement factory, int fetchSize) throws SQLException;
+    ResultSet open(Statement factory, int fetchSize, int fetchDirection) throws SQLException;
 
     /**
      * Encodes the rows for a shared tier, in a form that names no Java class.

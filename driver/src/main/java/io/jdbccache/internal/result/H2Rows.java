@@ -55,7 +55,7 @@ final class H2Rows implements DriverRows {
     }
 
     @Override
-    public ResultSet open(Statement factory, int fetchSize) throws SQLException {
+    public ResultSet open(Statement factory, int fetchSize, int fetchDirection) throws SQLException {
         if (!(factory instanceof JdbcStatement)) {
             return null;
         }

@@ -69,7 +69,7 @@ final class PgjdbcRows implements DriverRows {
     }
 
     @Override
-    public ResultSet open(Statement factory, int fetchSize) throws SQLException {
+    public ResultSet open(Statement factory, int fetchSize, int fetchDirection) throws SQLException {
         if (!(factory instanceof BaseStatement)) {
             return null;
         }
@@ -77,8 +77,11 @@ final class PgjdbcRows implements DriverRows {
             knowTypes((BaseConnection) factory.getConnection());
         }
         ResultSet resultSet = ((BaseStatement) factory).createDriverResultSet(fields, tuples);
-        // As PgStatement.createResultSet gives its result sets the statement's fetch size.
+        // As PgStatement.createResultSet gives its result sets the statement's fetch size and direction.
         resultSet.setFetchSize(fetchSize);
+        if (fetchDirection != ResultSet.FETCH_FORWARD) {
+            resultSet.setFetchDirection(fetchDirection);
+        }
         return resultSet;
     }
 

@@ -60,7 +60,7 @@ class PgjdbcRowsEncodingTest {
 
     private static List<String> read(ResultSnapshot snapshot, Statement factory) throws SQLException {
         List<String> rows = new ArrayList<>();
-        try (ResultSet rs = snapshot.driverRows().open(factory, 0)) {
+        try (ResultSet rs = snapshot.driverRows().open(factory, 0, ResultSet.FETCH_FORWARD)) {
             int columns = snapshot.columnCount();
             while (rs.next()) {
                 StringBuilder row = new StringBuilder();
