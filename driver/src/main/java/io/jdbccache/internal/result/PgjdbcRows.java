@@ -43,13 +43,14 @@ final class PgjdbcRows implements DriverRows {
 
     /**
      * What one entry holds besides its tuples: this object, the list and its array, and the field descriptions
-     * (each entry has its own copies): a Field is 56 bytes, plus its label's String and, for a computed column,
-     * the FieldMetadata pgjdbc makes for it at once.
+     * (each entry has its own copies): a Field is 56 bytes, plus, for a computed column, the FieldMetadata pgjdbc
+     * makes for it at once.
      */
     private static long overheadBytes(Field[] fields, int rows) {
         long bytes = 32 + 16 + 24 + ((16 + 4L * rows + 7) & ~7L) + ((16 + 4L * fields.length + 7) & ~7L);
         for (Field f : fields) {
-            bytes += 56 + 40 + 2L * f.getColumnLabel().length() + (f.getTableOid() == 0 ? 24 : 0);
+            // The label String is pgjdbc's own, which a server-prepared query shares across its executions.
+            bytes += 56 + (f.getTableOid() == 0 ? 24 : 0);
         }
         return bytes;
     }
