@@ -233,7 +233,7 @@ final class Report {
                 + "in-process. The whole run takes about 9 minutes on 2 cores.\n\n");
         md.append("## Usage\n\n```sh\n").append(BenchmarkRunner.COMMAND).append("\n```\n\n");
         md.append("from the repository root. It builds the driver, compiles the benchmarks (profile `bench` only: "
-                + "`mvn verify` neither compiles nor runs them), runs them with JMH, then the end-to-end and "
+                + "`mvn verify` compiles them but never runs them), runs them with JMH, then the end-to-end and "
                 + "memory checks, and rewrites `docs/benchmarks.md` and `docs/benchmarks.svg`. One benchmark "
                 + "class, quickly: `-Dbench.args=\"quick include=H2Benchmark\"`.\n\n");
         md.append("## Configuration\n\nPassed as `-Dbench.args=\"key=value ...\"`.\n\n");
