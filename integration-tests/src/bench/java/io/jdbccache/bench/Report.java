@@ -232,7 +232,7 @@ final class Report {
                 + "and, for the end-to-end run, `bench_products`, `bench_categories`, `bench_cart_items`. H2 runs "
                 + "in-process. The whole run takes about 9 minutes on 2 cores.\n\n");
         md.append("## Usage\n\n```sh\n").append(BenchmarkRunner.COMMAND).append("\n```\n\n");
-        md.append("from the repository root. It builds the driver, compiles the benchmarks (profile `bench` only: "
+        md.append("from the repository root. It builds the driver, compiles the benchmarks (run only with profile `bench`: "
                 + "`mvn verify` compiles them but never runs them), runs them with JMH, then the end-to-end and "
                 + "memory checks, and rewrites `docs/benchmarks.md` and `docs/benchmarks.svg`. One benchmark "
                 + "class, quickly: `-Dbench.args=\"quick include=H2Benchmark\"`.\n\n");
