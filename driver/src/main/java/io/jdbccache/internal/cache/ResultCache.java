@@ -125,8 +125,9 @@ public final class ResultCache {
     }
 
     /**
-     * Marks the tables written: every entry that read one of them stops being served at once, and is dropped.
-     * Called before and after a write executes, so that a read overlapping the write cannot store its result.
+     * Marks the tables written: every entry that read one of them stops being served at once; its removal from the
+     * store waits for the next drain ({@link #drainCleanups}). Called before and after a write executes, so that a
+     * read overlapping the write cannot store its result.
      */
     public void invalidate(TableVersion[] tables) {
         for (TableVersion table : tables) {

@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The version stamp of one table (or of a whole database): a counter bumped before and after every write that may
  * change it. A cached entry remembers the stamps it was read under and is current only while all are unchanged, so
  * a write invalidates in O(1) and a reader that raced with a write can never store a result that is later served.
- * The dependents set lets a write also drop those entries at once, to free their memory.
+ * The dependents set lets the store later remove the entries a write made unservable, to free their memory
+ * ({@code ResultCache.drainCleanups}).
  */
 public final class TableVersion {
     private final String name;
