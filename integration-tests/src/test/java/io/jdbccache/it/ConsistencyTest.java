@@ -6,6 +6,8 @@ import static io.jdbccache.it.TestDb.row;
 import static io.jdbccache.it.TestDb.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jdbccache.internal.cache.CacheRegistry;
+import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.testing.CountingDriver;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -110,8 +112,14 @@ class ConsistencyTest {
             Connection connection = connections.get(i);
             reads.add(threads.submit(() -> query(connection, PRICE)));
         }
-        // Give the followers time to reach the wait; if one were not waiting it would show as a second read.
-        Thread.sleep(300);
+        // Every follower is waiting for the leader's read before it is released (one not waiting would show as a
+        // second read below).
+        ResultCache cache = CacheRegistry.find(db.cacheName);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (cache.flightWaiters() < callers - 1 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(cache.flightWaiters()).isEqualTo(callers - 1);
         release.countDown();
         for (Future<List<List<Object>>> read : reads) {
             assertThat(read.get(10, TimeUnit.SECONDS)).containsExactly(row(10));

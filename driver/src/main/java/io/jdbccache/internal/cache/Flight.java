@@ -3,6 +3,7 @@ package io.jdbccache.internal.cache;
 import io.jdbccache.internal.result.ResultSnapshot;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One database fetch of a key in progress, which identical concurrent reads wait for instead of sending the same
@@ -13,6 +14,8 @@ public final class Flight {
     private final ReadStamp stamp;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile ResultSnapshot result;
+    /** Readers that decided to wait for this fetch: observable, so tests can force the race instead of sleeping. */
+    private final AtomicInteger waiters = new AtomicInteger();
 
     public Flight(ReadStamp stamp) {
         this.stamp = stamp;
@@ -30,6 +33,7 @@ public final class Flight {
      *         tables has begun since it started: the caller then goes to the database itself
      */
     public ResultSnapshot await(long nanos) {
+        waiters.incrementAndGet();
         try {
             if (!done.await(nanos, TimeUnit.NANOSECONDS)) {
                 return null;
@@ -40,5 +44,10 @@ public final class Flight {
         }
         ResultSnapshot snapshot = result;
         return snapshot != null && stamp.isCurrent() && stamp.noUncommittedWrites() ? snapshot : null;
+    }
+
+    /** @return how many readers have called {@link #await} on this fetch so far */
+    int waiters() {
+        return waiters.get();
     }
 }

@@ -118,6 +118,15 @@ public final class ResultCache {
         return flights.putIfAbsent(key, flight);
     }
 
+    /** @return the readers waiting for fetches in progress, over all keys (a point-in-time count, for tests) */
+    public int flightWaiters() {
+        int waiting = 0;
+        for (Flight flight : flights.values()) {
+            waiting += flight.waiters();
+        }
+        return waiting;
+    }
+
     /** Ends a fetch this caller led, handing its result (null if none) to the waiters. */
     public void endFlight(CacheKey key, Flight flight, ResultSnapshot result) {
         flights.remove(key, flight);
