@@ -1,5 +1,7 @@
 package io.jdbccache;
 
+import java.util.Map;
+
 /**
  * The JMX view of one cache, registered as {@code io.jdbccache:type=Cache,name=<cache.name>} while the cache has
  * open connections. Counters are cumulative since the cache was created or {@link #resetStatistics()} was called;
@@ -25,7 +27,7 @@ public interface CacheMXBean {
      * {@code ROW_SECURITY}, {@code SNAPSHOT_TRANSACTION}, {@code WRITTEN_IN_TRANSACTION}, {@code NEVER_CACHE_RULE},
      * {@code TOO_LARGE}, {@code NOT_PARSEABLE}... (docs/operations.md lists them all). Reasons never seen are absent.
      */
-    java.util.Map<String, Long> getBypassesByReason();
+    Map<String, Long> getBypassesByReason();
 
     /** Round trips spent reading a session's state back after a statement that may have changed it. */
     long getSessionReadBacks();

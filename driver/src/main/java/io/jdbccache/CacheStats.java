@@ -1,5 +1,7 @@
 package io.jdbccache;
 
+import java.util.Map;
+
 /**
  * An immutable, point-in-time snapshot of one cache's statistics. Counters only grow (until the cache is reset) and
  * are exact; the gauges ({@link #entryCount()}, {@link #weightedSizeBytes()}) are estimates at the moment of the
@@ -24,10 +26,10 @@ package io.jdbccache;
  */
 public record CacheStats(String cacheName, long hitCount, long missCount, long bypassCount, long storeCount,
         long invalidationCount, long evictionCount, long entryCount, long weightedSizeBytes, long maxSizeBytes,
-        java.util.Map<String, Long> bypassesByReason, long sessionReadBacks) {
+        Map<String, Long> bypassesByReason, long sessionReadBacks) {
 
     public CacheStats {
-        bypassesByReason = java.util.Map.copyOf(bypassesByReason);
+        bypassesByReason = Map.copyOf(bypassesByReason);
     }
 
     /** Hits over hits plus misses; 0 when there were none. */

@@ -15,9 +15,11 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -129,9 +131,9 @@ public final class CachingDriver implements Driver {
 
     /** The URL's and the properties' options, credentials left out: connections share entries only if equal. */
     private static String sessionOptions(CacheUrl url, Properties realProperties) {
-        java.util.TreeMap<String, String> options = new java.util.TreeMap<>();
+        TreeMap<String, String> options = new TreeMap<>();
         for (String key : realProperties.stringPropertyNames()) {
-            String lower = key.toLowerCase(java.util.Locale.ROOT);
+            String lower = key.toLowerCase(Locale.ROOT);
             if (!lower.equals("user") && !lower.equals("password")) {
                 options.put(key, realProperties.getProperty(key));
             }

@@ -1,5 +1,7 @@
 package io.jdbccache;
 
+import java.beans.ConstructorProperties;
+
 /**
  * Statistics of one query shape (normalized SQL with literal values replaced by {@code ?}), an immutable snapshot
  * exposed over JMX as composite data. Never contains parameter values.
@@ -20,7 +22,7 @@ public final class QueryShapeStatistics {
     private final String bypassReasons;
     private final String bypassDetail;
 
-    @java.beans.ConstructorProperties({"id", "shape", "executions", "hits", "misses", "bypasses",
+    @ConstructorProperties({"id", "shape", "executions", "hits", "misses", "bypasses",
         "meanDatabaseMicros", "p99DatabaseMicros", "meanRows", "meanBytes", "invalidations", "savedMicros",
         "bypassReasons", "bypassDetail"})
     public QueryShapeStatistics(String id, String shape, long executions, long hits, long misses, long bypasses,

@@ -1,5 +1,7 @@
 package io.jdbccache;
 
+import java.beans.ConstructorProperties;
+
 /**
  * Statistics of one table of one database, an immutable snapshot (exposed over JMX as composite data).
  */
@@ -11,7 +13,7 @@ public final class TableStatistics {
     private final long invalidations;
     private final int dependentEntries;
 
-    @java.beans.ConstructorProperties({"database", "table", "readsServed", "writesSeen", "invalidations",
+    @ConstructorProperties({"database", "table", "readsServed", "writesSeen", "invalidations",
         "dependentEntries"})
     public TableStatistics(String database, String table, long readsServed, long writesSeen, long invalidations,
             int dependentEntries) {

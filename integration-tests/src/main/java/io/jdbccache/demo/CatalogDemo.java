@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.jdbccache.CacheMXBean;
 import io.jdbccache.CacheStats;
 import io.jdbccache.CachingDriver;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,6 +19,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.JMX;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 /**
  * The README's demo: a product catalog and a shopping cart on an in-process H2 database, run through HikariCP
@@ -182,7 +187,7 @@ public final class CatalogDemo {
                 for (int p = 1; p <= PRODUCTS; p++) {
                     insert.setInt(1, p);
                     insert.setString(2, "product " + p);
-                    insert.setBigDecimal(3, java.math.BigDecimal.valueOf(100 + p % 500, 2));
+                    insert.setBigDecimal(3, BigDecimal.valueOf(100 + p % 500, 2));
                     insert.setInt(4, 1 + p % CATEGORIES);
                     insert.addBatch();
                 }
@@ -193,9 +198,9 @@ public final class CatalogDemo {
 
     /** The advisor's report, read through JMX as an operator would. */
     private static String adviceReport() throws Exception {
-        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-        CacheMXBean bean = javax.management.JMX.newMXBeanProxy(server,
-                new javax.management.ObjectName("io.jdbccache:type=Cache,name=demo"), CacheMXBean.class);
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        CacheMXBean bean = JMX.newMXBeanProxy(server,
+                new ObjectName("io.jdbccache:type=Cache,name=demo"), CacheMXBean.class);
         return bean.adviceReport(true);
     }
 

@@ -3,6 +3,7 @@ package io.jdbccache.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdbccache.CacheStats;
+import io.jdbccache.CachingDriver;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,7 +11,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +63,7 @@ final class Differential {
             try {
                 body.run(script);
                 // Before the sessions close: the cache lives while it has connections.
-                stats = io.jdbccache.CachingDriver.statistics(db.cacheName).orElse(null);
+                stats = CachingDriver.statistics(db.cacheName).orElse(null);
             } finally {
                 script.close();
             }
@@ -157,7 +160,7 @@ final class Differential {
 
         /** Runs a prepared statement with parameters bound by setObject and records what it returned. */
         String p(String session, String sql, Object... parameters) throws SQLException {
-            return record(session + ": " + sql + " " + java.util.Arrays.toString(parameters), outcome(() -> {
+            return record(session + ": " + sql + " " + Arrays.toString(parameters), outcome(() -> {
                 try (PreparedStatement statement = session(session).prepareStatement(sql)) {
                     for (int i = 0; i < parameters.length; i++) {
                         statement.setObject(i + 1, parameters[i]);
@@ -173,7 +176,7 @@ final class Differential {
                 try (CallableStatement statement = session(session).prepareCall(sql)) {
                     int index = 1;
                     if (sql.startsWith("{?")) {
-                        statement.registerOutParameter(index++, java.sql.Types.VARCHAR);
+                        statement.registerOutParameter(index++, Types.VARCHAR);
                     }
                     for (String parameter : parameters) {
                         statement.setString(index++, parameter);

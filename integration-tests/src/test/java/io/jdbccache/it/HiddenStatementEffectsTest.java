@@ -3,12 +3,14 @@ package io.jdbccache.it;
 import static io.jdbccache.it.Differential.sameOutcomes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jdbccache.CachingDriver;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -143,7 +145,7 @@ class HiddenStatementEffectsTest {
                 try (Statement st = s.session("A").createStatement()) {
                     st.addBatch("CREATE OR REPLACE VIEW w AS SELECT id, v FROM b");
                     st.addBatch("INSERT INTO nosuch VALUES (1)");
-                    return java.util.Arrays.toString(st.executeBatch());
+                    return Arrays.toString(st.executeBatch());
                 }
             }));
             s.q("A", "SELECT v FROM w");
@@ -239,7 +241,7 @@ class HiddenStatementEffectsTest {
     void h2CaseInsensitiveIdentifiers() throws Exception {
         String name = "it_ci_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
         String raw = "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;CASE_INSENSITIVE_IDENTIFIERS=TRUE";
-        io.jdbccache.CachingDriver.register();
+        CachingDriver.register();
         try (Connection direct = DriverManager.getConnection(raw)) {
             TestDb.exec(direct, T);
             try (Connection cached = DriverManager.getConnection("jdbc:cache:" + raw.substring("jdbc:".length())

@@ -7,6 +7,7 @@ import java.io.Reader;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.URL;
+import java.sql.Array;
 import java.sql.Blob;
 import java.sql.Clob;
 import java.sql.Connection;
@@ -42,6 +43,7 @@ import java.util.TimeZone;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.h2.util.DateTimeUtils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,11 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.postgresql.geometric.PGbox;
+import org.postgresql.geometric.PGpoint;
+import org.postgresql.util.PGInterval;
+import org.postgresql.util.PGmoney;
+import org.postgresql.util.PGobject;
 
 /**
  * A cache hit is indistinguishable from the real driver (pgjdbc, H2): for every column type, every getter (by index
@@ -380,7 +387,7 @@ class HitFidelityTest {
     private static void useZone(TimeZone zone) {
         TimeZone.setDefault(zone);
         // H2 caches the default zone for its java.sql.Date/Time/Timestamp conversions until told to forget it.
-        org.h2.util.DateTimeUtils.resetCalendar();
+        DateTimeUtils.resetCalendar();
     }
 
     private Connection openRaw() throws SQLException {
@@ -547,7 +554,7 @@ class HitFidelityTest {
                 return "Blob(length=" + blob.length() + "):" + HexFormat.of().formatHex(in.readAllBytes());
             }
         }
-        if (value instanceof java.sql.Array array) {
+        if (value instanceof Array array) {
             return "java.sql.Array(baseType=" + array.getBaseType() + ", baseTypeName=" + array.getBaseTypeName()
                     + "):" + describe(array.getArray());
         }
@@ -692,14 +699,14 @@ class HitFidelityTest {
                 Integer.class, Long.class, Float.class, Double.class, BigDecimal.class, BigInteger.class, byte[].class,
                 java.sql.Date.class, Time.class, Timestamp.class, java.util.Date.class, Calendar.class,
                 LocalDate.class, LocalTime.class, LocalDateTime.class, OffsetTime.class, OffsetDateTime.class,
-                ZonedDateTime.class, Instant.class, UUID.class, java.sql.Array.class, Blob.class, Clob.class,
+                ZonedDateTime.class, Instant.class, UUID.class, Array.class, Blob.class, Clob.class,
                 NClob.class, SQLXML.class, Struct.class, InputStream.class, Reader.class, URL.class, Object.class));
         if (pg) {
-            classes.add(org.postgresql.util.PGobject.class);
-            classes.add(org.postgresql.util.PGInterval.class);
-            classes.add(org.postgresql.util.PGmoney.class);
-            classes.add(org.postgresql.geometric.PGpoint.class);
-            classes.add(org.postgresql.geometric.PGbox.class);
+            classes.add(PGobject.class);
+            classes.add(PGInterval.class);
+            classes.add(PGmoney.class);
+            classes.add(PGpoint.class);
+            classes.add(PGbox.class);
         }
         for (Class<?> type : classes) {
             String name = type.isArray() ? type.getSimpleName() : type.getName().replace("java.lang.", "");

@@ -4,13 +4,18 @@ import static io.jdbccache.it.TestDb.exec;
 import static io.jdbccache.it.TestDb.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -259,7 +264,7 @@ class HitPathAndTransactionFormsTest {
                     Object o = rs.getObject(i);
                     out.add(outcome(() -> rs.getString(col)) + "|"
                             + (o == null ? "null" : o.getClass().getSimpleName()) + "|"
-                            + (o instanceof byte[] b ? java.util.HexFormat.of().formatHex(b) : String.valueOf(o))
+                            + (o instanceof byte[] b ? HexFormat.of().formatHex(b) : String.valueOf(o))
                             + "|" + rs.getMetaData().getColumnTypeName(i));
                 }
             }
@@ -291,12 +296,12 @@ class HitPathAndTransactionFormsTest {
             rs.next();
             for (int i = 1; i <= 3; i++) {
                 byte[] b = rs.getBytes(i);
-                out.add(java.util.HexFormat.of().formatHex(b));
+                out.add(HexFormat.of().formatHex(b));
                 if (mutate) {
-                    java.util.Arrays.fill(b, (byte) 0x41);
+                    Arrays.fill(b, (byte) 0x41);
                     Object o = rs.getObject(i);
                     if (o instanceof byte[] ob) {
-                        java.util.Arrays.fill(ob, (byte) 0x41);
+                        Arrays.fill(ob, (byte) 0x41);
                     }
                 }
                 if (i > 1) {
@@ -518,7 +523,7 @@ class HitPathAndTransactionFormsTest {
     @Test
     void updateRowThroughCallableExecuteThenGetResultSet() throws Exception {
         updatableScenario(c -> {
-            java.sql.CallableStatement cs = c.prepareCall("SELECT id, v FROM atk5_w WHERE id = 1",
+            CallableStatement cs = c.prepareCall("SELECT id, v FROM atk5_w WHERE id = 1",
                     ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_UPDATABLE);
             cs.execute();
             return cs.getResultSet();
@@ -535,8 +540,8 @@ class HitPathAndTransactionFormsTest {
                     int col = i;
                     out.add(outcome(() -> rs.getString(col)));
                     out.add(outcome(() -> rs.getTimestamp(col)));
-                    out.add(outcome(() -> rs.getObject(col, java.time.OffsetDateTime.class)));
-                    out.add(outcome(() -> rs.getObject(col, java.time.Instant.class)));
+                    out.add(outcome(() -> rs.getObject(col, OffsetDateTime.class)));
+                    out.add(outcome(() -> rs.getObject(col, Instant.class)));
                 }
             }
         }

@@ -14,9 +14,13 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 import javax.management.JMX;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -125,11 +129,11 @@ class JmxTest {
         byId(c, 1);
         c.rollback();
         c.setAutoCommit(true);
-        javax.management.openmbean.TabularData byReason =
-                (javax.management.openmbean.TabularData) SERVER.getAttribute(name(), "BypassesByReason");
-        java.util.Map<String, Long> reasons = new java.util.TreeMap<>();
+        TabularData byReason =
+                (TabularData) SERVER.getAttribute(name(), "BypassesByReason");
+        Map<String, Long> reasons = new TreeMap<>();
         for (Object row : byReason.values()) {
-            javax.management.openmbean.CompositeData entry = (javax.management.openmbean.CompositeData) row;
+            CompositeData entry = (CompositeData) row;
             reasons.put((String) entry.get("key"), (Long) entry.get("value"));
         }
         assertThat(reasons).containsEntry("NON_DETERMINISTIC", 2L).containsEntry("LOCKING_READ", 1L)

@@ -2,15 +2,20 @@ package io.jdbccache.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,7 +153,7 @@ class ResultFidelityTest {
         if (value instanceof byte[]) {
             return Arrays.toString((byte[]) value);
         }
-        if (value instanceof java.math.BigDecimal) {
+        if (value instanceof BigDecimal) {
             return value.toString();
         }
         return value == null ? "null" : value.getClass().getSimpleName() + ":" + value;
@@ -175,9 +180,9 @@ class ResultFidelityTest {
             new Getter("getBytes", ResultSet::getBytes),
             new Getter("getDate", ResultSet::getDate),
             new Getter("getTimestamp", ResultSet::getTimestamp),
-            new Getter("getObject(LocalDateTime)", (rs, i) -> rs.getObject(i, java.time.LocalDateTime.class)),
-            new Getter("getObject(OffsetDateTime)", (rs, i) -> rs.getObject(i, java.time.OffsetDateTime.class)),
-            new Getter("getObject(LocalDate)", (rs, i) -> rs.getObject(i, java.time.LocalDate.class)),
-            new Getter("getObject(UUID)", (rs, i) -> rs.getObject(i, java.util.UUID.class)),
+            new Getter("getObject(LocalDateTime)", (rs, i) -> rs.getObject(i, LocalDateTime.class)),
+            new Getter("getObject(OffsetDateTime)", (rs, i) -> rs.getObject(i, OffsetDateTime.class)),
+            new Getter("getObject(LocalDate)", (rs, i) -> rs.getObject(i, LocalDate.class)),
+            new Getter("getObject(UUID)", (rs, i) -> rs.getObject(i, UUID.class)),
             new Getter("getObject(String)", (rs, i) -> rs.getObject(i, String.class)));
 }

@@ -11,11 +11,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jdbccache.CachingDriver;
 import java.sql.Connection;
+import java.sql.Date;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Time;
+import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.List;
@@ -314,13 +317,13 @@ class ReviewRegressionTest {
                 long millis = LocalDateTime.of(2024, 1, 1, 10, 0).atZone(ZoneId.systemDefault()).toInstant()
                         .toEpochMilli();
                 String sql = "SELECT CAST(? AS VARCHAR(40)) FROM t WHERE id = 1";
-                assertThat(prepared(c, sql, ps -> ps.setTime(1, new java.sql.Time(millis))))
+                assertThat(prepared(c, sql, ps -> ps.setTime(1, new Time(millis))))
                         .isEqualTo(List.of(row("10:00:00")));
-                assertThat(prepared(c, sql, ps -> ps.setDate(1, new java.sql.Date(millis))))
+                assertThat(prepared(c, sql, ps -> ps.setDate(1, new Date(millis))))
                         .as("setDate after setTime with the same millis").isEqualTo(List.of(row("2024-01-01")));
-                assertThat(prepared(c, sql, ps -> ps.setTimestamp(1, new java.sql.Timestamp(millis + 1))))
+                assertThat(prepared(c, sql, ps -> ps.setTimestamp(1, new Timestamp(millis + 1))))
                         .isEqualTo(List.of(row("2024-01-01 10:00:00.001")));
-                assertThat(prepared(c, sql, ps -> ps.setDate(1, new java.sql.Date(millis + 1))))
+                assertThat(prepared(c, sql, ps -> ps.setDate(1, new Date(millis + 1))))
                         .as("setDate after setTimestamp with the same millis").isEqualTo(List.of(row("2024-01-01")));
             });
     }

@@ -5,7 +5,9 @@ import static io.jdbccache.it.TestDb.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -155,7 +157,7 @@ class RowWritesAndIsolationTest {
                 }
                 check(c, raw, read);
                 for (Connection x : List.of(c, raw)) {
-                    try (java.sql.PreparedStatement s = x.prepareStatement("SELECT set_config('app.tenant', ?, false)")) {
+                    try (PreparedStatement s = x.prepareStatement("SELECT set_config('app.tenant', ?, false)")) {
                         s.setString(1, "a");
                         s.addBatch();
                         s.executeBatch();
@@ -237,7 +239,7 @@ class RowWritesAndIsolationTest {
                     for (Connection x : List.of(c, raw)) {
                         try (Statement s = x.createStatement()) {
                             s.execute(sql);
-                        } catch (java.sql.SQLException e) {
+                        } catch (SQLException e) {
                             System.out.println("ATK4 form failed on " + (x == c ? "cached" : "raw") + ": " + sql + " " + e.getMessage());
                             if (x == c) { exec(raw, "SELECT set_config('app.tenant', '" + tenant + "', false)"); }
                         }
@@ -282,7 +284,7 @@ class RowWritesAndIsolationTest {
                 query(c, read);
                 try {
                     exec(c, write);
-                } catch (java.sql.SQLException e) {
+                } catch (SQLException e) {
                     System.out.println("ATK4 write failed " + write + ": " + e.getMessage());
                     continue;
                 }

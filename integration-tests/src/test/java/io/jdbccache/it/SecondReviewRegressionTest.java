@@ -14,10 +14,12 @@ import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import javax.management.JMX;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import javax.management.timer.Timer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -294,7 +296,7 @@ class SecondReviewRegressionTest {
             Connection reader = db.cached();
             Connection closed = DriverManager.getConnection(db.cachedUrl);
             closed.setAutoCommit(false);
-            java.sql.Statement statement = closed.createStatement();
+            Statement statement = closed.createStatement();
             closed.close(); // e.g. a pool closing an abandoned connection while its thread goes on
             try {
                 statement.executeUpdate("UPDATE items SET v = 2 WHERE id = 1");
@@ -355,7 +357,7 @@ class SecondReviewRegressionTest {
         try (TestDb db = TestDb.open(Database.H2)) {
             ObjectName name = new ObjectName("io.jdbccache:type=Cache,name=" + db.cacheName);
             // Stands for the bean of another web application's copy of the driver using the same cache name.
-            server.registerMBean(new javax.management.timer.Timer(), name);
+            server.registerMBean(new Timer(), name);
             try {
                 Connection c = DriverManager.getConnection(db.cachedUrl); // logs "JMX name ... is taken"
                 c.close();

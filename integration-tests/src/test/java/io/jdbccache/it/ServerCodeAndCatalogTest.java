@@ -5,9 +5,12 @@ import static io.jdbccache.it.Differential.sameOutcomes;
 import io.jdbccache.CacheStats;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -89,7 +92,7 @@ class ServerCodeAndCatalogTest {
         try (Connection admin = DriverManager.getConnection(Database.PG_BASE, Database.PG_USER, "");
                 Statement statement = admin.createStatement()) {
             List<String> stray = new ArrayList<>();
-            try (java.sql.ResultSet rs = statement.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname"
+            try (ResultSet rs = statement.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname"
                     + " LIKE 'it\\_" + ProcessHandle.current().pid() + "\\_%\\_first'")) {
                 while (rs.next()) {
                     stray.add(rs.getString(1));
@@ -546,7 +549,7 @@ class ServerCodeAndCatalogTest {
                 try (Statement st = s.session("A").createStatement()) {
                     st.addBatch("SET app.tenant = 'b'");
                     st.addBatch("UPDATE items SET v = v");
-                    return java.util.Arrays.toString(st.executeBatch());
+                    return Arrays.toString(st.executeBatch());
                 }
             }));
             s.q("A", DOCS);
@@ -600,8 +603,8 @@ class ServerCodeAndCatalogTest {
             try (Connection c = DriverManager.getConnection(url)) {
                 for (int i = 0; i < 3; i++) {
                     s.record("opt docs", Differential.Script.outcome(() -> {
-                        try (java.sql.PreparedStatement ps = c.prepareStatement(DOCS);
-                                java.sql.ResultSet rs = ps.executeQuery()) {
+                        try (PreparedStatement ps = c.prepareStatement(DOCS);
+                                ResultSet rs = ps.executeQuery()) {
                             return TestDb.rows(rs).toString();
                         }
                     }));

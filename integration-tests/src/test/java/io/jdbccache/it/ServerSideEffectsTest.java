@@ -3,13 +3,17 @@ package io.jdbccache.it;
 import static io.jdbccache.it.Differential.sameOutcomes;
 
 import io.jdbccache.CacheStats;
+import io.jdbccache.internal.sql.BypassReason;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,8 +155,8 @@ class ServerSideEffectsTest {
             }
             s.q("A", "SELECT id, body FROM embargo ORDER BY id");
         });
-        org.assertj.core.api.Assertions.assertThat(stats.bypassesByReason())
-                .containsKey(io.jdbccache.internal.sql.BypassReason.ROW_SECURITY.name());
+        Assertions.assertThat(stats.bypassesByReason())
+                .containsKey(BypassReason.ROW_SECURITY.name());
     }
 
     // ---- built-in set_config run by a write's defaults, checks, policies, and by a domain's check -----------
@@ -201,7 +205,7 @@ class ServerSideEffectsTest {
             s.q("A", "SELECT count(*) FROM coded");
         });
         // PARALLEL SAFE promises no writes: the insert invalidates coded only, so the second read of counters hits.
-        org.assertj.core.api.Assertions.assertThat(stats.hitCount()).isEqualTo(1);
+        Assertions.assertThat(stats.hitCount()).isEqualTo(1);
     }
 
     @Test
@@ -375,8 +379,8 @@ class ServerSideEffectsTest {
             s.q("A", "SELECT id, body FROM embargo ORDER BY id");
         });
         // The policies read the clock: never cached, whatever order the clock and the role are named in.
-        org.assertj.core.api.Assertions.assertThat(stats.bypassesByReason())
-                .containsKey(io.jdbccache.internal.sql.BypassReason.ROW_SECURITY.name());
+        Assertions.assertThat(stats.bypassesByReason())
+                .containsKey(BypassReason.ROW_SECURITY.name());
     }
 
     @Test
@@ -419,7 +423,7 @@ class ServerSideEffectsTest {
             s.record("A: escapes off", Differential.Script.outcome(() -> {
                 try (Statement st = s.session("A").createStatement()) {
                     st.setEscapeProcessing(false);
-                    try (java.sql.ResultSet rs = st.executeQuery(sql)) {
+                    try (ResultSet rs = st.executeQuery(sql)) {
                         return TestDb.rows(rs).toString();
                     }
                 }
@@ -433,12 +437,12 @@ class ServerSideEffectsTest {
             Connection a = s.session("A");
             String one = "SELECT 'a\\' AS c --', 'one'";
             String two = "SELECT 'a\\' AS c --', 'two'";
-            java.sql.PreparedStatement p1 = a.prepareStatement(one);
-            java.sql.PreparedStatement p2 = a.prepareStatement(two);
+            PreparedStatement p1 = a.prepareStatement(one);
+            PreparedStatement p2 = a.prepareStatement(two);
             s.q("A", "SET standard_conforming_strings = off");
-            for (java.sql.PreparedStatement p : List.of(p1, p2, p1, p2)) {
+            for (PreparedStatement p : List.of(p1, p2, p1, p2)) {
                 s.record("A: prepared", Differential.Script.outcome(() -> {
-                    try (java.sql.ResultSet rs = p.executeQuery()) {
+                    try (ResultSet rs = p.executeQuery()) {
                         return TestDb.rows(rs).toString();
                     }
                 }));
@@ -522,7 +526,7 @@ class ServerSideEffectsTest {
         try (Connection admin = DriverManager.getConnection(Database.PG_BASE, Database.PG_USER, "");
                 Statement statement = admin.createStatement()) {
             List<String> stray = new ArrayList<>();
-            try (java.sql.ResultSet rs = statement.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname"
+            try (ResultSet rs = statement.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname"
                     + " LIKE 'it\\_" + ProcessHandle.current().pid() + "\\_%\\_first'")) {
                 while (rs.next()) {
                     stray.add(rs.getString(1));

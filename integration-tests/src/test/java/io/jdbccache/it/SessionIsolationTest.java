@@ -9,6 +9,7 @@ import io.jdbccache.CacheStats;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -520,7 +521,7 @@ class SessionIsolationTest {
                             s.record("pool as " + tenant, Differential.Script.rowsOf(c, DOCS));
                             try (PreparedStatement ps = c.prepareStatement("SELECT body FROM docs WHERE id = ?")) {
                                 ps.setInt(1, 1);
-                                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                                try (ResultSet rs = ps.executeQuery()) {
                                     s.record("pool as " + tenant + " by id", TestDb.rows(rs).toString());
                                 }
                             }
@@ -543,7 +544,7 @@ class SessionIsolationTest {
         try (Connection admin = DriverManager.getConnection(Database.PG_BASE, Database.PG_USER, "");
                 Statement statement = admin.createStatement()) {
             List<String> stray = new ArrayList<>();
-            try (java.sql.ResultSet rs = statement.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname"
+            try (ResultSet rs = statement.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname"
                     + " LIKE 'it\\_" + ProcessHandle.current().pid() + "\\_%\\_%' AND (nspname LIKE '%\\_other'"
                     + " OR nspname LIKE '%\\_hidden')")) {
                 while (rs.next()) {

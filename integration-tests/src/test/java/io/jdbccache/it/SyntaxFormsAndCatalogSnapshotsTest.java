@@ -5,7 +5,10 @@ import static io.jdbccache.it.Differential.sameOutcomes;
 import io.jdbccache.CacheStats;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -310,10 +313,10 @@ class SyntaxFormsAndCatalogSnapshotsTest {
         run(s -> {
             s.q("A", "SELECT v FROM items"); // a session that keeps the cache open for the statistics
             try (Connection c = DriverManager.getConnection(s.url(null) + "&prepareThreshold=1");
-                    java.sql.PreparedStatement ps = c.prepareStatement(
+                    PreparedStatement ps = c.prepareStatement(
                             "SELECT 'a\\' || v FROM items --' || n FROM counters")) {
                 for (int i = 0; i < 2; i++) {
-                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    try (ResultSet rs = ps.executeQuery()) {
                         s.record("on, " + i, TestDb.rows(rs).toString());
                     }
                 }
@@ -321,14 +324,14 @@ class SyntaxFormsAndCatalogSnapshotsTest {
                     st.execute("SET standard_conforming_strings = off");
                 }
                 for (int i = 0; i < 2; i++) {
-                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    try (ResultSet rs = ps.executeQuery()) {
                         s.record("off, " + i, TestDb.rows(rs).toString());
                     }
                 }
                 try (Statement st = c.createStatement()) {
                     st.execute("UPDATE items SET v = 7");
                 }
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                try (ResultSet rs = ps.executeQuery()) {
                     s.record("off, after the write", TestDb.rows(rs).toString());
                 }
             }
@@ -476,7 +479,7 @@ class SyntaxFormsAndCatalogSnapshotsTest {
             s.q("B", "SET app.tenant = 'b'");
             s.q("A", DOCS);
             a.setAutoCommit(false);
-            java.sql.Savepoint sp = a.setSavepoint();
+            Savepoint sp = a.setSavepoint();
             s.q("A", "SET app.tenant = 'b'");
             s.q("A", DOCS);
             a.rollback(sp);

@@ -13,7 +13,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -171,7 +173,7 @@ final class TestDb implements AutoCloseable {
             List<Object> row = new ArrayList<>(columns);
             for (int i = 1; i <= columns; i++) {
                 Object value = rs.getObject(i);
-                row.add(value instanceof byte[] ? java.util.HexFormat.of().formatHex((byte[]) value) : value);
+                row.add(value instanceof byte[] ? HexFormat.of().formatHex((byte[]) value) : value);
             }
             rows.add(row);
         }
@@ -179,7 +181,7 @@ final class TestDb implements AutoCloseable {
     }
 
     static List<Object> row(Object... values) {
-        return java.util.Arrays.asList(values);
+        return Arrays.asList(values);
     }
 
     @Override

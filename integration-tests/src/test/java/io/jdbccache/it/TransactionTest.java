@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
@@ -117,13 +118,13 @@ class TransactionTest {
 
     @Test
     void sqlBeginCommitIsTracked() throws SQLException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(database == Database.POSTGRESQL, "BEGIN is PostgreSQL syntax");
+        Assumptions.assumeTrue(database == Database.POSTGRESQL, "BEGIN is PostgreSQL syntax");
         assertSqlTransactionControlIsTracked("BEGIN");
     }
 
     @Test
     void sqlSetAutocommitOffIsTracked() throws SQLException {
-        org.junit.jupiter.api.Assumptions.assumeTrue(database == Database.H2, "SET AUTOCOMMIT OFF is H2 syntax");
+        Assumptions.assumeTrue(database == Database.H2, "SET AUTOCOMMIT OFF is H2 syntax");
         assertSqlTransactionControlIsTracked("SET AUTOCOMMIT OFF");
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -81,7 +82,7 @@ class WrappersTest {
     @Test
     void unwrapReachesTheRealDriver() throws Exception {
         // Without the counting driver: its test proxy re-wraps whatever unwrap returns.
-        Connection c = java.sql.DriverManager.getConnection(db.plainCachedUrl());
+        Connection c = DriverManager.getConnection(db.plainCachedUrl());
         Class<?> realConnection = realConnectionClass();
         assertThat(c.isWrapperFor(realConnection)).isTrue();
         assertThat(realConnection.isInstance(c.unwrap(realConnection))).isTrue();

@@ -1,6 +1,7 @@
 package io.jdbccache.internal.cache;
 
 import io.jdbccache.internal.result.ResultSnapshot;
+import io.jdbccache.internal.stats.ShapeStats;
 
 /**
  * A cached result and the table-version stamps it was read under. Immutable; current only while every stamp still
@@ -19,10 +20,10 @@ public final class CacheEntry {
     private final ReadStamp stamp;
     private final long ttlNanos;
     private final int weight;
-    private final io.jdbccache.internal.stats.ShapeStats shape;
+    private final ShapeStats shape;
 
     CacheEntry(ResultSnapshot snapshot, ReadStamp stamp, long ttlNanos, int keyBytes,
-            io.jdbccache.internal.stats.ShapeStats shape) {
+            ShapeStats shape) {
         this.snapshot = snapshot;
         this.shape = shape;
         this.stamp = stamp;
@@ -42,7 +43,7 @@ public final class CacheEntry {
     }
 
     /** The statistics of the query shape this entry answers (may be null). */
-    io.jdbccache.internal.stats.ShapeStats shape() {
+    ShapeStats shape() {
         return shape;
     }
 

@@ -4,7 +4,9 @@ import io.jdbccache.internal.config.CacheConfig;
 import io.jdbccache.internal.stats.CacheMBean;
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.management.JMException;
@@ -26,7 +28,7 @@ public final class CacheRegistry {
     private static final Map<String, ResultCache> CACHES = new HashMap<>();
     private static final Map<String, Integer> OPEN_CONNECTIONS = new HashMap<>();
     /** Names whose bean this class loader registered (another one's bean under the same name is left alone). */
-    private static final java.util.Set<String> REGISTERED = new java.util.HashSet<>();
+    private static final Set<String> REGISTERED = new HashSet<>();
 
     private CacheRegistry() {
     }

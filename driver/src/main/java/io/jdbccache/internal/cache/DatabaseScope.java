@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -202,7 +203,7 @@ public final class DatabaseScope {
      * reads its state back (DDL can change what a search path resolves to).
      */
     /** The settings the row-level-security policies seen so far read: sessions read their values back. */
-    public java.util.Set<String> policySettings() {
+    public Set<String> policySettings() {
         return catalog.policySettings();
     }
 

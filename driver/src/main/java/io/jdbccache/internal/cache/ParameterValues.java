@@ -3,6 +3,13 @@ package io.jdbccache.internal.cache;
 import io.jdbccache.internal.sql.SqlAnalyzer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.temporal.TemporalAccessor;
 import java.util.Arrays;
 import java.util.Calendar;
 import java.util.UUID;
@@ -41,20 +48,20 @@ public final class ParameterValues {
                 || value instanceof Short || value instanceof Byte || value instanceof Boolean
                 || value instanceof Double || value instanceof Float || value instanceof BigDecimal
                 || value instanceof BigInteger || value instanceof Character || value instanceof UUID
-                || value instanceof java.time.temporal.TemporalAccessor) {
+                || value instanceof TemporalAccessor) {
             // java.time types are immutable value classes.
             return value;
         }
         // java.util.Date.equals compares instants across its subclasses, so a DATE and a TIME of the same
         // instant would be one key: tag each with its type.
-        if (value instanceof java.sql.Timestamp) {
-            return new Typed(((java.sql.Timestamp) value).clone(), "TIMESTAMP", 0);
+        if (value instanceof Timestamp) {
+            return new Typed(((Timestamp) value).clone(), "TIMESTAMP", 0);
         }
-        if (value instanceof java.sql.Date) {
-            return new Typed(new java.sql.Date(((java.sql.Date) value).getTime()), "DATE", 0);
+        if (value instanceof Date) {
+            return new Typed(new Date(((Date) value).getTime()), "DATE", 0);
         }
-        if (value instanceof java.sql.Time) {
-            return new Typed(new java.sql.Time(((java.sql.Time) value).getTime()), "TIME", 0);
+        if (value instanceof Time) {
+            return new Typed(new Time(((Time) value).getTime()), "TIME", 0);
         }
         if (value instanceof byte[]) {
             return new Bytes((byte[]) value);
@@ -79,7 +86,7 @@ public final class ParameterValues {
      * the result ({@code SELECT pg_typeof(?)}, a function overload), so each setter's null is its own key part.
      */
     public static Object nullSetBy(String setter) {
-        return new Null(java.sql.Types.NULL, setter);
+        return new Null(Types.NULL, setter);
     }
 
     /** Key part for a date/time bound with a Calendar, whose time zone changes the value sent. */
@@ -101,7 +108,7 @@ public final class ParameterValues {
      *
      * @throws SQLException from the driver, or if the part cannot be bound
      */
-    public static void bind(java.sql.PreparedStatement statement, int index, Object part) throws java.sql.SQLException {
+    public static void bind(PreparedStatement statement, int index, Object part) throws SQLException {
         if (part instanceof Null) {
             statement.setNull(index, ((Null) part).sqlType());
         } else if (part instanceof Typed) {
@@ -109,7 +116,7 @@ public final class ParameterValues {
         } else if (part instanceof Bytes) {
             statement.setBytes(index, ((Bytes) part).bytes.clone());
         } else if (part == UNCACHEABLE) {
-            throw new java.sql.SQLException("parameter " + index + " was a stream or LOB and was not kept");
+            throw new SQLException("parameter " + index + " was a stream or LOB and was not kept");
         } else {
             statement.setObject(index, part);
         }

@@ -6,9 +6,15 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.jdbccache.CacheStats;
 import io.jdbccache.internal.catalog.Dialect;
-import io.jdbccache.internal.sql.BypassReason;
 import io.jdbccache.internal.result.ResultSnapshot;
+import io.jdbccache.internal.sql.BypassReason;
+import io.jdbccache.internal.stats.LatencyRecorder;
+import io.jdbccache.internal.stats.ShapeStats;
+import java.util.Collection;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -25,8 +31,8 @@ public final class ResultCache {
     private final Cache<CacheKey, CacheEntry> entries;
     private final ConcurrentHashMap<String, DatabaseScope> databases = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<CacheKey, Flight> flights = new ConcurrentHashMap<>();
-    private final java.util.concurrent.ConcurrentLinkedQueue<TableVersion> pendingCleanups =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<TableVersion> pendingCleanups =
+            new ConcurrentLinkedQueue<>();
 
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -36,10 +42,10 @@ public final class ResultCache {
     private final LongAdder stores = new LongAdder();
     private final LongAdder invalidations = new LongAdder();
     private final LongAdder evictions = new LongAdder();
-    private final io.jdbccache.internal.stats.LatencyRecorder hitLatency = new io.jdbccache.internal.stats.LatencyRecorder();
-    private final io.jdbccache.internal.stats.LatencyRecorder missLatency =
-            new io.jdbccache.internal.stats.LatencyRecorder();
-    private final Cache<String, io.jdbccache.internal.stats.ShapeStats> shapes =
+    private final LatencyRecorder hitLatency = new LatencyRecorder();
+    private final LatencyRecorder missLatency =
+            new LatencyRecorder();
+    private final Cache<String, ShapeStats> shapes =
             Caffeine.newBuilder().maximumSize(MAX_SHAPES).executor(Runnable::run).build();
     /** Shapes tracked at once; the least recently used beyond this are forgotten, so memory stays bounded. */
     static final int MAX_SHAPES = 1000;
@@ -93,7 +99,7 @@ public final class ResultCache {
      * @return true if stored
      */
     public boolean store(CacheKey key, ResultSnapshot snapshot, ReadStamp stamp, long ttlNanos, double jitter,
-            io.jdbccache.internal.stats.ShapeStats shape) {
+            ShapeStats shape) {
         if (ttlNanos <= 0 || !stamp.isCurrent() || !stamp.noUncommittedWrites()) {
             return false;
         }
@@ -201,32 +207,32 @@ public final class ResultCache {
     }
 
     /** The statistics of a query shape, created on first use (bounded, least recently used forgotten). */
-    public io.jdbccache.internal.stats.ShapeStats shape(String shape) {
+    public ShapeStats shape(String shape) {
         // A shape of a 300 KB statement is named by its beginning and a hash: statistics of two such shapes may
         // merge, but a thousand of them cannot hold the heap.
         String name = shape.length() <= MAX_SHAPE_TEXT ? shape
                 : shape.substring(0, MAX_SHAPE_TEXT - 32) + "... (" + shape.length() + " chars, #"
                         + Integer.toHexString(shape.hashCode()) + ")";
-        io.jdbccache.internal.stats.ShapeStats stats = shapes.getIfPresent(name);
-        return stats != null ? stats : shapes.get(name, io.jdbccache.internal.stats.ShapeStats::new);
+        ShapeStats stats = shapes.getIfPresent(name);
+        return stats != null ? stats : shapes.get(name, ShapeStats::new);
     }
 
     /** Longest shape text kept as a shape's name. */
     static final int MAX_SHAPE_TEXT = 4096;
 
-    public java.util.Collection<io.jdbccache.internal.stats.ShapeStats> shapes() {
+    public Collection<ShapeStats> shapes() {
         return shapes.asMap().values();
     }
 
-    public java.util.Collection<DatabaseScope> databases() {
+    public Collection<DatabaseScope> databases() {
         return databases.values();
     }
 
-    public io.jdbccache.internal.stats.LatencyRecorder hitLatency() {
+    public LatencyRecorder hitLatency() {
         return hitLatency;
     }
 
-    public io.jdbccache.internal.stats.LatencyRecorder missLatency() {
+    public LatencyRecorder missLatency() {
         return missLatency;
     }
 
@@ -248,7 +254,7 @@ public final class ResultCache {
         evictions.reset();
         hitLatency.reset();
         missLatency.reset();
-        for (io.jdbccache.internal.stats.ShapeStats shape : shapes.asMap().values()) {
+        for (ShapeStats shape : shapes.asMap().values()) {
             shape.reset();
         }
         for (DatabaseScope database : databases.values()) {
@@ -272,7 +278,7 @@ public final class ResultCache {
         drainCleanups();
         entries.cleanUp();
         long weighted = entries.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
-        java.util.Map<String, Long> reasons = new java.util.TreeMap<>();
+        Map<String, Long> reasons = new TreeMap<>();
         for (BypassReason reason : BypassReason.values()) {
             long count = bypassesByReason[reason.ordinal()].sum();
             if (count > 0) {

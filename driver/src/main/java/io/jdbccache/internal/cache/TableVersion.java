@@ -1,8 +1,14 @@
 package io.jdbccache.internal.cache;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The version stamp of one table (or of a whole database): a counter bumped before and after every write that may
@@ -14,14 +20,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TableVersion {
     private final String name;
     /** Set while this table's dropped entries wait to be removed from the store (see ResultCache). */
-    final java.util.concurrent.atomic.AtomicBoolean cleanupPending = new java.util.concurrent.atomic.AtomicBoolean();
+    final AtomicBoolean cleanupPending = new AtomicBoolean();
     private final AtomicLong version = new AtomicLong();
     // A single row's stamp is created per key read or written, so it carries only its counters: no dependents set
     // (its entries leave when read, evicted or expired) and no statistics.
     private final Set<CacheKey> dependents;
-    private final java.util.concurrent.atomic.LongAdder writesSeen;
-    private final java.util.concurrent.atomic.LongAdder invalidations;
-    private final java.util.concurrent.atomic.AtomicInteger openTransactionWriters;
+    private final LongAdder writesSeen;
+    private final LongAdder invalidations;
+    private final AtomicInteger openTransactionWriters;
 
     /** Stamp of "some row, which one unknown": bumped by writes not by key; reads by key depend on it. */
     private volatile TableVersion anyRow;
@@ -29,7 +35,7 @@ public final class TableVersion {
      * Stamps of single rows by integer key, for reads and writes by primary key. Weak values: a row's stamp lives
      * while an entry holds it, and one that is collected had no entry left to invalidate.
      */
-    private volatile java.util.concurrent.ConcurrentMap<Long, TableVersion> rows;
+    private volatile ConcurrentMap<Long, TableVersion> rows;
 
     private final boolean rowLevel;
 
@@ -44,10 +50,10 @@ public final class TableVersion {
     private TableVersion(String name, boolean rowLevel, boolean singleRow) {
         this.name = name;
         this.rowLevel = rowLevel;
-        this.dependents = singleRow ? java.util.Collections.emptySet() : ConcurrentHashMap.newKeySet();
-        this.writesSeen = singleRow ? null : new java.util.concurrent.atomic.LongAdder();
-        this.invalidations = singleRow ? null : new java.util.concurrent.atomic.LongAdder();
-        this.openTransactionWriters = new java.util.concurrent.atomic.AtomicInteger();
+        this.dependents = singleRow ? Collections.emptySet() : ConcurrentHashMap.newKeySet();
+        this.writesSeen = singleRow ? null : new LongAdder();
+        this.invalidations = singleRow ? null : new LongAdder();
+        this.openTransactionWriters = new AtomicInteger();
     }
 
     /** False for a single row's stamp, whose entries are not tracked for eager removal. */
@@ -77,12 +83,12 @@ public final class TableVersion {
 
     /** The stamp of the row with this integer primary key. */
     public TableVersion row(long key) {
-        java.util.concurrent.ConcurrentMap<Long, TableVersion> map = rows;
+        ConcurrentMap<Long, TableVersion> map = rows;
         if (map == null) {
             synchronized (this) {
                 map = rows;
                 if (map == null) {
-                    map = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().weakValues()
+                    map = Caffeine.newBuilder().weakValues()
                             .executor(Runnable::run).<Long, TableVersion>build().asMap();
                     rows = map;
                 }

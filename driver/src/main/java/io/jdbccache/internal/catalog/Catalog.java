@@ -10,6 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -58,7 +60,7 @@ public final class Catalog {
 
     /** The settings row-level-security policies read, as far as the relations looked up so far tell. */
     public Set<String> policySettings() {
-        return java.util.Collections.unmodifiableSet(policySettings);
+        return Collections.unmodifiableSet(policySettings);
     }
 
     /** Moves whenever facts are forgotten, so decisions derived from them are made again. */
@@ -130,7 +132,7 @@ public final class Catalog {
         }
         String name = identifierCase.apply(table.name());
         Map<String, String> resolved = remember ? resolutions.computeIfAbsent(path, p -> new ConcurrentHashMap<>())
-                : new java.util.HashMap<>();
+                : new HashMap<>();
         String known = resolved.get(name);
         if (known != null) {
             return known;

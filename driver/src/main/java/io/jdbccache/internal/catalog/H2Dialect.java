@@ -7,7 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -94,7 +96,7 @@ final class H2Dialect implements Dialect {
         }
         StringBuilder text = new StringBuilder();
         settings.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
-        String upper = isolation.toUpperCase(java.util.Locale.ROOT);
+        String upper = isolation.toUpperCase(Locale.ROOT);
         return new SessionState(user, user, new SearchPath(path), text.toString(), settings.keySet(), temporary, true,
                 upper.contains("REPEATABLE") || upper.contains("SERIALIZABLE") || upper.contains("SNAPSHOT"), false);
     }
@@ -102,12 +104,12 @@ final class H2Dialect implements Dialect {
     /** The schemas of {@code SET SCHEMA_SEARCH_PATH "A", "B"}, as stored. */
     static List<String> searchPath(String command) {
         List<String> schemas = new ArrayList<>();
-        String list = command.substring(command.toUpperCase(java.util.Locale.ROOT).indexOf("SCHEMA_SEARCH_PATH")
+        String list = command.substring(command.toUpperCase(Locale.ROOT).indexOf("SCHEMA_SEARCH_PATH")
                 + "SCHEMA_SEARCH_PATH".length()).trim();
         for (String part : list.split(",")) {
             String schema = part.trim();
             if (!schema.isEmpty()) {
-                schemas.add(TableRef.isQuoted(schema) ? TableRef.unquote(schema) : schema.toUpperCase(java.util.Locale.ROOT));
+                schemas.add(TableRef.isQuoted(schema) ? TableRef.unquote(schema) : schema.toUpperCase(Locale.ROOT));
             }
         }
         return schemas;
@@ -145,17 +147,17 @@ final class H2Dialect implements Dialect {
 
     /** User aliases and aggregates (CREATE ALIAS, CREATE AGGREGATE); H2 lets none replace a built-in by default. */
     @Override
-    public Routines routines(Connection connection, java.util.Set<String> builtIns) throws SQLException {
-        java.util.Set<String> user = new java.util.HashSet<>();
+    public Routines routines(Connection connection, Set<String> builtIns) throws SQLException {
+        Set<String> user = new HashSet<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT ROUTINE_NAME FROM"
                 + " INFORMATION_SCHEMA.ROUTINES WHERE ROUTINE_SCHEMA <> 'INFORMATION_SCHEMA'");
                 ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {
                 // The analyzer names unquoted functions in lower case; an alias of that name is not the built-in.
-                user.add(rows.getString(1).toLowerCase(java.util.Locale.ROOT));
+                user.add(rows.getString(1).toLowerCase(Locale.ROOT));
                 user.add(rows.getString(1));
             }
         }
-        return new Routines(null, user, java.util.Set.of(), java.util.Set.of(), java.util.Set.of());
+        return new Routines(null, user, Set.of(), Set.of(), Set.of());
     }
 }

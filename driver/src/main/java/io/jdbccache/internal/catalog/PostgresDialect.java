@@ -4,12 +4,16 @@ import io.jdbccache.internal.sql.SqlAnalysis;
 import io.jdbccache.internal.sql.SqlAnalyzer;
 import io.jdbccache.internal.sql.SqlSyntax;
 import io.jdbccache.internal.sql.TableRef;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -44,7 +48,7 @@ final class PostgresDialect implements Dialect {
     }
 
     /** pgjdbc's {@code BaseConnection.getTransactionState()}, found once; null if this pgjdbc has none. */
-    private static volatile java.lang.invoke.MethodHandle transactionState;
+    private static volatile MethodHandle transactionState;
     private static volatile Class<?> baseConnection;
     private static volatile boolean transactionStateSearched;
 
@@ -59,8 +63,8 @@ final class PostgresDialect implements Dialect {
             if (!transactionStateSearched) {
                 Class<?> type = Class.forName("org.postgresql.core.BaseConnection", false,
                         connection.getClass().getClassLoader());
-                transactionState = java.lang.invoke.MethodHandles.publicLookup().findVirtual(type,
-                        "getTransactionState", java.lang.invoke.MethodType.methodType(
+                transactionState = MethodHandles.publicLookup().findVirtual(type,
+                        "getTransactionState", MethodType.methodType(
                                 Class.forName("org.postgresql.core.TransactionState", false, type.getClassLoader())));
                 baseConnection = type;
                 transactionStateSearched = true;
@@ -434,7 +438,7 @@ final class PostgresDialect implements Dialect {
     }
 
     private static Set<String> strings(Connection connection, String sql) throws SQLException {
-        Set<String> result = new java.util.HashSet<>();
+        Set<String> result = new HashSet<>();
         try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rows = WithoutBegin.executeQuery(statement)) {
             while (rows.next()) {
                 result.add(rows.getString(1));

@@ -3,12 +3,19 @@ package io.jdbccache.internal.config;
 import io.jdbccache.CacheProperty;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The effective, validated configuration of one connection: defaults, then the rules file, then connection
@@ -33,11 +40,11 @@ public final class CacheConfig {
     private final Pattern neverCacheQueries;
     private final Pattern onlyCacheQueries;
     private final Map<String, Long> tableTtlNanos;
-    private final Map<String, java.util.List<String>> alsoInvalidates;
+    private final Map<String, List<String>> alsoInvalidates;
     private final boolean cacheInSnapshotTransactions;
     private final long singleFlightWaitNanos;
     private final boolean unknownFunctionsMayWrite;
-    private final java.util.List<String> warmupQueries;
+    private final List<String> warmupQueries;
 
     private CacheConfig(Map<String, String> raw, String origin) throws SQLException {
         this.raw = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
@@ -55,7 +62,7 @@ public final class CacheConfig {
         analysisCacheSize = parser.positiveInt(CacheProperty.ANALYSIS_CACHE_SIZE);
         analysisCacheBytes = parser.size(CacheProperty.ANALYSIS_CACHE_BYTES);
         catalogRefreshNanos = parser.duration(CacheProperty.CATALOG_REFRESH, CacheProperty.CATALOG_REFRESH.key());
-        Set<String> settings = new java.util.TreeSet<>();
+        Set<String> settings = new TreeSet<>();
         for (String setting : parser.list(CacheProperty.KEY_SETTINGS)) {
             if (!setting.matches("[A-Za-z_][A-Za-z0-9_.$]*")) {
                 throw parser.invalid(CacheProperty.KEY_SETTINGS, setting, "setting names like app.region");
@@ -75,7 +82,7 @@ public final class CacheConfig {
         singleFlightWaitNanos = parser.duration(CacheProperty.SINGLE_FLIGHT_WAIT,
                 CacheProperty.SINGLE_FLIGHT_WAIT.key());
         unknownFunctionsMayWrite = parser.bool(CacheProperty.UNKNOWN_FUNCTIONS_MAY_WRITE);
-        warmupQueries = java.util.List.copyOf(new java.util.TreeMap<>(parser.perName(CacheProperty.WARMUP)).values());
+        warmupQueries = List.copyOf(new TreeMap<>(parser.perName(CacheProperty.WARMUP)).values());
         parser.rejectUnknownKeys();
     }
 
@@ -168,7 +175,7 @@ public final class CacheConfig {
      * Extra invalidation targets: lower-case {@code name} or {@code schema.name} of a written table to the table
      * names (as written in SQL) whose readers its writes also invalidate.
      */
-    public Map<String, java.util.List<String>> alsoInvalidates() {
+    public Map<String, List<String>> alsoInvalidates() {
         return alsoInvalidates;
     }
 
@@ -185,7 +192,7 @@ public final class CacheConfig {
     }
 
     /** Warm-up queries, ordered by their key's name. */
-    public java.util.List<String> warmupQueries() {
+    public List<String> warmupQueries() {
         return warmupQueries;
     }
 
@@ -213,7 +220,7 @@ public final class CacheConfig {
     private static final class ValueParser {
         private final Map<String, String> raw;
         private final String origin;
-        private final Set<String> consumed = new java.util.HashSet<>();
+        private final Set<String> consumed = new HashSet<>();
 
         ValueParser(Map<String, String> raw, String origin) {
             this.raw = raw;
@@ -294,8 +301,8 @@ public final class CacheConfig {
             return parsed.toNanos();
         }
 
-        java.util.List<String> list(CacheProperty property) {
-            java.util.List<String> result = new java.util.ArrayList<>();
+        List<String> list(CacheProperty property) {
+            List<String> result = new ArrayList<>();
             for (String item : value(property).split(",")) {
                 if (!item.isBlank()) {
                     result.add(item.trim());
@@ -306,7 +313,7 @@ public final class CacheConfig {
 
         Set<String> lowerCaseList(CacheProperty property) {
             String value = value(property);
-            Set<String> result = new java.util.LinkedHashSet<>();
+            Set<String> result = new LinkedHashSet<>();
             for (String item : value.split(",")) {
                 String trimmed = item.trim().toLowerCase(Locale.ROOT);
                 if (!trimmed.isEmpty()) {
@@ -323,7 +330,7 @@ public final class CacheConfig {
             }
             try {
                 return Pattern.compile(value, Pattern.CASE_INSENSITIVE);
-            } catch (java.util.regex.PatternSyntaxException e) {
+            } catch (PatternSyntaxException e) {
                 throw invalid(property, value, "a Java regular expression (" + e.getDescription() + ")");
             }
         }
@@ -342,16 +349,16 @@ public final class CacheConfig {
             return Collections.unmodifiableMap(result);
         }
 
-        Map<String, java.util.List<String>> perTableLists(CacheProperty property) {
-            Map<String, java.util.List<String>> result = new LinkedHashMap<>();
+        Map<String, List<String>> perTableLists(CacheProperty property) {
+            Map<String, List<String>> result = new LinkedHashMap<>();
             for (Map.Entry<String, String> entry : perName(property).entrySet()) {
-                java.util.List<String> names = new java.util.ArrayList<>();
+                List<String> names = new ArrayList<>();
                 for (String item : entry.getValue().split(",")) {
                     if (!item.isBlank()) {
                         names.add(item.trim());
                     }
                 }
-                result.put(entry.getKey().toLowerCase(Locale.ROOT), java.util.List.copyOf(names));
+                result.put(entry.getKey().toLowerCase(Locale.ROOT), List.copyOf(names));
             }
             return Collections.unmodifiableMap(result);
         }

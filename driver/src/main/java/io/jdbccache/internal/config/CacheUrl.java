@@ -3,7 +3,10 @@ package io.jdbccache.internal.config;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@code jdbc:cache:} URL taken apart: the real driver's URL (prefix stripped once, at the start, and our own
@@ -13,8 +16,8 @@ public final class CacheUrl {
     /** The prefix this driver accepts. */
     public static final String PREFIX = "jdbc:cache:";
 
-    private static final java.util.concurrent.atomic.AtomicLong PRIVATE_DATABASES =
-            new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong PRIVATE_DATABASES =
+            new AtomicLong();
     private final String realUrl;
     private final Map<String, String> cacheParameters;
 
@@ -111,10 +114,10 @@ public final class CacheUrl {
         if (start >= realUrl.length()) {
             return "";
         }
-        java.util.TreeSet<String> options = new java.util.TreeSet<>();
+        TreeSet<String> options = new TreeSet<>();
         for (String option : realUrl.substring(start + 1).split("[&;]")) {
             String key = option.contains("=") ? option.substring(0, option.indexOf('=')) : option;
-            String lower = key.toLowerCase(java.util.Locale.ROOT);
+            String lower = key.toLowerCase(Locale.ROOT);
             if (!option.isEmpty() && !lower.equals("password") && !lower.equals("user")) {
                 options.add(option);
             }

@@ -3,6 +3,7 @@ package io.jdbccache.internal.config;
 import io.jdbccache.CacheProperty;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -85,7 +86,7 @@ public final class ConfigLoader {
                     throw new SQLException("jdbc-cache: rules file " + location + " not found on the classpath",
                             "HY024");
                 }
-                try (Reader reader = new java.io.InputStreamReader(in, StandardCharsets.UTF_8)) {
+                try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
                     properties.load(reader);
                 }
             } else {

@@ -15,12 +15,14 @@ import io.jdbccache.internal.config.CacheConfig;
 import io.jdbccache.internal.sql.BypassReason;
 import io.jdbccache.internal.sql.SqlAnalysis;
 import io.jdbccache.internal.sql.SqlAnalyzer;
+import io.jdbccache.internal.sql.SqlSyntax;
 import io.jdbccache.internal.sql.TableRef;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
@@ -28,7 +30,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executor;
 
 /**
@@ -47,7 +51,7 @@ public final class CachingConnection extends DelegatingConnection {
     private static final ReadPlan SHADOWED = new ReadPlan(null, null, null, -1, new TableVersion[0],
             BypassReason.NON_DETERMINISTIC, "the search path lists a schema before pg_catalog: built-in functions and"
                     + " operators may be shadowed", 0, null, null, Set.of());
-    private static final SqlAnalysis NULL_STATEMENT = SqlAnalyzer.analyze("", io.jdbccache.internal.sql.SqlSyntax.GENERIC);
+    private static final SqlAnalysis NULL_STATEMENT = SqlAnalyzer.analyze("", SqlSyntax.GENERIC);
 
     private final ResultCache cache;
     private final CacheConfig config;
@@ -111,7 +115,7 @@ public final class CachingConnection extends DelegatingConnection {
         if (policies.isEmpty()) {
             return config.keySettings();
         }
-        Set<String> names = new java.util.TreeSet<>(config.keySettings());
+        Set<String> names = new TreeSet<>(config.keySettings());
         names.addAll(policies);
         return names;
     }
@@ -260,8 +264,8 @@ public final class CachingConnection extends DelegatingConnection {
         if (sql == null || !dialect.backslashDependsOnSession() || sql.indexOf('\\') < 0) {
             return analyze(sql);
         }
-        SqlAnalysis conforming = database.analyze(sql, io.jdbccache.internal.sql.SqlSyntax.POSTGRESQL);
-        SqlAnalysis escaping = database.analyze(sql, io.jdbccache.internal.sql.SqlSyntax.POSTGRESQL_BACKSLASH_STRINGS);
+        SqlAnalysis conforming = database.analyze(sql, SqlSyntax.POSTGRESQL);
+        SqlAnalysis escaping = database.analyze(sql, SqlSyntax.POSTGRESQL_BACKSLASH_STRINGS);
         return conforming.normalizedSql().equals(escaping.normalizedSql()) ? analyze(sql) : SqlAnalyzer.unknown(sql);
     }
 
@@ -1022,7 +1026,7 @@ public final class CachingConnection extends DelegatingConnection {
     }
 
     @Override
-    public void setClientInfo(String name, String value) throws java.sql.SQLClientInfoException {
+    public void setClientInfo(String name, String value) throws SQLClientInfoException {
         try {
             delegate.setClientInfo(name, value);
         } finally {
@@ -1032,7 +1036,7 @@ public final class CachingConnection extends DelegatingConnection {
     }
 
     @Override
-    public void setClientInfo(java.util.Properties properties) throws java.sql.SQLClientInfoException {
+    public void setClientInfo(Properties properties) throws SQLClientInfoException {
         try {
             delegate.setClientInfo(properties);
         } finally {

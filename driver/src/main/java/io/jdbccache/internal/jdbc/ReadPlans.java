@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Decides, once per SQL and setting, whether and how long a read's result may be cached. */
 final class ReadPlans {
@@ -31,7 +32,7 @@ final class ReadPlans {
         BypassReason reason;
         String detail;
         /** Settings the policies behind the read read: the key must hold their values. */
-        final Set<String> keySettings = new java.util.TreeSet<>();
+        final Set<String> keySettings = new TreeSet<>();
 
         void refuse(BypassReason why, String particulars) {
             if (reason == null) {

@@ -17,11 +17,14 @@ import io.jdbccache.internal.result.ResultSnapshot;
 import io.jdbccache.internal.sql.BypassReason;
 import io.jdbccache.internal.sql.SqlAnalysis;
 import io.jdbccache.internal.stats.ShapeStats;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,7 +57,7 @@ final class StatementCore {
     /** True while this statement closes its own current result set (to run again, or because it closes). */
     private boolean closingCurrent;
     /** The distinct statements of the pending batch: a prepared batch of n rows invalidates once, not n times. */
-    private final java.util.Set<SqlAnalysis> batch = new java.util.LinkedHashSet<>();
+    private final Set<SqlAnalysis> batch = new LinkedHashSet<>();
     private static final int HIT_SAMPLE_MASK = 7;
     private int executions;
 
@@ -272,7 +275,7 @@ final class StatementCore {
 
     /** Runs the query on the real statement: its own SQL for a prepared statement ({@code sql} null). */
     private ResultSet executeOnDelegate(String sql) throws SQLException {
-        return sql == null ? ((java.sql.PreparedStatement) delegate).executeQuery() : delegate.executeQuery(sql);
+        return sql == null ? ((PreparedStatement) delegate).executeQuery() : delegate.executeQuery(sql);
     }
 
     private static void closeQuietly(ResultSet resultSet, Exception cause) {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.sql.Ref;
 import java.sql.ResultSetMetaData;
 import java.sql.RowId;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLXML;
 import java.sql.Statement;
 import java.sql.Time;
@@ -225,7 +227,7 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     @Override
     public BigDecimal getBigDecimal(int columnIndex, int scale) throws SQLException {
         Object v = cell(columnIndex);
-        return v == null ? null : Conversions.toBigDecimal(v, text(columnIndex)).setScale(scale, java.math.RoundingMode.HALF_UP);
+        return v == null ? null : Conversions.toBigDecimal(v, text(columnIndex)).setScale(scale, RoundingMode.HALF_UP);
     }
 
     @Override
@@ -280,7 +282,7 @@ public final class CachedResultSet extends ReadOnlyResultSet {
     @Override
     public Object getObject(int columnIndex, Map<String, Class<?>> map) throws SQLException {
         if (map != null && !map.isEmpty()) {
-            throw new java.sql.SQLFeatureNotSupportedException("Custom type maps are not supported by a cached ResultSet");
+            throw new SQLFeatureNotSupportedException("Custom type maps are not supported by a cached ResultSet");
         }
         return getObject(columnIndex);
     }

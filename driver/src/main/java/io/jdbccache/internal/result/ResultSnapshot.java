@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
+import java.util.Date;
 import java.util.UUID;
 
 /**
@@ -246,7 +247,7 @@ public final class ResultSnapshot {
         if (v instanceof Timestamp || v instanceof UUID) {
             return 32;
         }
-        if (v instanceof java.util.Date) { // java.sql.Date, java.sql.Time
+        if (v instanceof Date) { // java.sql.Date, java.sql.Time
             return 24;
         }
         if (v instanceof LocalDateTime) {

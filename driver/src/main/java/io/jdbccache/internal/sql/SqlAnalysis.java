@@ -1,7 +1,11 @@
 package io.jdbccache.internal.sql;
 
+import io.jdbccache.internal.stats.ShapeStats;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * What one SQL string does, as far as the cache is concerned. Immutable apart from memoized per-shape data, and
@@ -61,7 +65,7 @@ public final class SqlAnalysis {
     private boolean hasJdbcEscapes;
     private volatile Object columnsMemo;
     private volatile Object planMemo;
-    private volatile io.jdbccache.internal.stats.ShapeStats shapeStats;
+    private volatile ShapeStats shapeStats;
     private String shape;
 
     SqlAnalysis(Kind kind, String normalizedSql, List<TableRef> tables, BypassReason bypassReason,
@@ -117,7 +121,7 @@ public final class SqlAnalysis {
 
     /** Adds calls found in the text that the parse tree did not show (see {@code SqlAnalyzer}). */
     void addFunctions(Set<String> more) {
-        Set<String> all = new java.util.LinkedHashSet<>(functions);
+        Set<String> all = new LinkedHashSet<>(functions);
         all.addAll(more);
         functions = Set.copyOf(all);
     }
@@ -210,11 +214,11 @@ public final class SqlAnalysis {
     }
 
     /** The statistics of this SQL's shape, linked on first use so the hit path finds them with one read. */
-    public io.jdbccache.internal.stats.ShapeStats shapeStats() {
+    public ShapeStats shapeStats() {
         return shapeStats;
     }
 
-    public void shapeStats(io.jdbccache.internal.stats.ShapeStats stats) {
+    public void shapeStats(ShapeStats stats) {
         this.shapeStats = stats;
     }
 
@@ -351,15 +355,15 @@ public final class SqlAnalysis {
     }
 
     /** Puts back the real names of quoted identifiers the parser saw as placeholders ({@code "odd.parent"}). */
-    void restoreNames(java.util.Map<String, String> aliases) {
-        java.util.function.UnaryOperator<String> part = identifier -> {
+    void restoreNames(Map<String, String> aliases) {
+        UnaryOperator<String> part = identifier -> {
             if (identifier == null) {
                 return null;
             }
             String real = aliases.get(TableRef.unquote(identifier));
             return real == null ? identifier : '"' + real.replace("\"", "\"\"") + '"';
         };
-        java.util.function.UnaryOperator<List<TableRef>> refs = list -> list == null ? null
+        UnaryOperator<List<TableRef>> refs = list -> list == null ? null
                 : list.stream().map(t -> new TableRef(part.apply(t.schema()), part.apply(t.name()))).toList();
         tables = refs.apply(tables);
         cteNames = refs.apply(cteNames);

@@ -3,10 +3,17 @@ package io.jdbccache.internal.sql;
 import io.jdbccache.internal.sql.SqlAnalysis.Kind;
 import io.jdbccache.internal.sql.SqlLexer.Token;
 import io.jdbccache.internal.sql.SqlLexer.Type;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.Function;
@@ -171,7 +178,7 @@ public final class SqlAnalyzer {
         SqlAnalysis analysis = null;
         if (textLength <= MAX_PARSED_LENGTH) {
             try {
-                java.util.Map<String, String> aliases = new java.util.HashMap<>();
+                Map<String, String> aliases = new HashMap<>();
                 Statement statement = CCJSqlParserUtil.newParser(SqlLexer.parserText(tokens, aliases)).Statement();
                 if (statement != null && !(statement instanceof UnsupportedStatement)) {
                     analysis = analyzeParsed(statement, tokens, normalized, syntax);
@@ -238,7 +245,7 @@ public final class SqlAnalyzer {
      */
     private static Set<String> callsFromTokens(List<Token> tokens, SqlSyntax syntax, List<TableRef> cteNames) {
         Set<String> names = new LinkedHashSet<>();
-        Set<String> ctes = new java.util.HashSet<>();
+        Set<String> ctes = new HashSet<>();
         for (TableRef cte : cteNames) {
             ctes.add(TableRef.unquote(cte.name()).toLowerCase(Locale.ROOT));
         }
@@ -284,7 +291,7 @@ public final class SqlAnalyzer {
         List<SqlAnalysis> parts = new ArrayList<>();
         int start = 0;
         boolean sessionMayHaveChanged = false;
-        Set<Integer> splits = new java.util.HashSet<>(splitPoints(tokens, syntax));
+        Set<Integer> splits = new HashSet<>(splitPoints(tokens, syntax));
         for (int i = 0; i <= tokens.size(); i++) {
             if (i == tokens.size() || splits.contains(i)) {
                 if (i > start) {
@@ -669,9 +676,9 @@ public final class SqlAnalyzer {
         Parentheses(List<Token> tokens) {
             opening = new int[tokens.size()];
             castOpening = new int[tokens.size()];
-            java.util.Arrays.fill(opening, -1);
-            java.util.Arrays.fill(castOpening, -1);
-            java.util.ArrayDeque<Integer> open = new java.util.ArrayDeque<>();
+            Arrays.fill(opening, -1);
+            Arrays.fill(castOpening, -1);
+            ArrayDeque<Integer> open = new ArrayDeque<>();
             for (int i = 0; i < tokens.size(); i++) {
                 Token token = tokens.get(i);
                 if (token.isPunctuation("(")) {
@@ -1411,7 +1418,7 @@ public final class SqlAnalyzer {
     private static final class ReferenceCollector extends TablesNamesFinder<Void> {
         final Set<String> functions = new LinkedHashSet<>();
         /** Every SELECT the visitor reached (by identity). */
-        final Set<Object> selectsVisited = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        final Set<Object> selectsVisited = Collections.newSetFromMap(new IdentityHashMap<>());
 
         @Override
         public <S> Void visit(PlainSelect plainSelect, S context) {

@@ -3,6 +3,7 @@ package io.jdbccache.internal.sql;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Splits SQL into tokens with the database's own lexical rules ({@link SqlSyntax}), well enough to normalize it, to
@@ -279,7 +280,7 @@ final class SqlLexer {
      * and pgjdbc's {@code ??} operator written as {@code =} so that the parser numbers placeholders as pgjdbc does.
      * A quoted name holding a dot or a quote is replaced by a placeholder recorded in {@code aliases}.
      */
-    static String parserText(List<Token> tokens, java.util.Map<String, String> aliases) {
+    static String parserText(List<Token> tokens, Map<String, String> aliases) {
         StringBuilder out = new StringBuilder(estimateLength(tokens));
         boolean first = true;
         for (int index = 0; index < tokens.size(); index++) {

@@ -9,8 +9,10 @@ import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.cache.TableVersion;
 import io.jdbccache.internal.sql.TableRef;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The {@link CacheMXBean} of one {@link ResultCache}: reads its counters, runs its operations. */
 public final class CacheMBean implements CacheMXBean {
@@ -48,7 +50,7 @@ public final class CacheMBean implements CacheMXBean {
     }
 
     @Override
-    public java.util.Map<String, Long> getBypassesByReason() {
+    public Map<String, Long> getBypassesByReason() {
         return stats().bypassesByReason();
     }
 
@@ -136,7 +138,7 @@ public final class CacheMBean implements CacheMXBean {
     public TableStatistics[] getTableStatistics() {
         cache.drainCleanups();
         // Reads served per table are summed from the shapes (the hit path counts per shape only).
-        java.util.Map<TableVersion, Long> reads = new java.util.IdentityHashMap<>();
+        Map<TableVersion, Long> reads = new IdentityHashMap<>();
         for (ShapeStats shape : cache.shapes()) {
             long hits = shape.hits();
             for (TableVersion table : shape.dependencies()) {

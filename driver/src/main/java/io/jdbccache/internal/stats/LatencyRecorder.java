@@ -1,5 +1,6 @@
 package io.jdbccache.internal.stats;
 
+import java.util.Arrays;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -50,7 +51,7 @@ public final class LatencyRecorder {
             recorder.reset();
         }
         total = new Histogram(SIGNIFICANT_DIGITS);
-        java.util.Arrays.fill(intervals, null);
+        Arrays.fill(intervals, null);
     }
 
     private void fold() {

@@ -1,5 +1,7 @@
 package io.jdbccache.internal.stats;
 
+import io.jdbccache.internal.cache.DatabaseScope;
+import io.jdbccache.internal.cache.TableVersion;
 import io.jdbccache.internal.sql.BypassReason;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -26,8 +28,8 @@ public final class ShapeStats {
     private volatile String lastSql;
     private volatile Object[] lastParameters;
     private volatile boolean cacheable;
-    private volatile io.jdbccache.internal.cache.DatabaseScope database;
-    private volatile io.jdbccache.internal.cache.TableVersion[] dependencies = new io.jdbccache.internal.cache.TableVersion[0];
+    private volatile DatabaseScope database;
+    private volatile TableVersion[] dependencies = new TableVersion[0];
 
     public ShapeStats(String shape) {
         this.shape = shape;
@@ -58,7 +60,7 @@ public final class ShapeStats {
      * @param parameters bound parameter values, kept (last only) for EXPLAIN, never exposed
      */
     public void recordDatabaseRead(boolean miss, long nanos, String sql, Object[] parameters,
-            io.jdbccache.internal.cache.DatabaseScope scope) {
+            DatabaseScope scope) {
         this.database = scope;
         if (miss) {
             misses.increment();
@@ -123,11 +125,11 @@ public final class ShapeStats {
     }
 
     /** The tables this shape's results depend on (set when a result is stored), for per-table statistics. */
-    public io.jdbccache.internal.cache.TableVersion[] dependencies() {
+    public TableVersion[] dependencies() {
         return dependencies;
     }
 
-    public void dependencies(io.jdbccache.internal.cache.TableVersion[] tables) {
+    public void dependencies(TableVersion[] tables) {
         this.dependencies = tables;
     }
 
@@ -172,7 +174,7 @@ public final class ShapeStats {
         return hits.sum() * databaseTime.meanMicros();
     }
 
-    io.jdbccache.internal.cache.DatabaseScope database() {
+    DatabaseScope database() {
         return database;
     }
 

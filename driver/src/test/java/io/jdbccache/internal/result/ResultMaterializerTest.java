@@ -3,11 +3,15 @@ package io.jdbccache.internal.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -57,11 +61,11 @@ class ResultMaterializerTest {
     @Test
     void byteArraysAreClonedOnCapture() throws SQLException {
         byte[] shared = {1, 2};
-        ColumnInfo[] columns = {TestData.column("B", java.sql.Types.VARBINARY, "VARBINARY")};
+        ColumnInfo[] columns = {TestData.column("B", Types.VARBINARY, "VARBINARY")};
         ResultSnapshot source = ResultSnapshot.of(columns, new Object[] {shared}, null, 1);
         boolean[] consumed = {false};
         // A driver that hands out its internal array (CachedResultSet itself would already copy).
-        ResultSet rs = (ResultSet) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+        ResultSet rs = (ResultSet) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ResultSet.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getMetaData" -> source.metaData();
                     case "next" -> !consumed[0] && (consumed[0] = true);
@@ -148,19 +152,19 @@ class ResultMaterializerTest {
     @Test
     void columnInfoToleratesFailingProperties() throws SQLException {
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM small")) {
-            java.sql.ResultSetMetaData real = rs.getMetaData();
-            java.sql.ResultSetMetaData failing = (java.sql.ResultSetMetaData) java.lang.reflect.Proxy.newProxyInstance(
-                    getClass().getClassLoader(), new Class<?>[] {java.sql.ResultSetMetaData.class}, (proxy, method, args) -> {
+            ResultSetMetaData real = rs.getMetaData();
+            ResultSetMetaData failing = (ResultSetMetaData) Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {ResultSetMetaData.class}, (proxy, method, args) -> {
                         if (method.getName().equals("getColumnCount") || method.getName().equals("getColumnName")) {
                             return method.invoke(real, args);
                         }
-                        throw new java.sql.SQLFeatureNotSupportedException(method.getName());
+                        throw new SQLFeatureNotSupportedException(method.getName());
                     });
             ColumnInfo c = ColumnInfo.readAll(failing)[0];
             assertThat(c.name()).isEqualTo("ID");
             assertThat(c.label()).isEqualTo("ID");
-            assertThat(c.type()).isEqualTo(java.sql.Types.OTHER);
-            assertThat(c.nullable()).isEqualTo(java.sql.ResultSetMetaData.columnNullableUnknown);
+            assertThat(c.type()).isEqualTo(Types.OTHER);
+            assertThat(c.nullable()).isEqualTo(ResultSetMetaData.columnNullableUnknown);
             assertThat(c.table()).isEmpty();
             assertThat(c.signed()).isFalse();
         }

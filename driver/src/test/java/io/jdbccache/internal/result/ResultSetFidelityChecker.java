@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.TimeZone;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Differential check of a {@link CachedResultSet} against the live driver's result set: for every row,
@@ -93,7 +94,7 @@ final class ResultSetFidelityChecker {
     static List<String> unexplained(List<String> differences, List<String> known) {
         List<String> result = new ArrayList<>();
         for (String d : differences) {
-            if (!d.contains(LENIENT) && known.stream().noneMatch(k -> java.util.regex.Pattern.compile(k).matcher(d).find())) {
+            if (!d.contains(LENIENT) && known.stream().noneMatch(k -> Pattern.compile(k).matcher(d).find())) {
                 result.add(d);
             }
         }

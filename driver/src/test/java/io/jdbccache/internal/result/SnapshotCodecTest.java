@@ -16,6 +16,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -87,10 +88,10 @@ class SnapshotCodecTest {
         otherVersion[0] = (byte) (SnapshotCodec.VERSION + 1);
         assertThatThrownBy(() -> ResultSnapshot.fromBytes(otherVersion)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("version");
-        byte[] trailing = java.util.Arrays.copyOf(good, good.length + 1);
+        byte[] trailing = Arrays.copyOf(good, good.length + 1);
         assertThatThrownBy(() -> ResultSnapshot.fromBytes(trailing)).isInstanceOf(IllegalArgumentException.class);
         for (int n = 0; n < good.length; n++) {
-            byte[] truncated = java.util.Arrays.copyOf(good, n);
+            byte[] truncated = Arrays.copyOf(good, n);
             assertThatThrownBy(() -> ResultSnapshot.fromBytes(truncated)).isInstanceOf(IllegalArgumentException.class);
         }
         Random random = new Random(42);

@@ -3,6 +3,7 @@ package io.jdbccache.internal.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -42,7 +43,7 @@ class PgjdbcRowsEncodingTest {
                     byte[] bytes = original.toBytes();
                     assertThat(bytes).isNotNull();
                     // No driver class is named (getColumnClassName's text is metadata, never loaded by the decoder).
-                    assertThat(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1))
+                    assertThat(new String(bytes, StandardCharsets.ISO_8859_1))
                             .doesNotContain("org.postgresql");
                     ResultSnapshot copy = ResultSnapshot.fromBytes(bytes);
                     assertThat(copy.toBytes()).isEqualTo(bytes);
