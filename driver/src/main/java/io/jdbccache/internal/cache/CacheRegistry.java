@@ -1,7 +1,7 @@
 package io.jdbccache.internal.cache;
 
 import io.jdbccache.internal.config.CacheConfig;
-import io.jdbccache.internal.stats.CacheMBean;
+import io.jdbccache.internal.stats.CacheStatisticsBean;
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -89,7 +89,7 @@ public final class CacheRegistry {
                 LOG.log(Level.WARNING, "jdbc-cache: JMX name {0} is taken; cache statistics not exposed", name);
                 return;
             }
-            server.registerMBean(new CacheMBean(cache), name);
+            server.registerMBean(new CacheStatisticsBean(cache), name);
             REGISTERED.add(cache.name());
         } catch (JMException | SecurityException e) {
             LOG.log(Level.WARNING, "jdbc-cache: cannot register the JMX bean of cache " + cache.name(), e);

@@ -15,13 +15,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /** The {@link CacheMXBean} of one {@link ResultCache}: reads its counters, runs its operations. */
-public final class CacheMBean implements CacheMXBean {
+public final class CacheStatisticsBean implements CacheMXBean {
     private static final int DEFAULT_TOP = 20;
     private static final int EXPLAINED_IN_REPORT = 5;
     private static final int REPORTED_SHAPES = 25;
     private final ResultCache cache;
 
-    public CacheMBean(ResultCache cache) {
+    public CacheStatisticsBean(ResultCache cache) {
         this.cache = cache;
     }
 
