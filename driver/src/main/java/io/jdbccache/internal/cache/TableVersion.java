@@ -18,7 +18,23 @@ import java.util.concurrent.atomic.LongAdder;
  * ({@code ResultCache.drainCleanups}).
  */
 public final class TableVersion {
+
+    /** What a stamp stands for: which writes bump it and which reads depend on it. */
+    public enum Kind {
+        /** The whole database: writes to unknown tables, DDL; every entry depends on it. */
+        DATABASE,
+        /** One table: every write to it. */
+        TABLE,
+        /** "Some row of the table, which one unknown": writes not by key; reads by key depend on it. */
+        ANY_ROW,
+        /** One row of the table, by integer primary key. */
+        ROW
+    }
+
     private final String name;
+    private final Kind kind;
+    /** The row's key, for {@link Kind#ROW}; 0 otherwise. */
+    private final long rowKey;
     /** Set while this table's dropped entries wait to be removed from the store (see ResultCache). */
     final AtomicBoolean cleanupPending = new AtomicBoolean();
     private final AtomicLong version = new AtomicLong();
@@ -37,19 +53,16 @@ public final class TableVersion {
      */
     private volatile ConcurrentMap<Long, TableVersion> rows;
 
-    private final boolean rowLevel;
-
+    /** The stamp of a table, or with {@code name} {@code *} of the whole database. */
     TableVersion(String name) {
-        this(name, false);
+        this(name, "*".equals(name) ? Kind.DATABASE : Kind.TABLE, 0);
     }
 
-    private TableVersion(String name, boolean rowLevel) {
-        this(name, rowLevel, false);
-    }
-
-    private TableVersion(String name, boolean rowLevel, boolean singleRow) {
+    private TableVersion(String name, Kind kind, long rowKey) {
         this.name = name;
-        this.rowLevel = rowLevel;
+        this.kind = kind;
+        this.rowKey = rowKey;
+        boolean singleRow = kind == Kind.ROW;
         this.dependents = singleRow ? Collections.emptySet() : ConcurrentHashMap.newKeySet();
         this.writesSeen = singleRow ? null : new LongAdder();
         this.invalidations = singleRow ? null : new LongAdder();
@@ -63,7 +76,17 @@ public final class TableVersion {
 
     /** True for the any-row and single-row stamps (statistics count table-level invalidations only). */
     boolean isRowLevel() {
-        return rowLevel;
+        return kind == Kind.ANY_ROW || kind == Kind.ROW;
+    }
+
+    /** @return what this stamp stands for */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** @return the row's integer primary key for a {@link Kind#ROW} stamp, else 0 */
+    public long rowKey() {
+        return rowKey;
     }
 
     /** The stamp that writes to unknown rows of this table bump. */
@@ -73,7 +96,7 @@ public final class TableVersion {
             synchronized (this) {
                 version = anyRow;
                 if (version == null) {
-                    version = new TableVersion(name + "#any-row", true);
+                    version = new TableVersion(name, Kind.ANY_ROW, 0);
                     anyRow = version;
                 }
             }
@@ -95,17 +118,31 @@ public final class TableVersion {
             }
         }
         TableVersion version = map.get(key);
-        return version != null ? version : map.computeIfAbsent(key, k -> new TableVersion(name + "#" + k, true, true));
+        return version != null ? version : map.computeIfAbsent(key, k -> new TableVersion(name, Kind.ROW, k));
     }
 
-    /** The resolved table name ({@code schema.table}), or {@code *} for the database-wide stamp. */
+    /**
+     * The resolved table name ({@code schema.table}) of a table, any-row or row stamp, or {@code *} for the
+     * database-wide stamp.
+     */
     public String name() {
         return name;
     }
 
     /** The database-wide stamp keeps no dependents: every entry depends on it, and it is cleared by a scan. */
     boolean isDatabaseWide() {
-        return "*".equals(name);
+        return kind == Kind.DATABASE;
+    }
+
+    /** For diagnostics: the name with the kind and the version ({@code public.items row 5@3}). */
+    @Override
+    public String toString() {
+        String stamp = switch (kind) {
+            case DATABASE, TABLE -> name;
+            case ANY_ROW -> name + " any row";
+            case ROW -> name + " row " + rowKey;
+        };
+        return stamp + "@" + version.get();
     }
 
     long current() {
@@ -167,10 +204,5 @@ public final class TableVersion {
 
     Set<CacheKey> dependents() {
         return dependents;
-    }
-
-    @Override
-    public String toString() {
-        return name + "@" + version.get();
     }
 }
