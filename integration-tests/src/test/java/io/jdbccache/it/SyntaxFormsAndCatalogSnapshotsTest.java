@@ -27,8 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class SyntaxFormsAndCatalogSnapshotsTest {
     private static final String PREFIX = "it_forms_" + ProcessHandle.current().pid() + "_";
-    private static final Map<String, String> ROLES = Map.of("a", PREFIX + "a", "b", PREFIX + "b",
-            "admin", PREFIX + "admin");
+    private static final Map<String, String> ROLES = TenantRoles.named(PREFIX);
     private static final String DOCS = "SELECT id, body FROM docs ORDER BY id";
 
     private static final String[] FIXTURE = {
@@ -51,28 +50,12 @@ class SyntaxFormsAndCatalogSnapshotsTest {
 
     @BeforeAll
     static void createRoles() throws SQLException {
-        Database.POSTGRESQL.requireAvailable();
-        try (Connection admin = DriverManager.getConnection(Database.PG_BASE, Database.PG_USER, "");
-                Statement statement = admin.createStatement()) {
-            for (String role : List.of("admin", "a", "b")) {
-                statement.execute("DROP ROLE IF EXISTS " + ROLES.get(role));
-            }
-            for (String role : List.of("a", "b", "admin")) {
-                statement.execute("CREATE ROLE " + ROLES.get(role) + " LOGIN");
-            }
-            statement.execute("GRANT " + ROLES.get("a") + ", " + ROLES.get("b") + " TO " + ROLES.get("admin"));
-        }
+        TenantRoles.create(ROLES);
     }
 
     @AfterAll
     static void dropRoles() throws SQLException {
-        try (Connection admin = DriverManager.getConnection(Database.PG_BASE, Database.PG_USER, "");
-                Statement statement = admin.createStatement()) {
-            for (String role : List.of("admin", "a", "b")) {
-                statement.execute("DROP OWNED BY " + ROLES.get(role) + " CASCADE");
-                statement.execute("DROP ROLE IF EXISTS " + ROLES.get(role));
-            }
-        }
+        TenantRoles.drop(ROLES, true);
     }
 
     private static CacheStats run(Differential.Body body) throws Exception {
