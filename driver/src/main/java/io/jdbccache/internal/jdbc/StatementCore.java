@@ -78,15 +78,20 @@ final class StatementCore {
     /** Closes the current result set if it is one of ours (the delegate closes its own). */
     void closeCurrent() throws SQLException {
         if (currentIsOurs && current != null) {
-            closingCurrent = true;
-            try {
-                current.close();
-            } finally {
-                closingCurrent = false;
-            }
+            closeWithoutCompleting(current);
         }
         current = null;
         currentIsOurs = false;
+    }
+
+    /** Closes a result set of ours as the statement does itself (to run again, or for the next result). */
+    private void closeWithoutCompleting(ResultSet resultSet) throws SQLException {
+        closingCurrent = true;
+        try {
+            resultSet.close();
+        } finally {
+            closingCurrent = false;
+        }
     }
 
     /**
@@ -208,9 +213,7 @@ final class StatementCore {
                     live.beforeFirst();
                     return ours(liveResult(live));
                 }
-                ResultSet prefix = served(overflow.prefix(), false);
-                return ours(prefix != null ? new ReplayingResultSet(owner, prefix, overflow.live())
-                        : new ReplayingResultSet(owner, overflow.prefix(), overflow.live()));
+                return ours(new ReplayingResultSet(owner, served(overflow.prefix(), false), overflow.live()));
             }
             return ours(liveResult(live));
         } finally {
@@ -420,13 +423,7 @@ final class StatementCore {
         if (currentIsOurs) {
             // A cached answer is a single result set: after it there are no more results.
             if (current != null && mode != Statement.KEEP_CURRENT_RESULT) {
-                // Closed by the statement, as the real driver does, without completing it.
-                closingCurrent = true;
-                try {
-                    current.close();
-                } finally {
-                    closingCurrent = false;
-                }
+                closeWithoutCompleting(current);
             }
             current = null;
             return false;

@@ -37,6 +37,7 @@ final class H2Capture implements DriverRowsCapture {
     }
 
     private final ResultInterface result;
+    /** The column descriptions, with no rows yet. */
     private final H2Rows columns;
     private final ArrayList<Value[]> rows = new ArrayList<>();
     private long bytes;
@@ -91,8 +92,6 @@ final class H2Capture implements DriverRowsCapture {
     @Override
     public DriverRows finish() {
         rows.trimToSize();
-        H2Rows c = columns;
-        return new H2Rows(c.aliases, c.schemas, c.tables, c.names, c.types, c.identities, c.nullables,
-                Collections.unmodifiableList(rows), bytes);
+        return columns.withRows(Collections.unmodifiableList(rows), bytes);
     }
 }

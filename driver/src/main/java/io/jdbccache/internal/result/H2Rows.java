@@ -64,6 +64,11 @@ final class H2Rows implements DriverRows {
                 new H2StoredResult(this), 0, factory.getResultSetType() != ResultSet.TYPE_FORWARD_ONLY, false, false);
     }
 
+    /** @return the same columns over {@code rows}, whose sizes sum to {@code rowBytes} */
+    H2Rows withRows(List<Value[]> rows, long rowBytes) {
+        return new H2Rows(aliases, schemas, tables, names, types, identities, nullables, rows, rowBytes);
+    }
+
     /** H2 values have no encoding here yet: H2 results stay in the local tier. */
     @Override
     public byte[] encode() {
