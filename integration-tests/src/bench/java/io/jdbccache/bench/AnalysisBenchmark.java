@@ -1,10 +1,10 @@
 package io.jdbccache.bench;
 
+import io.jdbccache.internal.cache.AnalyzedSql;
 import io.jdbccache.internal.cache.CacheRegistry;
 import io.jdbccache.internal.cache.DatabaseScope;
 import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.config.CacheConfig;
-import io.jdbccache.internal.sql.SqlAnalysis;
 import io.jdbccache.internal.sql.SqlSyntax;
 import java.sql.SQLException;
 import java.util.Map;
@@ -51,7 +51,7 @@ public class AnalysisBenchmark {
     }
 
     @Benchmark
-    public SqlAnalysis analyzeSeenBefore(Scope1 state) {
+    public AnalyzedSql analyzeSeenBefore(Scope1 state) {
         return state.scope.analyze(state.sql, SqlSyntax.POSTGRESQL);
     }
 

@@ -1,7 +1,6 @@
 package io.jdbccache.internal.cache;
 
 import io.jdbccache.internal.result.ResultSnapshot;
-import io.jdbccache.internal.stats.ShapeStats;
 
 /**
  * A cached result and the table-version stamps it was read under. Immutable; current only while every stamp still

@@ -1,54 +1,51 @@
 package io.jdbccache.internal.cache;
 
 import io.jdbccache.internal.config.CacheConfig;
-import io.jdbccache.internal.stats.CacheStatisticsBean;
-import java.lang.management.ManagementFactory;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import javax.management.JMException;
-import javax.management.MBeanServer;
-import javax.management.ObjectName;
 
 /**
- * The named caches of this class loader and their JMX beans. A cache is created, and its bean
- * ({@code io.jdbccache:type=Cache,name=<name>}) registered, by the first connection that names it; later connections
- * with the same name share it. When its last connection closes the cache is dropped and its bean unregistered;
- * deregistering the driver unregisters every bean at once (caches still in use by open connections stay until
- * those close, so one name never splits into two caches). Redeploying an application leaks neither beans nor
- * threads: none are ever started.
+ * The named caches of this class loader. A cache is created by the first connection that names it; later connections
+ * with the same name share it. When its last connection closes the cache is dropped. The observer given with the
+ * first connection (the JMX bean's registrar) hears of each connection and of the drop; {@link #clear} (driver
+ * deregistration) tells it every cache is gone while caches still in use by open connections stay until those
+ * close, so one name never splits into two caches. Redeploying an application leaks neither beans nor threads:
+ * none are ever started.
  *
  * <p>Opening and closing connections take this class's lock; queries never do.
  */
 public final class CacheRegistry {
-    private static final Logger LOG = Logger.getLogger("io.jdbccache");
     private static final Map<String, ResultCache> CACHES = new HashMap<>();
     private static final Map<String, Integer> OPEN_CONNECTIONS = new HashMap<>();
-    /** Names whose bean this class loader registered (another one's bean under the same name is left alone). */
-    private static final Set<String> REGISTERED = new HashSet<>();
+    private static final Map<String, CacheObserver> OBSERVERS = new HashMap<>();
 
     private CacheRegistry() {
     }
 
-    /** The cache for a connection being opened; pair every call with {@link #release}. */
-    public static synchronized ResultCache acquire(CacheConfig config) {
+    /** The cache for a connection being opened, without an observer (benchmarks); pair with {@link #release}. */
+    public static ResultCache acquire(CacheConfig config) {
+        return acquire(config, CacheObserver.NONE);
+    }
+
+    /**
+     * The cache for a connection being opened; pair every call with {@link #release}.
+     *
+     * @param observer told of this connection; the first connection's observer is the one told of the drop
+     */
+    public static synchronized ResultCache acquire(CacheConfig config, CacheObserver observer) {
         ResultCache cache = CACHES.get(config.name());
         if (cache == null) {
             cache = new ResultCache(config.name(), config.maxBytes(), config.analysisCacheSize(),
                     config.analysisCacheBytes(), config.catalogRefreshNanos());
             CACHES.put(config.name(), cache);
+            OBSERVERS.put(config.name(), observer);
         }
-        if (!REGISTERED.contains(config.name())) {
-            register(cache);
-        }
+        OBSERVERS.get(config.name()).acquired(cache);
         OPEN_CONNECTIONS.merge(config.name(), 1, Integer::sum);
         return cache;
     }
 
-    /** A connection of {@code cache} closed; the last one drops the cache and its bean. */
+    /** A connection of {@code cache} closed; the last one drops the cache. */
     public static synchronized void release(ResultCache cache) {
         Integer open = OPEN_CONNECTIONS.get(cache.name());
         if (open == null || CACHES.get(cache.name()) != cache) {
@@ -60,54 +57,18 @@ public final class CacheRegistry {
         }
         OPEN_CONNECTIONS.remove(cache.name());
         CACHES.remove(cache.name());
-        unregister(cache);
+        OBSERVERS.remove(cache.name()).dropped(cache);
     }
 
-    /** Unregisters every bean (driver deregistration); the caches go with their last connections. */
+    /** Tells every observer its cache is gone (driver deregistration); the caches go with their last connections. */
     public static synchronized void clear() {
         for (ResultCache cache : CACHES.values()) {
-            unregister(cache);
+            OBSERVERS.get(cache.name()).dropped(cache);
         }
     }
 
     /** The cache of that name, or null if no open connection uses it. */
     public static synchronized ResultCache find(String name) {
         return CACHES.get(name);
-    }
-
-    /** The bean's name for a cache name. */
-    public static ObjectName objectName(String cacheName) throws JMException {
-        return new ObjectName("io.jdbccache:type=Cache,name=" + cacheName);
-    }
-
-    private static void register(ResultCache cache) {
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName name = objectName(cache.name());
-            if (server.isRegistered(name)) {
-                // Another class loader's driver (another web application) uses the same name: keep theirs.
-                LOG.log(Level.WARNING, "jdbc-cache: JMX name {0} is taken; cache statistics not exposed", name);
-                return;
-            }
-            server.registerMBean(new CacheStatisticsBean(cache), name);
-            REGISTERED.add(cache.name());
-        } catch (JMException | SecurityException e) {
-            LOG.log(Level.WARNING, "jdbc-cache: cannot register the JMX bean of cache " + cache.name(), e);
-        }
-    }
-
-    private static void unregister(ResultCache cache) {
-        if (!REGISTERED.remove(cache.name())) {
-            return;
-        }
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName name = objectName(cache.name());
-            if (server.isRegistered(name)) {
-                server.unregisterMBean(name);
-            }
-        } catch (JMException | SecurityException e) {
-            LOG.log(Level.WARNING, "jdbc-cache: cannot unregister the JMX bean of cache " + cache.name(), e);
-        }
     }
 }

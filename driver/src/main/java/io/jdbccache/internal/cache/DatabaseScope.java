@@ -31,7 +31,7 @@ public final class DatabaseScope {
     private final String identity;
     private final Dialect dialect;
     private final Catalog catalog;
-    private final Map<SqlSyntax, Cache<String, SqlAnalysis>> analyses = new EnumMap<>(SqlSyntax.class);
+    private final Map<SqlSyntax, Cache<String, AnalyzedSql>> analyses = new EnumMap<>(SqlSyntax.class);
     private final ConcurrentHashMap<String, TableVersion> versions = new ConcurrentHashMap<>();
     private final TableVersion everything;
     private final AtomicBoolean warmedUp = new AtomicBoolean();
@@ -55,8 +55,8 @@ public final class DatabaseScope {
         for (SqlSyntax syntax : SqlSyntax.values()) {
             analyses.put(syntax, Caffeine.newBuilder()
                     .maximumWeight(analysisCacheBytes)
-                    .weigher((String sql, SqlAnalysis analysis) -> (int) Math.min(Integer.MAX_VALUE,
-                            Math.max(floor, weight(sql, analysis))))
+                    .weigher((String sql, AnalyzedSql analyzed) -> (int) Math.min(Integer.MAX_VALUE,
+                            Math.max(floor, weight(sql, analyzed.analysis()))))
                     .executor(Runnable::run)
                     .build());
         }
@@ -91,25 +91,25 @@ public final class DatabaseScope {
     }
 
     /**
-     * The analysis of {@code sql} under {@code syntax}, parsing it only the first time it is seen (while it stays in
-     * the bound).
+     * The analysis of {@code sql} under {@code syntax}, with what serving it taught, parsing it only the first time
+     * it is seen (while it stays in the bound).
      */
-    public SqlAnalysis analyze(String sql, SqlSyntax syntax) {
-        Cache<String, SqlAnalysis> cache = analyses.get(syntax);
-        SqlAnalysis analysis = cache.getIfPresent(sql);
-        if (analysis == null) {
+    public AnalyzedSql analyze(String sql, SqlSyntax syntax) {
+        Cache<String, AnalyzedSql> cache = analyses.get(syntax);
+        AnalyzedSql analyzed = cache.getIfPresent(sql);
+        if (analyzed == null) {
             // Parsing outside any lock: two threads may both parse a new string once, which is cheaper than
             // making every other key wait behind a slow parse.
-            analysis = SqlAnalyzer.analyze(sql, syntax);
-            cache.put(sql, analysis);
+            analyzed = AnalyzedSql.of(SqlAnalyzer.analyze(sql, syntax));
+            cache.put(sql, analyzed);
         }
-        return analysis;
+        return analyzed;
     }
 
     /** Analyses held for each syntax (for tests and statistics). */
     public long analysesHeld() {
         long held = 0;
-        for (Cache<String, SqlAnalysis> cache : analyses.values()) {
+        for (Cache<String, AnalyzedSql> cache : analyses.values()) {
             cache.cleanUp();
             held += cache.estimatedSize();
         }

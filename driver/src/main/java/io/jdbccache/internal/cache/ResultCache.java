@@ -8,8 +8,6 @@ import io.jdbccache.CacheStats;
 import io.jdbccache.internal.catalog.Dialect;
 import io.jdbccache.internal.result.ResultSnapshot;
 import io.jdbccache.internal.sql.BypassReason;
-import io.jdbccache.internal.stats.LatencyRecorder;
-import io.jdbccache.internal.stats.ShapeStats;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;

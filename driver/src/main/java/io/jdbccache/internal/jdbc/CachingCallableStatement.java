@@ -1,5 +1,6 @@
 package io.jdbccache.internal.jdbc;
 
+import io.jdbccache.internal.cache.AnalyzedSql;
 import io.jdbccache.internal.sql.SqlAnalysis;
 import java.sql.CallableStatement;
 import java.sql.ResultSet;
@@ -11,38 +12,38 @@ import java.sql.SQLException;
  */
 final class CachingCallableStatement extends DelegatingCallableStatement {
     private final StatementCore core;
-    private final SqlAnalysis analysis;
+    private final AnalyzedSql analyzed;
 
     CachingCallableStatement(CachingConnection connection, CallableStatement delegate, String sql) {
         super(connection, delegate);
         this.core = new StatementCore(connection, this, delegate);
-        this.analysis = connection.analyzePrepared(sql);
+        this.analyzed = connection.analyzePrepared(sql);
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        return core.run(analysis, () -> wrapResultSet(callableDelegate.executeQuery()));
+        return core.run(analyzed, () -> wrapResultSet(callableDelegate.executeQuery()));
     }
 
     @Override
     public boolean execute() throws SQLException {
-        return core.run(analysis, callableDelegate::execute);
+        return core.run(analyzed, callableDelegate::execute);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
-        return core.run(analysis, callableDelegate::executeUpdate);
+        return core.run(analyzed, callableDelegate::executeUpdate);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
-        return core.run(analysis, callableDelegate::executeLargeUpdate);
+        return core.run(analyzed, callableDelegate::executeLargeUpdate);
     }
 
     @Override
     public void addBatch() throws SQLException {
         callableDelegate.addBatch();
-        core.addBatch(analysis);
+        core.addBatch(analyzed);
     }
 
     @Override

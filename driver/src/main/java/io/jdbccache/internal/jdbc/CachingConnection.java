@@ -1,5 +1,11 @@
 package io.jdbccache.internal.jdbc;
 
+import io.jdbccache.internal.cache.CallJudge;
+import io.jdbccache.internal.cache.KeyedRow;
+import io.jdbccache.internal.cache.WritePlan;
+import io.jdbccache.internal.cache.ReadPlan;
+import io.jdbccache.internal.cache.ReadPlans;
+import io.jdbccache.internal.cache.AnalyzedSql;
 import io.jdbccache.internal.cache.CacheRegistry;
 import io.jdbccache.internal.cache.ConnectionContext;
 import io.jdbccache.internal.cache.DatabaseScope;
@@ -12,6 +18,7 @@ import io.jdbccache.internal.catalog.SearchPath;
 import io.jdbccache.internal.catalog.SessionState;
 import io.jdbccache.internal.catalog.TableInfo;
 import io.jdbccache.internal.config.CacheConfig;
+import io.jdbccache.internal.jmx.JmxExporter;
 import io.jdbccache.internal.sql.BypassReason;
 import io.jdbccache.internal.sql.SqlAnalysis;
 import io.jdbccache.internal.sql.SqlAnalyzer;
@@ -51,7 +58,7 @@ public final class CachingConnection extends DelegatingConnection {
     private static final ReadPlan SHADOWED = new ReadPlan(null, null, null, -1, new TableVersion[0],
             BypassReason.NON_DETERMINISTIC, "the search path lists a schema before pg_catalog: built-in functions and"
                     + " operators may be shadowed", 0, null, null, Set.of());
-    private static final SqlAnalysis NULL_STATEMENT = SqlAnalyzer.analyze("", SqlSyntax.GENERIC);
+    private static final AnalyzedSql NULL_STATEMENT = AnalyzedSql.of(SqlAnalyzer.analyze("", SqlSyntax.GENERIC));
 
     private final ResultCache cache;
     private final CacheConfig config;
@@ -127,7 +134,7 @@ public final class CachingConnection extends DelegatingConnection {
      */
     public static CachingConnection open(Connection delegate, CacheConfig config, String databaseIdentity,
             String urlOptions, DatabaseScope.ConnectionSource diagnosticsSource) throws SQLException {
-        ResultCache cache = CacheRegistry.acquire(config);
+        ResultCache cache = CacheRegistry.acquire(config, JmxExporter.INSTANCE);
         try {
             DatabaseMetaData metaData = delegate.getMetaData();
             Dialect dialect = Dialect.of(metaData);
@@ -237,7 +244,7 @@ public final class CachingConnection extends DelegatingConnection {
      * things with {@code standard_conforming_strings} on and off, so a text holding one, sent after the session may
      * have changed, waits for the state to be read back; if it cannot be, the statement is treated as unknown.
      */
-    SqlAnalysis analyze(String sql) {
+    AnalyzedSql analyze(String sql) {
         if (sql == null) {
             // The real driver answers a null statement with its own error; it changes nothing here.
             return NULL_STATEMENT;
@@ -247,7 +254,7 @@ public final class CachingConnection extends DelegatingConnection {
                 && session.isStale(database.catalogEpoch())) {
             known = currentState();
             if (known == null) {
-                return SqlAnalyzer.unknown(sql);
+                return AnalyzedSql.of(SqlAnalyzer.unknown(sql));
             }
         }
         return database.analyze(sql, dialect.syntax(known));
@@ -260,13 +267,14 @@ public final class CachingConnection extends DelegatingConnection {
      * prepares it on the server, under whatever rules hold then. Such a text is unknown for the statement's life;
      * one that reads the same way under both rules is analyzed as usual (the setting is part of every key).
      */
-    SqlAnalysis analyzePrepared(String sql) {
+    AnalyzedSql analyzePrepared(String sql) {
         if (sql == null || !dialect.backslashDependsOnSession() || sql.indexOf('\\') < 0) {
             return analyze(sql);
         }
-        SqlAnalysis conforming = database.analyze(sql, SqlSyntax.POSTGRESQL);
-        SqlAnalysis escaping = database.analyze(sql, SqlSyntax.POSTGRESQL_BACKSLASH_STRINGS);
-        return conforming.normalizedSql().equals(escaping.normalizedSql()) ? analyze(sql) : SqlAnalyzer.unknown(sql);
+        SqlAnalysis conforming = database.analyze(sql, SqlSyntax.POSTGRESQL).analysis();
+        SqlAnalysis escaping = database.analyze(sql, SqlSyntax.POSTGRESQL_BACKSLASH_STRINGS).analysis();
+        return conforming.normalizedSql().equals(escaping.normalizedSql()) ? analyze(sql)
+                : AnalyzedSql.of(SqlAnalyzer.unknown(sql));
     }
 
     /**
@@ -304,7 +312,8 @@ public final class CachingConnection extends DelegatingConnection {
      *
      * @return the plan; its bypass reason, if any, says why not
      */
-    ReadPlan readPlan(SqlAnalysis analysis) {
+    ReadPlan readPlan(AnalyzedSql analyzed) {
+        SqlAnalysis analysis = analyzed.analysis();
         if (transactionFailed) {
             return FAILED;
         }
@@ -323,16 +332,12 @@ public final class CachingConnection extends DelegatingConnection {
             // Decided before any catalog lookup: after DDL in this transaction the catalog it sees is its own.
             return WRITTEN;
         }
-        Object memo = analysis.planMemo();
-        ReadPlan plan;
-        if (memo instanceof ReadPlan
-                && ((ReadPlan) memo).appliesTo(config, database, context.searchPath(), epoch)) {
-            plan = (ReadPlan) memo;
-        } else {
+        ReadPlan plan = analyzed.readPlan();
+        if (plan == null || !plan.appliesTo(config, database, context.searchPath(), epoch)) {
             boolean shareable = catalogShareable();
             plan = ReadPlans.decide(analysis, config, database, context.searchPath(), epoch, physical, shareable);
             if (shareable && plan.catalogEpoch() == epoch && plan.bypassReason() != BypassReason.CATALOG_UNAVAILABLE) {
-                analysis.planMemo(plan);
+                analyzed.readPlan(plan);
             }
         }
         if (!plan.keySettings().isEmpty() && !state.settingNames().containsAll(plan.keySettings())) {
@@ -405,13 +410,14 @@ public final class CachingConnection extends DelegatingConnection {
     // ---- statements' effects ----------------------------------------------------------------------------------
 
     /** Called before any statement runs; marks written tables so overlapping reads cannot store. */
-    void beforeStatement(SqlAnalysis analysis, Object[] parameters) {
+    void beforeStatement(AnalyzedSql analyzed, Object[] parameters) {
+        SqlAnalysis analysis = analyzed.analysis();
         if (analysis.kind() == SqlAnalysis.Kind.MULTIPLE) {
-            for (SqlAnalysis part : analysis.parts()) {
+            for (AnalyzedSql part : analyzed.parts()) {
                 beforeStatement(part, null);
             }
         } else if (analysis.isWrite()) {
-            invalidate(writePlan(analysis), parameters);
+            invalidate(writePlan(analyzed), parameters);
         } else if (mayWrite(analysis)) {
             cache.invalidateDatabase(database);
         }
@@ -488,12 +494,13 @@ public final class CachingConnection extends DelegatingConnection {
      * CALL, unknown or session-changing functions, unparseable SQL), or a write to a table with triggers, rules or
      * functions in its defaults and constraints.
      */
-    private boolean mayChangeSession(SqlAnalysis analysis) {
+    private boolean mayChangeSession(AnalyzedSql analyzed) {
+        SqlAnalysis analysis = analyzed.analysis();
         if (analysis.mayChangeSession() || builtInsShadowed()) {
             return true;
         }
         if (analysis.isWrite()) {
-            return writePlan(analysis).changesSession();
+            return writePlan(analyzed).changesSession();
         }
         Routines routines = database.routines(physical, catalogShareable());
         return CallJudge.mayChangeSession(codeRun(analysis), config.deterministicFunctions(), routines);
@@ -504,11 +511,12 @@ public final class CachingConnection extends DelegatingConnection {
      * is invalidated again either way, and the session's state is read again before the next cached read if the
      * statement may have changed it, whether or not it succeeded (a failed string of statements may have run some).
      */
-    void afterStatement(SqlAnalysis analysis, Object[] parameters, boolean succeeded) {
+    void afterStatement(AnalyzedSql analyzed, Object[] parameters, boolean succeeded) {
+        SqlAnalysis analysis = analyzed.analysis();
         if (closed) {
             return;
         }
-        if (analysis.kind() != SqlAnalysis.Kind.MULTIPLE && mayChangeSession(analysis)) {
+        if (analysis.kind() != SqlAnalysis.Kind.MULTIPLE && mayChangeSession(analyzed)) {
             session.statementMayHaveChanged(inTransaction());
             if (analysis.affectsAllSessions()) {
                 // H2's database-wide settings: every session reads its state again.
@@ -519,7 +527,7 @@ public final class CachingConnection extends DelegatingConnection {
             if (inTransaction() && dialect.failureAbortsTransaction() && !endsTransaction(analysis)) {
                 transactionFailed = true;
             }
-            afterFailure(analysis, parameters);
+            afterFailure(analyzed, parameters);
             reconcileTransaction();
             return;
         }
@@ -527,7 +535,7 @@ public final class CachingConnection extends DelegatingConnection {
             case MULTIPLE:
                 inRecursion = true;
                 try {
-                    for (SqlAnalysis part : analysis.parts()) {
+                    for (AnalyzedSql part : analyzed.parts()) {
                         afterStatement(part, null, true);
                     }
                 } finally {
@@ -536,7 +544,7 @@ public final class CachingConnection extends DelegatingConnection {
                 break;
             case WRITE:
             case WRITE_UNKNOWN:
-                WritePlan plan = writePlan(analysis);
+                WritePlan plan = writePlan(analyzed);
                 for (TableVersion table : plan.versions(parameters, true)) {
                     table.recordWrite();
                 }
@@ -652,7 +660,8 @@ public final class CachingConnection extends DelegatingConnection {
      * After a statement failed: it changed no transaction state we can count on, except that a string of several
      * statements may have run some of them before the failure, which we cannot tell apart.
      */
-    private void afterFailure(SqlAnalysis analysis, Object[] parameters) {
+    private void afterFailure(AnalyzedSql analyzed, Object[] parameters) {
+        SqlAnalysis analysis = analyzed.analysis();
         switch (analysis.kind()) {
             case COMMIT:
             case ROLLBACK:
@@ -679,14 +688,14 @@ public final class CachingConnection extends DelegatingConnection {
                     explicitTransaction |= controlsTransaction;
                     completeWrite(WritePlan.everything(config, database, null, database.catalogEpoch()));
                 } else {
-                    for (SqlAnalysis part : analysis.parts()) {
+                    for (AnalyzedSql part : analyzed.parts()) {
                         afterFailure(part, null);
                     }
                 }
                 break;
             case WRITE:
             case WRITE_UNKNOWN:
-                WritePlan failed = writePlan(analysis);
+                WritePlan failed = writePlan(analyzed);
                 if (analysis.changesSchema() || failed.forgetsCatalog()) {
                     // A failed batch or string may still have run this DDL; user code may have run some before
                     // it failed.
@@ -708,16 +717,16 @@ public final class CachingConnection extends DelegatingConnection {
     }
 
     /** Called around a batch: the union of its statements' writes. */
-    void beforeBatch(List<SqlAnalysis> analyses) {
+    void beforeBatch(List<AnalyzedSql> analyses) {
         // A batch's parameters are not kept: its writes count as writes to any row.
-        for (SqlAnalysis analysis : analyses) {
-            beforeStatement(analysis, null);
+        for (AnalyzedSql analyzed : analyses) {
+            beforeStatement(analyzed, null);
         }
     }
 
-    void afterBatch(List<SqlAnalysis> analyses, boolean succeeded) {
-        for (SqlAnalysis analysis : analyses) {
-            afterStatement(analysis, null, succeeded);
+    void afterBatch(List<AnalyzedSql> analyses, boolean succeeded) {
+        for (AnalyzedSql analyzed : analyses) {
+            afterStatement(analyzed, null, succeeded);
         }
     }
 
@@ -731,7 +740,8 @@ public final class CachingConnection extends DelegatingConnection {
         return state == null ? null : state.searchPath();
     }
 
-    private WritePlan writePlan(SqlAnalysis analysis) {
+    private WritePlan writePlan(AnalyzedSql analyzed) {
+        SqlAnalysis analysis = analyzed.analysis();
         long epoch = database.catalogEpoch();
         if (analysis.kind() == SqlAnalysis.Kind.WRITE_UNKNOWN || analysis.tables() == null
                 || analysis.changesSchema()) {
@@ -748,13 +758,13 @@ public final class CachingConnection extends DelegatingConnection {
             // Where the write's tables resolve is unknown: invalidate everything, and decide again next time.
             return WritePlan.everything(config, database, null, -1);
         }
-        Object memo = analysis.planMemo();
-        if (memo instanceof WritePlan && ((WritePlan) memo).appliesTo(config, database, path, epoch)) {
-            return (WritePlan) memo;
+        WritePlan memo = analyzed.writePlan();
+        if (memo != null && memo.appliesTo(config, database, path, epoch)) {
+            return memo;
         }
         WritePlan plan = resolveWrite(analysis, path, epoch);
         if (plan.catalogEpoch() == epoch && catalogShareable()) {
-            analysis.planMemo(plan);
+            analyzed.writePlan(plan);
         }
         return plan;
     }

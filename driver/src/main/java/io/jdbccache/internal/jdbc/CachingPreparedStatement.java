@@ -1,6 +1,7 @@
 package io.jdbccache.internal.jdbc;
 
 import io.jdbccache.internal.cache.ParameterValues;
+import io.jdbccache.internal.cache.AnalyzedSql;
 import io.jdbccache.internal.sql.SqlAnalysis;
 import java.io.InputStream;
 import java.io.Reader;
@@ -26,53 +27,55 @@ import java.util.Calendar;
 /**
  * A prepared statement: its SQL is analyzed once at prepare time, every bound value is recorded as a key part
  * (streams, LOBs and unknown objects make the execution uncacheable), and reads are answered by the cache when the
- * analysis and the connection allow it.
+ * analyzed and the connection allow it.
  */
 final class CachingPreparedStatement extends DelegatingPreparedStatement {
     private final StatementCore core;
-    private final SqlAnalysis analysis;
+    private final AnalyzedSql analyzed;
     private final ParameterList parameters = new ParameterList();
 
     CachingPreparedStatement(CachingConnection connection, PreparedStatement delegate, String sql) {
         super(connection, delegate);
         this.core = new StatementCore(connection, this, delegate);
-        this.analysis = connection.analyzePrepared(sql);
+        this.analyzed = connection.analyzePrepared(sql);
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
         core.closeCurrent();
-        if (analysis.kind() == SqlAnalysis.Kind.QUERY) {
-            return core.query(analysis, null, parameters.values(), parameters.state(analysis.parameterCount()));
+        if (analyzed.analysis().kind() == SqlAnalysis.Kind.QUERY) {
+            return core.query(analyzed, null, parameters.values(),
+                    parameters.state(analyzed.analysis().parameterCount()));
         }
-        return core.run(analysis, parameters.values(), () -> wrapResultSet(preparedDelegate.executeQuery()));
+        return core.run(analyzed, parameters.values(), () -> wrapResultSet(preparedDelegate.executeQuery()));
     }
 
     @Override
     public boolean execute() throws SQLException {
         core.closeCurrent();
-        if (analysis.kind() == SqlAnalysis.Kind.QUERY) {
-            return core.query(analysis, null, parameters.values(), parameters.state(analysis.parameterCount())) != null;
+        if (analyzed.analysis().kind() == SqlAnalysis.Kind.QUERY) {
+            return core.query(analyzed, null, parameters.values(),
+                    parameters.state(analyzed.analysis().parameterCount())) != null;
         }
-        return core.run(analysis, parameters.values(), preparedDelegate::execute);
+        return core.run(analyzed, parameters.values(), preparedDelegate::execute);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
         core.closeCurrent();
-        return core.run(analysis, parameters.values(), preparedDelegate::executeUpdate);
+        return core.run(analyzed, parameters.values(), preparedDelegate::executeUpdate);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
         core.closeCurrent();
-        return core.run(analysis, parameters.values(), preparedDelegate::executeLargeUpdate);
+        return core.run(analyzed, parameters.values(), preparedDelegate::executeLargeUpdate);
     }
 
     @Override
     public void addBatch() throws SQLException {
         preparedDelegate.addBatch();
-        core.addBatch(analysis);
+        core.addBatch(analyzed);
     }
 
     @Override

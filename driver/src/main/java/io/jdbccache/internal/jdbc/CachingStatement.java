@@ -1,12 +1,13 @@
 package io.jdbccache.internal.jdbc;
 
+import io.jdbccache.internal.cache.AnalyzedSql;
 import io.jdbccache.internal.sql.SqlAnalysis;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * A plain statement: reads whose analysis allows it are answered by the cache, everything else runs on the real
+ * A plain statement: reads whose analyzed allows it are answered by the cache, everything else runs on the real
  * statement with the connection's invalidation around it.
  */
 final class CachingStatement extends DelegatingStatement {
@@ -19,20 +20,20 @@ final class CachingStatement extends DelegatingStatement {
 
     @Override
     public ResultSet executeQuery(String sql) throws SQLException {
-        SqlAnalysis analysis = core.start(sql);
-        if (analysis.kind() == SqlAnalysis.Kind.QUERY) {
-            return core.query(analysis, sql, StatementCore.NO_PARAMETERS, null);
+        AnalyzedSql analyzed = core.start(sql);
+        if (analyzed.analysis().kind() == SqlAnalysis.Kind.QUERY) {
+            return core.query(analyzed, sql, StatementCore.NO_PARAMETERS, null);
         }
-        return core.run(analysis, () -> wrapResultSet(delegate.executeQuery(sql)));
+        return core.run(analyzed, () -> wrapResultSet(delegate.executeQuery(sql)));
     }
 
     @Override
     public boolean execute(String sql) throws SQLException {
-        SqlAnalysis analysis = core.start(sql);
-        if (analysis.kind() == SqlAnalysis.Kind.QUERY) {
-            return core.query(analysis, sql, StatementCore.NO_PARAMETERS, null) != null;
+        AnalyzedSql analyzed = core.start(sql);
+        if (analyzed.analysis().kind() == SqlAnalysis.Kind.QUERY) {
+            return core.query(analyzed, sql, StatementCore.NO_PARAMETERS, null) != null;
         }
-        return core.run(analysis, () -> delegate.execute(sql));
+        return core.run(analyzed, () -> delegate.execute(sql));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.jdbccache.internal.jdbc;
 
+import io.jdbccache.internal.cache.ReadPlan;
 import io.jdbccache.internal.cache.CacheEntry;
 import io.jdbccache.internal.cache.CacheKey;
 import io.jdbccache.internal.cache.Flight;
@@ -15,8 +16,9 @@ import io.jdbccache.internal.result.ResultMaterializer;
 import io.jdbccache.internal.result.ResultSetCloseListener;
 import io.jdbccache.internal.result.ResultSnapshot;
 import io.jdbccache.internal.sql.BypassReason;
+import io.jdbccache.internal.cache.AnalyzedSql;
 import io.jdbccache.internal.sql.SqlAnalysis;
-import io.jdbccache.internal.stats.ShapeStats;
+import io.jdbccache.internal.cache.ShapeStats;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -57,7 +59,7 @@ final class StatementCore {
     /** True while this statement closes its own current result set (to run again, or because it closes). */
     private boolean closingCurrent;
     /** The distinct statements of the pending batch: a prepared batch of n rows invalidates once, not n times. */
-    private final Set<SqlAnalysis> batch = new LinkedHashSet<>();
+    private final Set<AnalyzedSql> batch = new LinkedHashSet<>();
     private static final int HIT_SAMPLE_MASK = 7;
     private int executions;
 
@@ -70,7 +72,7 @@ final class StatementCore {
     }
 
     /** Starts an execution: closes the result set we handed out last, and analyzes the SQL. */
-    SqlAnalysis start(String sql) throws SQLException {
+    AnalyzedSql start(String sql) throws SQLException {
         closeCurrent();
         return connection.analyze(sql);
     }
@@ -101,29 +103,29 @@ final class StatementCore {
      * @param parameters the bound parameters' key parts, or null when the statement has none
      * @param parameterState why the parameters forbid the cache (unbound, a stream...), or null
      */
-    ResultSet query(SqlAnalysis analysis, String sql, Object[] parameters, BypassReason parameterState)
+    ResultSet query(AnalyzedSql analyzed, String sql, Object[] parameters, BypassReason parameterState)
             throws SQLException {
         // Hit latency is sampled (the first hit of a statement, then one in eight): reading the clock twice per
         // hit would cost more than the rest of the bookkeeping.
         long start = (executions++ & HIT_SAMPLE_MASK) == 0 ? System.nanoTime() : 0;
-        ShapeStats shape = shape(analysis);
+        ShapeStats shape = shape(analyzed);
         if (closed || connection.isClosedHere()) {
             // Never answer for a closed statement or connection: the real driver throws its own error.
-            return bypass(analysis, sql, parameters, shape, BypassReason.CLOSED);
+            return bypass(analyzed, sql, parameters, shape, BypassReason.CLOSED);
         }
         if (parameterState != null) {
-            return bypass(analysis, sql, parameters, shape, parameterState);
+            return bypass(analyzed, sql, parameters, shape, parameterState);
         }
-        if (!usable() || (!escapeProcessing && analysis.hasJdbcEscapes())) {
+        if (!usable() || (!escapeProcessing && analyzed.analysis().hasJdbcEscapes())) {
             // Unprocessed escapes: the same text means something else than with them processed.
-            return bypass(analysis, sql, parameters, shape, BypassReason.STATEMENT_SETTINGS);
+            return bypass(analyzed, sql, parameters, shape, BypassReason.STATEMENT_SETTINGS);
         }
-        ReadPlan plan = connection.readPlan(analysis);
+        ReadPlan plan = connection.readPlan(analyzed);
         if (plan.bypassReason() != null) {
-            return bypass(analysis, sql, parameters, shape, plan.bypassReason());
+            return bypass(analyzed, sql, parameters, shape, plan.bypassReason());
         }
         // The parameter array is immutable once handed out (ParameterList copies on change), so the key shares it.
-        CacheKey key = new CacheKey(connection.context(), analysis.normalizedSql(), parameters, maxRows);
+        CacheKey key = new CacheKey(connection.context(), analyzed.analysis().normalizedSql(), parameters, maxRows);
         CacheEntry entry = cache.lookup(key);
         if (entry != null) {
             ResultSet hit = served(entry.snapshot(), true);
@@ -135,11 +137,11 @@ final class StatementCore {
         }
         if (connection.database().forgetCatalogIfStale()) {
             // Catalog facts outlived their refresh interval: decide again with fresh ones before storing anything.
-            plan = connection.readPlan(analysis);
+            plan = connection.readPlan(analyzed);
             if (plan.bypassReason() != null) {
-                return bypass(analysis, sql, parameters, shape, plan.bypassReason());
+                return bypass(analyzed, sql, parameters, shape, plan.bypassReason());
             }
-            key = new CacheKey(connection.context(), analysis.normalizedSql(), parameters, maxRows);
+            key = new CacheKey(connection.context(), analyzed.analysis().normalizedSql(), parameters, maxRows);
         }
         ReadStamp stamp = ReadStamp.take(plan.dependencies(parameters));
         boolean mayStore = connection.mayStore();
@@ -174,7 +176,7 @@ final class StatementCore {
             }
             Materialization materialized;
             try {
-                materialized = ResultMaterializer.materialize(live, (ColumnInfo[]) analysis.columnsMemo(),
+                materialized = ResultMaterializer.materialize(live, analyzed.columns(),
                         config.maxResultRows(), config.maxResultBytes(),
                         connection.resultSetFactory(resultSetType, holdability));
             } catch (SQLException | RuntimeException e) {
@@ -183,11 +185,11 @@ final class StatementCore {
                 throw e;
             }
             if (materialized instanceof Materialization.Complete) {
-                shape.recordDatabaseRead(true, System.nanoTime() - databaseStart, analysis.normalizedSql(),
+                shape.recordDatabaseRead(true, System.nanoTime() - databaseStart, analyzed.analysis().normalizedSql(),
                         parameters, connection.database());
                 produced = ((Materialization.Complete) materialized).snapshot();
                 live.close();
-                analysis.columnsMemo(produced.columns());
+                analyzed.columns(produced.columns());
                 // A plan decided before DDL may name tables the statement no longer reads: never store under it.
                 boolean planCurrent = plan.catalogEpoch() == connection.database().catalogEpoch();
                 // Warnings (a function's NOTICE) come with each execution: a hit could not repeat them.
@@ -202,7 +204,7 @@ final class StatementCore {
             overflowed = true;
             notStoredBecause = materialized instanceof Materialization.Overflow ? BypassReason.TOO_LARGE
                     : BypassReason.UNCACHEABLE_COLUMN_TYPE;
-            shape.recordDatabaseRead(false, System.nanoTime() - databaseStart, analysis.normalizedSql(), parameters,
+            shape.recordDatabaseRead(false, System.nanoTime() - databaseStart, analyzed.analysis().normalizedSql(), parameters,
                     connection.database());
             shape.recordBypass(notStoredBecause, materialized instanceof Materialization.Unsupported
                     ? ((Materialization.Unsupported) materialized).reason() : notStoredBecause.description());
@@ -289,21 +291,21 @@ final class StatementCore {
         }
     }
 
-    private ShapeStats shape(SqlAnalysis analysis) {
-        ShapeStats shape = analysis.shapeStats();
+    private ShapeStats shape(AnalyzedSql analyzed) {
+        ShapeStats shape = analyzed.shapeStats();
         if (shape == null) {
-            shape = cache.shape(analysis.shape());
-            analysis.shapeStats(shape);
+            shape = cache.shape(analyzed.analysis().shape());
+            analyzed.shapeStats(shape);
         }
         return shape;
     }
 
     /** A cacheable-looking read that may not use the cache: runs on the database, counted with its reason. */
-    private ResultSet bypass(SqlAnalysis analysis, String sql, Object[] parameters, ShapeStats shape,
+    private ResultSet bypass(AnalyzedSql analyzed, String sql, Object[] parameters, ShapeStats shape,
             BypassReason reason) throws SQLException {
         cache.recordBypass(reason);
-        shape.recordBypass(reason, reason == analysis.bypassReason() ? analysis.bypassDetail() : reason.description());
-        connection.beforeStatement(analysis, parameters);
+        shape.recordBypass(reason, reason == analyzed.analysis().bypassReason() ? analyzed.analysis().bypassDetail() : reason.description());
+        connection.beforeStatement(analyzed, parameters);
         long databaseStart = System.nanoTime();
         boolean succeeded = false;
         try {
@@ -311,9 +313,9 @@ final class StatementCore {
             succeeded = true;
             return ours(live == null ? null : liveResult(live));
         } finally {
-            shape.recordDatabaseRead(false, System.nanoTime() - databaseStart, analysis.normalizedSql(), parameters,
+            shape.recordDatabaseRead(false, System.nanoTime() - databaseStart, analyzed.analysis().normalizedSql(), parameters,
                     connection.database());
-            connection.afterStatement(analysis, parameters, succeeded);
+            connection.afterStatement(analyzed, parameters, succeeded);
         }
     }
 
@@ -344,21 +346,21 @@ final class StatementCore {
     }
 
     /** Runs a statement that the cache does not answer, with the connection's invalidation around it. */
-    <T> T run(SqlAnalysis analysis, SqlCall<T> call) throws SQLException {
-        return run(analysis, NO_PARAMETERS, call);
+    <T> T run(AnalyzedSql analyzed, SqlCall<T> call) throws SQLException {
+        return run(analyzed, NO_PARAMETERS, call);
     }
 
     /** The same for a prepared statement, whose bound parameters may name the one row a write changes. */
-    <T> T run(SqlAnalysis analysis, Object[] parameters, SqlCall<T> call) throws SQLException {
-        if (analysis.kind() == SqlAnalysis.Kind.QUERY || analysis.kind() == SqlAnalysis.Kind.UNCACHEABLE_READ) {
+    <T> T run(AnalyzedSql analyzed, Object[] parameters, SqlCall<T> call) throws SQLException {
+        if (analyzed.analysis().kind() == SqlAnalysis.Kind.QUERY || analyzed.analysis().kind() == SqlAnalysis.Kind.UNCACHEABLE_READ) {
             // A read sent through executeUpdate, with generated keys, as a callable: never cached.
-            BypassReason reason = analysis.bypassReason() != null ? analysis.bypassReason()
+            BypassReason reason = analyzed.analysis().bypassReason() != null ? analyzed.analysis().bypassReason()
                     : BypassReason.NOT_A_CACHEABLE_READ;
             cache.recordBypass(reason);
-            shape(analysis).recordBypass(reason, analysis.bypassReason() != null ? analysis.bypassDetail()
+            shape(analyzed).recordBypass(reason, analyzed.analysis().bypassReason() != null ? analyzed.analysis().bypassDetail()
                     : "a read run through executeUpdate, a callable statement or with generated keys");
         }
-        connection.beforeStatement(analysis, parameters);
+        connection.beforeStatement(analyzed, parameters);
         boolean succeeded = false;
         try {
             T result = call.call();
@@ -369,15 +371,15 @@ final class StatementCore {
             succeeded = NO_RESULT_STATE.equals(e.getSQLState());
             throw e;
         } finally {
-            connection.afterStatement(analysis, parameters, succeeded);
+            connection.afterStatement(analyzed, parameters, succeeded);
         }
     }
 
     /** SQLState of a statement that ran but returned no result set where one was asked for. */
     private static final String NO_RESULT_STATE = "02000";
 
-    void addBatch(SqlAnalysis analysis) {
-        batch.add(analysis);
+    void addBatch(AnalyzedSql analyzed) {
+        batch.add(analyzed);
     }
 
     void clearBatch() {
@@ -387,7 +389,7 @@ final class StatementCore {
     /** Runs a batch with the union of its statements' invalidations around it; the batch is then empty. */
     <T> T runBatch(SqlCall<T> call) throws SQLException {
         closeCurrent();
-        List<SqlAnalysis> analyses = new ArrayList<>(batch);
+        List<AnalyzedSql> analyses = new ArrayList<>(batch);
         batch.clear();
         connection.beforeBatch(analyses);
         boolean succeeded = false;

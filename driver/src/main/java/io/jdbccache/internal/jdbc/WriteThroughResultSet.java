@@ -1,5 +1,6 @@
 package io.jdbccache.internal.jdbc;
 
+import io.jdbccache.internal.cache.AnalyzedSql;
 import io.jdbccache.internal.sql.SqlAnalysis;
 import io.jdbccache.internal.sql.SqlAnalyzer;
 import java.sql.ResultSet;
@@ -14,7 +15,8 @@ import java.sql.Statement;
 final class WriteThroughResultSet extends DelegatingResultSet {
 
     /** One analysis for every such write: the driver's statement text is never seen. */
-    private static final SqlAnalysis ROW_WRITE = SqlAnalyzer.unknown("-- a row written through an updatable ResultSet");
+    private static final AnalyzedSql ROW_WRITE =
+            AnalyzedSql.of(SqlAnalyzer.unknown("-- a row written through an updatable ResultSet"));
 
     private final CachingConnection connection;
 

@@ -1,6 +1,5 @@
 package io.jdbccache.internal.sql;
 
-import io.jdbccache.internal.stats.ShapeStats;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +7,9 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * What one SQL string does, as far as the cache is concerned. Immutable apart from memoized per-shape data, and
- * computed once per distinct SQL string and lexical syntax.
+ * What one SQL string does, as far as the cache is concerned: immutable once built, computed once per distinct SQL
+ * string and lexical syntax. What the layers above learn about it (plans, result columns, statistics) they keep in
+ * their own holder ({@code AnalyzedSql}), never here.
  */
 public final class SqlAnalysis {
     /** The statement's effect on the cache. */
@@ -63,9 +63,6 @@ public final class SqlAnalysis {
     private Set<String> operators = Set.of();
     private List<TableRef> mentioned;
     private boolean hasJdbcEscapes;
-    private volatile Object columnsMemo;
-    private volatile Object planMemo;
-    private volatile ShapeStats shapeStats;
     private String shape;
 
     SqlAnalysis(Kind kind, String normalizedSql, List<TableRef> tables, BypassReason bypassReason,
@@ -183,27 +180,6 @@ public final class SqlAnalysis {
         this.parameterCount = count;
     }
 
-    /** Result metadata last seen for this SQL, reused so a miss does not re-read it (opaque to this class). */
-    public Object columnsMemo() {
-        return columnsMemo;
-    }
-
-    public void columnsMemo(Object columns) {
-        this.columnsMemo = columns;
-    }
-
-    /**
-     * What the driver last decided for this SQL in one setting (resolved tables, rules verdict), kept so a repeated
-     * statement does not decide again; opaque to this class, validated by its user.
-     */
-    public Object planMemo() {
-        return planMemo;
-    }
-
-    public void planMemo(Object plan) {
-        this.planMemo = plan;
-    }
-
     /** The normalized SQL with literal values replaced by {@code ?}: queries differing only in values share it. */
     public String shape() {
         return shape == null ? normalizedSql : shape;
@@ -211,15 +187,6 @@ public final class SqlAnalysis {
 
     void shape(String text) {
         this.shape = text;
-    }
-
-    /** The statistics of this SQL's shape, linked on first use so the hit path finds them with one read. */
-    public ShapeStats shapeStats() {
-        return shapeStats;
-    }
-
-    public void shapeStats(ShapeStats stats) {
-        this.shapeStats = stats;
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.jdbccache.internal.jdbc;
+package io.jdbccache.internal.cache;
 
 import io.jdbccache.internal.catalog.Calls;
 import io.jdbccache.internal.catalog.Routines;
@@ -12,7 +12,7 @@ import java.util.Set;
  * input runs user code, can do anything, except that a user function declared {@code PARALLEL SAFE} (which
  * PostgreSQL defines as writing nothing) is trusted not to write tables or run DDL.
  */
-final class CallJudge {
+public final class CallJudge {
     private CallJudge() {
     }
 
@@ -22,7 +22,7 @@ final class CallJudge {
      * @param allowed names accepted besides deterministic ones (a policy's {@code current_setting}, whose setting
      *                the key holds)
      */
-    static String nonDeterministic(Calls calls, Set<String> declared, Routines routines, Set<String> allowed) {
+    public static String nonDeterministic(Calls calls, Set<String> declared, Routines routines, Set<String> allowed) {
         for (String function : calls.functions()) {
             if (allowed.contains(function) && routines.isBuiltIn(function)) {
                 continue;
@@ -48,7 +48,7 @@ final class CallJudge {
     }
 
     /** True if some call may write a table (or anything else the driver cannot see). */
-    static boolean mayWrite(Calls calls, Set<String> declared, Routines routines) {
+    public static boolean mayWrite(Calls calls, Set<String> declared, Routines routines) {
         for (String function : calls.functions()) {
             Effect effect = DeterministicFunctions.effect(function, declared, routines.isBuiltIn(function));
             if (effect == Effect.UNKNOWN && !routines.isParallelSafe(function)) {
@@ -62,7 +62,7 @@ final class CallJudge {
      * True if some call may run user code (a function, operator or cast the user defined and did not declare
      * deterministic), which may do anything a user can, DDL included. Built-ins never run DDL.
      */
-    static boolean runsUserCode(Calls calls, Set<String> declared, Routines routines) {
+    public static boolean runsUserCode(Calls calls, Set<String> declared, Routines routines) {
         for (String function : calls.functions()) {
             if (!routines.isBuiltIn(function) && !declared.contains(function) && !routines.isParallelSafe(function)) {
                 return true;
@@ -72,7 +72,7 @@ final class CallJudge {
     }
 
     /** True if some call may change the session's state. */
-    static boolean mayChangeSession(Calls calls, Set<String> declared, Routines routines) {
+    public static boolean mayChangeSession(Calls calls, Set<String> declared, Routines routines) {
         for (String function : calls.functions()) {
             Effect effect = DeterministicFunctions.effect(function, declared, routines.isBuiltIn(function));
             // PARALLEL SAFE is not trusted here: a session change missed would key one tenant's rows as another's,

@@ -1,7 +1,5 @@
-package io.jdbccache.internal.jdbc;
+package io.jdbccache.internal.cache;
 
-import io.jdbccache.internal.cache.DatabaseScope;
-import io.jdbccache.internal.cache.TableVersion;
 import io.jdbccache.internal.catalog.SearchPath;
 import io.jdbccache.internal.config.CacheConfig;
 import java.util.Arrays;
@@ -14,7 +12,7 @@ import java.util.Arrays;
  * (code it runs through triggers, defaults, constraints or policies may call {@code set_config}), and
  * {@code forgetsCatalog} that the user code it runs may have run DDL, so the catalog is read again after it.
  */
-record WritePlan(CacheConfig config, DatabaseScope database, SearchPath searchPath, long catalogEpoch,
+public record WritePlan(CacheConfig config, DatabaseScope database, SearchPath searchPath, long catalogEpoch,
         TableVersion[] tables, boolean everything, KeyedRow keyed, boolean changesSession, boolean forgetsCatalog) {
 
     static final TableVersion[] NONE = new TableVersion[0];
@@ -24,7 +22,7 @@ record WritePlan(CacheConfig config, DatabaseScope database, SearchPath searchPa
      * integer primary key (outside a transaction, with an integral key) bumps its table's stamp and that row's
      * stamp only, so reads by other keys stay cached.
      */
-    TableVersion[] versions(Object[] parameters, boolean inTransaction) {
+    public TableVersion[] versions(Object[] parameters, boolean inTransaction) {
         if (keyed == null) {
             return tables;
         }
@@ -35,7 +33,7 @@ record WritePlan(CacheConfig config, DatabaseScope database, SearchPath searchPa
         return result;
     }
 
-    static WritePlan everything(CacheConfig config, DatabaseScope database, SearchPath searchPath,
+    public static WritePlan everything(CacheConfig config, DatabaseScope database, SearchPath searchPath,
             long catalogEpoch) {
         return new WritePlan(config, database, searchPath, catalogEpoch, NONE, true, null, true, false);
     }
@@ -44,12 +42,12 @@ record WritePlan(CacheConfig config, DatabaseScope database, SearchPath searchPa
      * Code the driver cannot see into runs: it may write anything and change the session, and if it is user code,
      * run DDL.
      */
-    static WritePlan unknownCode(CacheConfig config, DatabaseScope database, SearchPath searchPath,
+    public static WritePlan unknownCode(CacheConfig config, DatabaseScope database, SearchPath searchPath,
             long catalogEpoch, boolean userCode) {
         return new WritePlan(config, database, searchPath, catalogEpoch, NONE, true, null, true, userCode);
     }
 
-    boolean appliesTo(CacheConfig currentConfig, DatabaseScope currentDatabase, SearchPath currentPath,
+    public boolean appliesTo(CacheConfig currentConfig, DatabaseScope currentDatabase, SearchPath currentPath,
             long currentEpoch) {
         return config == currentConfig && database == currentDatabase && catalogEpoch == currentEpoch
                 && (searchPath == currentPath || (searchPath != null && searchPath.equals(currentPath)));

@@ -1,4 +1,4 @@
-package io.jdbccache.internal.stats;
+package io.jdbccache.internal.cache;
 
 import java.util.Arrays;
 import org.HdrHistogram.Histogram;

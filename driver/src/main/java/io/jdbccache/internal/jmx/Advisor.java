@@ -1,5 +1,6 @@
-package io.jdbccache.internal.stats;
+package io.jdbccache.internal.jmx;
 
+import io.jdbccache.internal.cache.ShapeStats;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,7 +1,5 @@
-package io.jdbccache.internal.jdbc;
+package io.jdbccache.internal.cache;
 
-import io.jdbccache.internal.cache.DatabaseScope;
-import io.jdbccache.internal.cache.TableVersion;
 import io.jdbccache.internal.catalog.Calls;
 import io.jdbccache.internal.catalog.Routines;
 import io.jdbccache.internal.catalog.RowSecurity;
@@ -19,7 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /** Decides, once per SQL and setting, whether and how long a read's result may be cached. */
-final class ReadPlans {
+public final class ReadPlans {
     /** Functions a row-level-security policy may call beyond deterministic ones: the key holds what they read. */
     private static final Set<String> POLICY_SESSION_FUNCTIONS = Set.of("current_setting", "current_user",
             "session_user", "current_role", "user");
@@ -47,7 +45,7 @@ final class ReadPlans {
      * @param remember   false where what the connection sees of the catalog may not be what others see (inside a
      *                   transaction that ran DDL, or a snapshot older than the catalog): nothing is remembered
      */
-    static ReadPlan decide(SqlAnalysis analysis, CacheConfig config, DatabaseScope database, SearchPath path,
+    public static ReadPlan decide(SqlAnalysis analysis, CacheConfig config, DatabaseScope database, SearchPath path,
             long epoch, Connection connection, boolean remember) {
         Verdict verdict = new Verdict();
         Routines routines = database.routines(connection, remember);
@@ -107,7 +105,7 @@ final class ReadPlans {
      * The row a statement names by its table's integer primary key (a read on one table without subqueries or
      * CTEs, or an UPDATE/DELETE of one table), or null.
      */
-    static KeyedRow keyedRow(SqlAnalysis analysis, DatabaseScope database, SearchPath path, Connection connection,
+    public static KeyedRow keyedRow(SqlAnalysis analysis, DatabaseScope database, SearchPath path, Connection connection,
             boolean remember) {
         if (analysis.rowKey() == null || analysis.tables() == null || analysis.tables().size() != 1
                 || !analysis.cteNames().isEmpty()) {

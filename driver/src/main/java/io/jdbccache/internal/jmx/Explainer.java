@@ -1,5 +1,6 @@
-package io.jdbccache.internal.stats;
+package io.jdbccache.internal.jmx;
 
+import io.jdbccache.internal.cache.ShapeStats;
 import io.jdbccache.internal.cache.DatabaseScope;
 import io.jdbccache.internal.cache.ParameterValues;
 import java.sql.Connection;

@@ -1,19 +1,18 @@
-package io.jdbccache.internal.jdbc;
+package io.jdbccache.internal.cache;
 
-import io.jdbccache.internal.cache.TableVersion;
 import io.jdbccache.internal.sql.RowKey;
 
 /**
  * A statement's row key resolved against the catalog: the table whose integer primary key it names, and where the
  * key value comes from (a parameter or a literal).
  */
-record KeyedRow(TableVersion table, RowKey key) {
+public record KeyedRow(TableVersion table, RowKey key) {
 
     /**
      * The key value of one execution, or null when it is not an integral value (a string parameter on an integer
      * key, say): the statement then counts as touching any row.
      */
-    Long value(Object[] parameters) {
+    public Long value(Object[] parameters) {
         if (key.parameterIndex() == 0) {
             return key.literal();
         }

@@ -1,5 +1,6 @@
-package io.jdbccache.internal.stats;
+package io.jdbccache.internal.jmx;
 
+import io.jdbccache.internal.cache.ShapeStats;
 import io.jdbccache.CacheMXBean;
 import io.jdbccache.CacheStats;
 import io.jdbccache.QueryShapeStatistics;

@@ -1,7 +1,5 @@
-package io.jdbccache.internal.jdbc;
+package io.jdbccache.internal.cache;
 
-import io.jdbccache.internal.cache.DatabaseScope;
-import io.jdbccache.internal.cache.TableVersion;
 import io.jdbccache.internal.catalog.SearchPath;
 import io.jdbccache.internal.config.CacheConfig;
 import io.jdbccache.internal.sql.BypassReason;
@@ -23,14 +21,14 @@ import java.util.Set;
  * @param keySettings  the settings the row-level-security policies behind it read: the session's state must hold
  *                     their values for its key to stand for the result
  */
-record ReadPlan(CacheConfig config, DatabaseScope database, SearchPath searchPath, long catalogEpoch,
+public record ReadPlan(CacheConfig config, DatabaseScope database, SearchPath searchPath, long catalogEpoch,
         TableVersion[] dependencies, BypassReason bypassReason, String bypassDetail, long ttlNanos, KeyedRow keyed,
         TableVersion[] keyedBase, Set<String> keySettings) {
 
     private static final TableVersion[] NONE = new TableVersion[0];
 
     /** A decision made by the connection's state rather than the SQL: never memoized. */
-    static ReadPlan bypass(BypassReason reason) {
+    public static ReadPlan bypass(BypassReason reason) {
         return new ReadPlan(null, null, null, -1, NONE, reason, reason.description(), 0, null, null, Set.of());
     }
 
@@ -38,7 +36,7 @@ record ReadPlan(CacheConfig config, DatabaseScope database, SearchPath searchPat
      * The stamps one execution depends on: for a read by integer primary key with an integral key value, the row's
      * stamp and the table's any-row stamp instead of the whole table's, so writes to other rows leave it cached.
      */
-    TableVersion[] dependencies(Object[] parameters) {
+    public TableVersion[] dependencies(Object[] parameters) {
         if (keyed == null) {
             return dependencies;
         }
@@ -51,7 +49,7 @@ record ReadPlan(CacheConfig config, DatabaseScope database, SearchPath searchPat
         return result;
     }
 
-    boolean appliesTo(CacheConfig currentConfig, DatabaseScope currentDatabase, SearchPath currentPath,
+    public boolean appliesTo(CacheConfig currentConfig, DatabaseScope currentDatabase, SearchPath currentPath,
             long currentEpoch) {
         return config == currentConfig && database == currentDatabase && catalogEpoch == currentEpoch
                 && (searchPath == currentPath || searchPath.equals(currentPath));

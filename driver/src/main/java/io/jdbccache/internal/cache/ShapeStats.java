@@ -1,7 +1,5 @@
-package io.jdbccache.internal.stats;
+package io.jdbccache.internal.cache;
 
-import io.jdbccache.internal.cache.DatabaseScope;
-import io.jdbccache.internal.cache.TableVersion;
 import io.jdbccache.internal.sql.BypassReason;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -174,15 +172,15 @@ public final class ShapeStats {
         return hits.sum() * databaseTime.meanMicros();
     }
 
-    DatabaseScope database() {
+    public DatabaseScope database() {
         return database;
     }
 
-    String lastSql() {
+    public String lastSql() {
         return lastSql;
     }
 
-    Object[] lastParameters() {
+    public Object[] lastParameters() {
         return lastParameters;
     }
 
