@@ -4,6 +4,7 @@ import io.jdbccache.internal.cache.CacheKey;
 import io.jdbccache.internal.cache.CacheRegistry;
 import io.jdbccache.internal.cache.ConnectionContext;
 import io.jdbccache.internal.cache.DatabaseScope;
+import io.jdbccache.internal.cache.InvalidationEvent;
 import io.jdbccache.internal.cache.ReadStamp;
 import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.cache.TableVersion;
@@ -100,7 +101,7 @@ public class InvalidationBenchmark {
 
     @Benchmark
     public ResultCache invalidate10Dependents(FilledCache state) {
-        state.cache.invalidate(state.hot);
+        state.cache.invalidate(state.hot, InvalidationEvent.Phase.AFTER_WRITE);
         return state.cache;
     }
 }

@@ -3,6 +3,7 @@ package io.jdbccache.internal.cache;
 import io.jdbccache.internal.config.CacheConfig;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The named caches of this class loader. A cache is created by the first connection that names it; later connections
@@ -18,6 +19,8 @@ public final class CacheRegistry {
     private static final Map<String, ResultCache> CACHES = new HashMap<>();
     private static final Map<String, Integer> OPEN_CONNECTIONS = new HashMap<>();
     private static final Map<String, CacheObserver> OBSERVERS = new HashMap<>();
+    /** Makes the second tier of each new cache from its configuration, or null for none. */
+    private static Function<CacheConfig, ResultTier> tiers = config -> null;
 
     private CacheRegistry() {
     }
@@ -37,6 +40,10 @@ public final class CacheRegistry {
         if (cache == null) {
             cache = new ResultCache(config.name(), config.maxBytes(), config.analysisCacheSize(),
                     config.analysisCacheBytes(), config.catalogRefreshNanos());
+            ResultTier tier = tiers.apply(config);
+            if (tier != null) {
+                cache.useTier(tier);
+            }
             CACHES.put(config.name(), cache);
             OBSERVERS.put(config.name(), observer);
         }
@@ -65,6 +72,14 @@ public final class CacheRegistry {
         for (ResultCache cache : CACHES.values()) {
             OBSERVERS.get(cache.name()).dropped(cache);
         }
+    }
+
+    /**
+     * Chooses how caches created from now on get their second tier (tests plug in an in-memory one; the default is
+     * none). Caches already in use keep theirs.
+     */
+    public static synchronized void useTiers(Function<CacheConfig, ResultTier> factory) {
+        tiers = factory;
     }
 
     /** The cache of that name, or null if no open connection uses it. */

@@ -60,7 +60,7 @@ public final class DatabaseScope {
                     .executor(Runnable::run)
                     .build());
         }
-        this.everything = new TableVersion("*");
+        this.everything = new TableVersion(identity, "*");
     }
 
     private static long weight(String sql, SqlAnalysis analysis) {
@@ -152,7 +152,17 @@ public final class DatabaseScope {
     /** The version stamp of a resolved table name ({@code schema.name}). */
     public TableVersion version(String resolvedName) {
         TableVersion version = versions.get(resolvedName);
-        return version != null ? version : versions.computeIfAbsent(resolvedName, TableVersion::new);
+        return version != null ? version : versions.computeIfAbsent(resolvedName, name -> new TableVersion(identity, name));
+    }
+
+    /** This scope's stamp named by {@code id} (of this database), made if it was never used here. */
+    public TableVersion stamp(StampId id) {
+        return switch (id.kind()) {
+            case DATABASE -> everything;
+            case TABLE -> version(id.table());
+            case ANY_ROW -> version(id.table()).anyRow();
+            case ROW -> version(id.table()).row(id.rowKey());
+        };
     }
 
     /**

@@ -14,13 +14,22 @@ public final class ReadStamp {
         this.stamps = stamps;
     }
 
-    /** Takes the stamps now; {@code dependencies[0]} is conventionally the database-wide version. */
+    /** Takes the stamps now; the database-wide stamp is among them (see ReadPlan). */
     public static ReadStamp take(TableVersion[] dependencies) {
         long[] stamps = new long[dependencies.length];
         for (int i = 0; i < dependencies.length; i++) {
             stamps[i] = dependencies[i].current();
         }
         return new ReadStamp(dependencies, stamps);
+    }
+
+    /** The stamps' names apart from this JVM, for a second tier (made on each call: only a tier needs them). */
+    StampId[] ids() {
+        StampId[] ids = new StampId[dependencies.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = dependencies[i].id();
+        }
+        return ids;
     }
 
     TableVersion[] dependencies() {

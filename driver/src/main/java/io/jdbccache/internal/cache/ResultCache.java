@@ -8,19 +8,30 @@ import io.jdbccache.CacheStats;
 import io.jdbccache.internal.catalog.Dialect;
 import io.jdbccache.internal.result.ResultSnapshot;
 import io.jdbccache.internal.sql.BypassReason;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The in-process result store of one named cache, with its statistics and the per-database scopes it serves.
  * Thread-safe and lock-free on the hit path: Caffeine's lookup plus a check of the entry's version stamps.
+ *
+ * <p>Seams: an optional second {@link ResultTier} below this store (asked after a miss here, filled with what is
+ * stored here), and {@link InvalidationListener}s that hear every invalidation of writes through this JVM;
+ * invalidations from elsewhere come in through {@link #apply}. Every invalidation, local or not, ends in
+ * {@link #moveLocally}.
  */
 public final class ResultCache {
+    private static final Logger LOG = Logger.getLogger("io.jdbccache");
     private final String name;
     private final long maxBytes;
     private final int analysisCacheSize;
@@ -40,6 +51,12 @@ public final class ResultCache {
     private final LongAdder stores = new LongAdder();
     private final LongAdder invalidations = new LongAdder();
     private final LongAdder evictions = new LongAdder();
+    private final LongAdder tierHits = new LongAdder();
+    private final LongAdder tierStores = new LongAdder();
+    private final LongAdder listenerFailures = new LongAdder();
+    private final CopyOnWriteArrayList<InvalidationListener> listeners = new CopyOnWriteArrayList<>();
+    /** Set once, before the cache is handed to any connection (see CacheRegistry); null for none. */
+    private ResultTier tier;
     private final LatencyRecorder hitLatency = new LatencyRecorder();
     private final LatencyRecorder missLatency =
             new LatencyRecorder();
@@ -70,6 +87,30 @@ public final class ResultCache {
         return name;
     }
 
+    /**
+     * Puts {@code secondTier} under this store: it hears every invalidation first, and its subscriber feeds this
+     * cache the invalidations of other instances. Called once, before any connection uses the cache.
+     */
+    void useTier(ResultTier secondTier) {
+        this.tier = secondTier;
+        listeners.add(0, secondTier);
+        secondTier.subscribe(this::apply);
+    }
+
+    /** The second tier, or null. */
+    public ResultTier tier() {
+        return tier;
+    }
+
+    /** Adds a listener that hears every invalidation of writes through this cache (a publisher, a test). */
+    public void addListener(InvalidationListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(InvalidationListener listener) {
+        listeners.remove(listener);
+    }
+
     /** The scope of a database, created on first use. */
     public DatabaseScope database(String identity, Dialect dialect) {
         return databases.computeIfAbsent(identity + "|" + dialect.name() + "|" + dialect.identifierCase(),
@@ -98,11 +139,27 @@ public final class ResultCache {
      */
     public boolean store(CacheKey key, ResultSnapshot snapshot, ReadStamp stamp, long ttlNanos, double jitter,
             ShapeStats shape) {
+        return store(key, snapshot, stamp, null, ttlNanos, jitter, shape);
+    }
+
+    /**
+     * As {@link #store(CacheKey, ResultSnapshot, ReadStamp, long, double, ShapeStats)}, and into the second tier too
+     * when {@code tierVersions} (from {@link #tierVersions}, taken with {@code stamp}) are given.
+     */
+    public boolean store(CacheKey key, ResultSnapshot snapshot, ReadStamp stamp, long[] tierVersions, long ttlNanos,
+            double jitter, ShapeStats shape) {
         if (ttlNanos <= 0 || !stamp.isCurrent() || !stamp.noUncommittedWrites()) {
             return false;
         }
         long ttl = jitter > 0 ? (long) (ttlNanos * (1.0 - jitter * ThreadLocalRandom.current().nextDouble())) : ttlNanos;
-        CacheEntry entry = new CacheEntry(snapshot, stamp, Math.max(1, ttl), 2 * key.sql().length(), shape);
+        ttl = Math.max(1, ttl);
+        if (tierVersions != null) {
+            storeInTier(key, snapshot, stamp, tierVersions, ttl);
+        }
+        return storeLocally(key, new CacheEntry(snapshot, stamp, ttl, 2 * key.sql().length(), shape));
+    }
+
+    private boolean storeLocally(CacheKey key, CacheEntry entry) {
         for (TableVersion dependency : entry.dependencies()) {
             if (dependency.keepsDependents()) {
                 dependency.dependents().add(key);
@@ -111,6 +168,70 @@ public final class ResultCache {
         entries.put(key, entry);
         stores.increment();
         return true;
+    }
+
+    private void storeInTier(CacheKey key, ResultSnapshot snapshot, ReadStamp stamp, long[] tierVersions, long ttl) {
+        try {
+            tier.store(key, new TierEntry(snapshot, stamp.ids(), tierVersions, ttl));
+            tierStores.increment();
+        } catch (RuntimeException e) {
+            // A tier must not throw (see ResultTier); one that does is skipped, never failing the query.
+            LOG.log(Level.FINE, "jdbc-cache: second tier failed to store", e);
+        }
+    }
+
+    /**
+     * The second tier's versions of the stamps of a read about to go to the database, or null without a tier (or
+     * when the tier cannot tell): taken with the read's local stamp and handed back to {@link #store}.
+     */
+    public long[] tierVersions(ReadStamp stamp) {
+        if (tier == null) {
+            return null;
+        }
+        try {
+            return tier.versions(stamp.ids());
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "jdbc-cache: second tier failed to report versions", e);
+            return null;
+        }
+    }
+
+    /**
+     * After a miss here: the second tier's current entry for {@code key}, if it depends on every stamp of this read
+     * and no local write moved one since {@code stamp} was taken (before this lookup); it is kept here too when
+     * {@code mayStore}. Null without a tier or entry.
+     */
+    public ResultSnapshot lookupTier(CacheKey key, ReadStamp stamp, boolean mayStore, ShapeStats shape) {
+        if (tier == null) {
+            return null;
+        }
+        TierEntry found;
+        try {
+            found = tier.lookup(key);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "jdbc-cache: second tier failed to look up", e);
+            return null;
+        }
+        // An entry another instance read with a plan of fewer stamps (other rules) would not be invalidated by
+        // writes to the stamps it lacks: never served here.
+        if (found == null || found.ttlNanos() <= 0 || !found.dependsOnAll(stamp.dependencies()) || !stamp.isCurrent()) {
+            return null;
+        }
+        tierHits.increment();
+        if (mayStore && stamp.noUncommittedWrites()) {
+            storeLocally(key, new CacheEntry(found.snapshot(), stamp, found.ttlNanos(), 2 * key.sql().length(), shape));
+        }
+        return found.snapshot();
+    }
+
+    /** Reads answered by the second tier after a miss here. */
+    public long tierHits() {
+        return tierHits.sum();
+    }
+
+    /** Results handed to the second tier to store. */
+    public long tierStores() {
+        return tierStores.sum();
     }
 
     /**
@@ -140,10 +261,27 @@ public final class ResultCache {
     /**
      * Marks the tables written: every entry that read one of them stops being served at once; its removal from the
      * store waits for the next drain ({@link #drainCleanups}). Called before and after a write executes, so that a
-     * read overlapping the write cannot store its result.
+     * read overlapping the write cannot store its result, and when its transaction ends. Listeners (the second
+     * tier first) hear it before the local stamps move.
      */
-    public void invalidate(TableVersion[] tables) {
+    public void invalidate(TableVersion[] tables, InvalidationEvent.Phase phase) {
+        if (!listeners.isEmpty()) {
+            List<InvalidationEvent> events = new ArrayList<>(tables.length);
+            for (TableVersion table : tables) {
+                events.add(new InvalidationEvent(table.id(), phase));
+            }
+            publish(events);
+        }
+        moveLocally(tables);
+    }
+
+    /** The one local effect of every invalidation, this JVM's or another's: stamps move, entries become unservable. */
+    private void moveLocally(TableVersion[] tables) {
         for (TableVersion table : tables) {
+            if (table.isDatabaseWide()) {
+                moveDatabase(table);
+                continue;
+            }
             table.bump();
             if (!table.isRowLevel()) {
                 invalidations.increment();
@@ -155,6 +293,45 @@ public final class ResultCache {
         // The bump already made the entries unservable, so a write costs O(tables written), not O(entries that
         // read them). Dropped entries are removed when a read meets one, when statistics are read, or by eviction
         // and expiry; until then they count against cache.maxBytes like any cold entry.
+    }
+
+    private void moveDatabase(TableVersion everything) {
+        everything.bump();
+        invalidations.increment();
+        String identity = everything.database();
+        entries.asMap().keySet().removeIf(key -> key.context().database().identity().equals(identity));
+    }
+
+    private void publish(List<InvalidationEvent> events) {
+        for (InvalidationListener listener : listeners) {
+            try {
+                listener.invalidated(events);
+            } catch (RuntimeException e) {
+                // A listener must not throw (see InvalidationListener); one that does never fails the write.
+                listenerFailures.increment();
+                LOG.log(Level.FINE, "jdbc-cache: an invalidation listener failed", e);
+            }
+        }
+    }
+
+    /**
+     * Applies invalidations from elsewhere (another instance, a change feed): the same local effect as a write
+     * through this JVM, without telling the listeners again.
+     */
+    public void apply(List<InvalidationEvent> events) {
+        for (InvalidationEvent event : events) {
+            for (DatabaseScope database : databases.values()) {
+                // A database never seen here has nothing to invalidate.
+                if (database.identity().equals(event.stamp().database())) {
+                    moveLocally(new TableVersion[] {database.stamp(event.stamp())});
+                }
+            }
+        }
+    }
+
+    /** Invalidations a listener failed to hear (it threw). */
+    public long listenerFailures() {
+        return listenerFailures.sum();
     }
 
     /** Removes the entries of every table invalidated since the last drain (also run before statistics are read). */
@@ -172,18 +349,15 @@ public final class ResultCache {
     }
 
     /** Marks everything of one database written (a write whose tables are unknown). */
-    public void invalidateDatabase(DatabaseScope database) {
-        database.everything().bump();
-        invalidations.increment();
-        entries.asMap().keySet().removeIf(key -> key.context().database() == database);
+    public void invalidateDatabase(DatabaseScope database, InvalidationEvent.Phase phase) {
+        invalidate(new TableVersion[] {database.everything()}, phase);
     }
 
-    /** Drops every entry of every database. */
+    /** Drops every entry of every database (an operator's request), here and, through the listeners, elsewhere. */
     public void invalidateAll() {
         for (DatabaseScope database : databases.values()) {
-            database.everything().bump();
+            invalidate(new TableVersion[] {database.everything()}, InvalidationEvent.Phase.MANUAL);
         }
-        invalidations.increment();
         entries.invalidateAll();
     }
 

@@ -31,8 +31,11 @@ public final class TableVersion {
         ROW
     }
 
+    private final String database;
     private final String name;
     private final Kind kind;
+    /** Made on first use: only a tier or a listener needs it. */
+    private volatile StampId id;
     /** The row's key, for {@link Kind#ROW}; 0 otherwise. */
     private final long rowKey;
     /** Set while this table's dropped entries wait to be removed from the store (see ResultCache). */
@@ -53,12 +56,17 @@ public final class TableVersion {
      */
     private volatile ConcurrentMap<Long, TableVersion> rows;
 
-    /** The stamp of a table, or with {@code name} {@code *} of the whole database. */
-    TableVersion(String name) {
-        this(name, "*".equals(name) ? Kind.DATABASE : Kind.TABLE, 0);
+    /**
+     * The stamp of a table, or with {@code name} {@code *} of the whole database.
+     *
+     * @param database the identity of the database the table belongs to
+     */
+    TableVersion(String database, String name) {
+        this(database, name, "*".equals(name) ? Kind.DATABASE : Kind.TABLE, 0);
     }
 
-    private TableVersion(String name, Kind kind, long rowKey) {
+    private TableVersion(String database, String name, Kind kind, long rowKey) {
+        this.database = database;
         this.name = name;
         this.kind = kind;
         this.rowKey = rowKey;
@@ -79,6 +87,21 @@ public final class TableVersion {
         return kind == Kind.ANY_ROW || kind == Kind.ROW;
     }
 
+    /** The identity of the database this stamp belongs to. */
+    public String database() {
+        return database;
+    }
+
+    /** This stamp's name apart from this JVM (made once, on first use). */
+    public StampId id() {
+        StampId made = id;
+        if (made == null) {
+            made = new StampId(database, kind, name, rowKey);
+            id = made;
+        }
+        return made;
+    }
+
     /** @return what this stamp stands for */
     public Kind kind() {
         return kind;
@@ -96,7 +119,7 @@ public final class TableVersion {
             synchronized (this) {
                 version = anyRow;
                 if (version == null) {
-                    version = new TableVersion(name, Kind.ANY_ROW, 0);
+                    version = new TableVersion(database, name, Kind.ANY_ROW, 0);
                     anyRow = version;
                 }
             }
@@ -118,7 +141,7 @@ public final class TableVersion {
             }
         }
         TableVersion version = map.get(key);
-        return version != null ? version : map.computeIfAbsent(key, k -> new TableVersion(name, Kind.ROW, k));
+        return version != null ? version : map.computeIfAbsent(key, k -> new TableVersion(database, name, Kind.ROW, k));
     }
 
     /**

@@ -9,6 +9,7 @@ import io.jdbccache.internal.cache.AnalyzedSql;
 import io.jdbccache.internal.cache.CacheRegistry;
 import io.jdbccache.internal.cache.ConnectionContext;
 import io.jdbccache.internal.cache.DatabaseScope;
+import io.jdbccache.internal.cache.InvalidationEvent;
 import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.cache.TableVersion;
 import io.jdbccache.internal.catalog.Calls;
@@ -417,9 +418,9 @@ public final class CachingConnection extends DelegatingConnection {
                 beforeStatement(part, null);
             }
         } else if (analysis.isWrite()) {
-            invalidate(writePlan(analyzed), parameters);
+            invalidate(writePlan(analyzed), parameters, InvalidationEvent.Phase.BEFORE_WRITE);
         } else if (mayWrite(analysis)) {
-            cache.invalidateDatabase(database);
+            cache.invalidateDatabase(database, InvalidationEvent.Phase.BEFORE_WRITE);
         }
     }
 
@@ -562,10 +563,11 @@ public final class CachingConnection extends DelegatingConnection {
                 break;
             case COMMIT:
             case ROLLBACK:
-                finishTransaction(analysis.chained());
+                finishTransaction(analysis.chained(), analysis.kind() == SqlAnalysis.Kind.COMMIT
+                        ? InvalidationEvent.Phase.COMMIT : InvalidationEvent.Phase.ROLLBACK);
                 break;
             case ROLLBACK_TO_SAVEPOINT:
-                invalidateTransactionWrites();
+                invalidateTransactionWrites(InvalidationEvent.Phase.ROLLBACK);
                 session.rolledBackToSavepoint();
                 transactionFailed = false;
                 break;
@@ -614,7 +616,7 @@ public final class CachingConnection extends DelegatingConnection {
         if (open && !explicitTransaction) {
             explicitTransaction = true;
         } else if (!open && explicitTransaction) {
-            finishTransaction(false);
+            finishTransaction(false, InvalidationEvent.Phase.COMMIT);
         }
     }
 
@@ -669,11 +671,11 @@ public final class CachingConnection extends DelegatingConnection {
                 // PostgreSQL ends a transaction whose COMMIT failed (a deferred constraint): what it wrote and the
                 // settings it changed may both be gone. Keep the bookkeeping (more careful), but invalidate again
                 // and read the session back.
-                invalidateTransactionWrites();
+                invalidateTransactionWrites(InvalidationEvent.Phase.ROLLBACK);
                 session.statementMayHaveChanged(inTransaction());
                 break;
             case MULTIPLE:
-                cache.invalidateDatabase(database);
+                cache.invalidateDatabase(database, InvalidationEvent.Phase.AFTER_WRITE);
                 if (analysis.changesSchema()) {
                     // Some of its DDL may have run (H2 commits statement by statement): read the catalog again.
                     database.forgetCatalog();
@@ -862,7 +864,7 @@ public final class CachingConnection extends DelegatingConnection {
 
     /** After a write: invalidates again, and inside a transaction remembers the tables until it ends. */
     private void completeWrite(WritePlan plan, Object[] parameters) {
-        invalidate(plan, parameters);
+        invalidate(plan, parameters, InvalidationEvent.Phase.AFTER_WRITE);
         if (inTransaction()) {
             remember(plan, parameters);
         }
@@ -872,11 +874,11 @@ public final class CachingConnection extends DelegatingConnection {
         completeWrite(plan, null);
     }
 
-    private void invalidate(WritePlan plan, Object[] parameters) {
+    private void invalidate(WritePlan plan, Object[] parameters, InvalidationEvent.Phase phase) {
         if (plan.everything()) {
-            cache.invalidateDatabase(database);
+            cache.invalidateDatabase(database, phase);
         } else {
-            cache.invalidate(plan.versions(parameters, inTransaction()));
+            cache.invalidate(plan.versions(parameters, inTransaction()), phase);
         }
     }
 
@@ -901,14 +903,14 @@ public final class CachingConnection extends DelegatingConnection {
      * rollback, a commit that PostgreSQL turns into a rollback, the end of SET LOCAL), so the session is read back
      * if there were any. A chained end starts the next transaction at once, with the same isolation.
      */
-    private void finishTransaction(boolean chained) {
+    private void finishTransaction(boolean chained, InvalidationEvent.Phase phase) {
         boolean snapshot = snapshotTransaction;
-        endTransaction();
+        endTransaction(phase);
         explicitTransaction = chained;
         snapshotTransaction = chained && snapshot;
     }
 
-    private void endTransaction() {
+    private void endTransaction(InvalidationEvent.Phase phase) {
         transactionFailed = false;
         if (transactionChangedSchema) {
             // Committed or rolled back, the DDL's catalog is now everyone's or no one's: read it again.
@@ -917,7 +919,7 @@ public final class CachingConnection extends DelegatingConnection {
         }
         snapshotTransaction = false;
         session.transactionEnded();
-        invalidateTransactionWrites();
+        invalidateTransactionWrites(phase);
         for (TableVersion table : transactionWrites) {
             table.transactionWriteEnded();
         }
@@ -928,11 +930,11 @@ public final class CachingConnection extends DelegatingConnection {
         transactionWroteEverything = false;
     }
 
-    private void invalidateTransactionWrites() {
+    private void invalidateTransactionWrites(InvalidationEvent.Phase phase) {
         if (transactionWroteEverything) {
-            cache.invalidateDatabase(database);
+            cache.invalidateDatabase(database, phase);
         } else if (!transactionWrites.isEmpty()) {
-            cache.invalidate(transactionWrites.toArray(new TableVersion[0]));
+            cache.invalidate(transactionWrites.toArray(new TableVersion[0]), phase);
         }
     }
 
@@ -945,7 +947,7 @@ public final class CachingConnection extends DelegatingConnection {
             autoCommit = false;
         }
         if (autoCommit && !wasAutoCommit) {
-            finishTransaction(false);
+            finishTransaction(false, InvalidationEvent.Phase.COMMIT);
         }
     }
 
@@ -974,7 +976,7 @@ public final class CachingConnection extends DelegatingConnection {
         if (newAutoCommit && !wasAutoCommit) {
             // Switching autocommit on commits the open transaction (JDBC 4.3, 10.1.1); if it is already on, the
             // call changes nothing, not even a transaction begun with SQL.
-            finishTransaction(false);
+            finishTransaction(false, InvalidationEvent.Phase.COMMIT);
         }
     }
 
@@ -985,11 +987,11 @@ public final class CachingConnection extends DelegatingConnection {
         } catch (SQLException | RuntimeException e) {
             // The transaction may still be open (a commit refused in autocommit mode): keep its bookkeeping, but
             // invalidate what it wrote in case it did end.
-            invalidateTransactionWrites();
+            invalidateTransactionWrites(InvalidationEvent.Phase.ROLLBACK);
             session.statementMayHaveChanged(inTransaction());
             throw e;
         }
-        finishTransaction(false);
+        finishTransaction(false, InvalidationEvent.Phase.COMMIT);
     }
 
     @Override
@@ -997,11 +999,11 @@ public final class CachingConnection extends DelegatingConnection {
         try {
             delegate.rollback();
         } catch (SQLException | RuntimeException e) {
-            invalidateTransactionWrites();
+            invalidateTransactionWrites(InvalidationEvent.Phase.ROLLBACK);
             session.statementMayHaveChanged(inTransaction());
             throw e;
         }
-        finishTransaction(false);
+        finishTransaction(false, InvalidationEvent.Phase.ROLLBACK);
     }
 
     @Override
@@ -1019,7 +1021,7 @@ public final class CachingConnection extends DelegatingConnection {
             delegate.rollback(savepoint);
             transactionFailed = false;
         } finally {
-            invalidateTransactionWrites();
+            invalidateTransactionWrites(InvalidationEvent.Phase.ROLLBACK);
             session.rolledBackToSavepoint();
         }
     }
@@ -1102,7 +1104,7 @@ public final class CachingConnection extends DelegatingConnection {
             return;
         }
         closed = true;
-        endTransaction();
+        endTransaction(InvalidationEvent.Phase.ROLLBACK);
         CacheRegistry.release(cache);
     }
 }

@@ -161,6 +161,21 @@ final class StatementCore {
                 }
             }
         }
+        long[] tierVersions = null;
+        if (cache.tier() != null) {
+            // Taken before the second tier is asked, as before a database read: a write meanwhile moves one.
+            tierVersions = cache.tierVersions(stamp);
+            ResultSnapshot shared = cache.lookupTier(key, stamp, mayStore, shape);
+            ResultSet hit = shared == null ? null : served(shared, true);
+            if (hit != null) {
+                if (flight != null) {
+                    cache.endFlight(key, flight, shared);
+                }
+                cache.recordHit(start);
+                shape.recordHit();
+                return ours(hit);
+            }
+        }
         ResultSnapshot produced = null;
         long missStart = start != 0 ? start : System.nanoTime();
         boolean overflowed = false;
@@ -195,7 +210,8 @@ final class StatementCore {
                 // Warnings (a function's NOTICE) come with each execution: a hit could not repeat them.
                 boolean warned = delegate.getWarnings() != null;
                 if (mayStore && planCurrent && !warned
-                        && cache.store(key, produced, stamp, plan.ttlNanos(), config.ttlJitter(), shape)) {
+                        && cache.store(key, produced, stamp, tierVersions, plan.ttlNanos(), config.ttlJitter(),
+                                shape)) {
                     shape.recordStore(produced.rowCount(), produced.estimatedBytes());
                     shape.dependencies(plan.dependencies());
                 }

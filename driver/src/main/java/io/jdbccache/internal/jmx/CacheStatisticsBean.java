@@ -6,6 +6,7 @@ import io.jdbccache.CacheStats;
 import io.jdbccache.QueryShapeStatistics;
 import io.jdbccache.TableStatistics;
 import io.jdbccache.internal.cache.DatabaseScope;
+import io.jdbccache.internal.cache.InvalidationEvent;
 import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.cache.TableVersion;
 import io.jdbccache.internal.sql.TableRef;
@@ -182,7 +183,7 @@ public final class CacheStatisticsBean implements CacheMXBean {
         for (DatabaseScope database : cache.databases()) {
             for (TableVersion version : database.tables()) {
                 if (matches(version.name(), ref, database)) {
-                    cache.invalidate(new TableVersion[] {version, version.anyRow()});
+                    cache.invalidate(new TableVersion[] {version, version.anyRow()}, InvalidationEvent.Phase.MANUAL);
                     matched++;
                 }
             }

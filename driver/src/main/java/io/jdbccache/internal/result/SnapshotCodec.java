@@ -38,7 +38,7 @@ import java.util.UUID;
  * Only the exact classes with a tag are encoded (a subclass, e.g. a vendor Timestamp, is not), so a
  * decoded value always equals the encoded one. Never uses Java serialization.
  */
-final class SnapshotCodec {
+public final class SnapshotCodec {
 
     static final byte VERSION = 2;
     /** After the columns: the rows as Java values (below), or in a driver's own form (its {@link DriverRows#encode}). */
@@ -54,7 +54,7 @@ final class SnapshotCodec {
     }
 
     /** @return the encoding, or null when a value (or a string with unpaired surrogates) cannot be encoded */
-    static byte[] encode(ResultSnapshot s) {
+    public static byte[] encode(ResultSnapshot s) {
         Out out = new Out(64 + s.values.length * 8);
         out.buf[out.len++] = VERSION;
         out.varint(s.columnCount);
@@ -187,7 +187,7 @@ final class SnapshotCodec {
     }
 
     /** @throws IllegalArgumentException for any input that is not a complete, valid encoding of this version */
-    static ResultSnapshot decode(byte[] bytes) {
+    public static ResultSnapshot decode(byte[] bytes) {
         if (bytes == null) {
             throw new IllegalArgumentException("No snapshot bytes");
         }

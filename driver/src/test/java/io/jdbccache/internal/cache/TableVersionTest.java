@@ -9,8 +9,8 @@ class TableVersionTest {
 
     @Test
     void everyStampKnowsItsKindAndTable() {
-        TableVersion database = new TableVersion("*");
-        TableVersion table = new TableVersion("public.items");
+        TableVersion database = new TableVersion("h2:mem:test", "*");
+        TableVersion table = new TableVersion("h2:mem:test", "public.items");
         assertThat(database.kind()).isEqualTo(TableVersion.Kind.DATABASE);
         assertThat(database.isDatabaseWide()).isTrue();
         assertThat(table.kind()).isEqualTo(TableVersion.Kind.TABLE);
@@ -30,5 +30,18 @@ class TableVersionTest {
         assertThat(table.row(5)).isSameAs(row);
         assertThat(table.row(6)).isNotSameAs(row);
         assertThat(row).hasToString("public.items row 5@0");
+    }
+
+    @Test
+    void everyStampKnowsItsDatabaseAndHasAPortableId() {
+        TableVersion table = new TableVersion("h2:mem:test", "public.items");
+        assertThat(table.database()).isEqualTo("h2:mem:test");
+        assertThat(table.id()).isEqualTo(new StampId("h2:mem:test", TableVersion.Kind.TABLE, "public.items", 0));
+        assertThat(table.anyRow().id())
+                .isEqualTo(new StampId("h2:mem:test", TableVersion.Kind.ANY_ROW, "public.items", 0));
+        assertThat(table.row(7).id()).isEqualTo(new StampId("h2:mem:test", TableVersion.Kind.ROW, "public.items", 7));
+        assertThat(new TableVersion("h2:mem:test", "*").id()).isEqualTo(StampId.database("h2:mem:test"));
+        assertThat(table.id()).isNotEqualTo(new TableVersion("h2:mem:other", "public.items").id());
+        assertThat(table.id()).isSameAs(table.id());
     }
 }

@@ -1,0 +1,23 @@
+package io.jdbccache.internal.cache;
+
+/**
+ * One stamp moved by a write: which stamp (database, table, kind, row) and when in the write's life. A write produces
+ * one event per stamp before it runs, again after it ran, and again when its transaction ends; every event makes the
+ * entries read under the stamp unservable. Events from another instance (a shared tier's subscriber, a change feed)
+ * are applied the same way, through {@link ResultCache#apply}.
+ */
+public record InvalidationEvent(StampId stamp, Phase phase) {
+    /** When in a write's life the stamp moved; every phase invalidates alike, the phase says why. */
+    public enum Phase {
+        /** Before the write runs, so a read overlapping it cannot store its result. */
+        BEFORE_WRITE,
+        /** After the write ran (succeeded or failed: a failed one may have run in part). */
+        AFTER_WRITE,
+        /** The writing transaction committed; its writes are now everyone's. */
+        COMMIT,
+        /** The writing transaction rolled back, wholly or to a savepoint, or ended with its connection. */
+        ROLLBACK,
+        /** An operator's request (JMX, {@code CachingDriver.invalidateAll}), not a write. */
+        MANUAL
+    }
+}

@@ -1,0 +1,39 @@
+package io.jdbccache.internal.cache;
+
+/**
+ * A second result store under the in-process one, typically shared by many instances (Redis). The in-process store
+ * asks it after its own miss and before the database, stores into it what it stores itself, and tells it of every
+ * invalidation (it is an {@link InvalidationListener}). Modelled on Hibernate ORM's {@code StorageAccess} plus
+ * {@code TimestampsCache}: the tier keeps its own version of each stamp, and an entry is current only while the
+ * versions it was read under are still the tier's.
+ *
+ * <p>Contract, relied on by {@link ResultCache} for consistency:
+ * <ul>
+ *   <li>{@link #versions} is taken before the read that fills an entry goes to the database; {@link #store} keeps
+ *       the entry only if none of those versions moved since (a write that overlapped the read);</li>
+ *   <li>{@link #lookup} returns an entry only while all of its stamps' versions are unchanged;</li>
+ *   <li>{@link #invalidated} moves the versions of the events' stamps before the cache moves its own, so no reader
+ *       can see a new local stamp with an old tier version;</li>
+ *   <li>no method throws: a tier that fails answers as if empty (a shared tier failing never fails a query).</li>
+ * </ul>
+ * Every method may be called by many threads at once.
+ */
+public interface ResultTier extends InvalidationListener {
+    /** The tier's current versions of {@code stamps}, in order; null if the tier cannot tell (nothing is stored). */
+    long[] versions(StampId[] stamps);
+
+    /** The entry stored under {@code key} if all its stamps' versions are still current, else null. */
+    TierEntry lookup(CacheKey key);
+
+    /** Stores {@code entry} under {@code key}, unless one of its versions moved since they were taken. */
+    void store(CacheKey key, TierEntry entry);
+
+    /** Forgets the entry under {@code key}, if any. */
+    void remove(CacheKey key);
+
+    /**
+     * Connects the cache to the events other instances publish: the tier calls {@code subscriber} with them, and
+     * never with the events this cache itself published.
+     */
+    void subscribe(InvalidationListener subscriber);
+}

@@ -1,0 +1,163 @@
+package io.jdbccache.testing;
+
+import io.jdbccache.internal.cache.CacheKey;
+import io.jdbccache.internal.cache.InvalidationEvent;
+import io.jdbccache.internal.cache.InvalidationListener;
+import io.jdbccache.internal.cache.ResultTier;
+import io.jdbccache.internal.cache.StampId;
+import io.jdbccache.internal.cache.TableVersion;
+import io.jdbccache.internal.cache.TierEntry;
+import io.jdbccache.internal.config.CacheConfig;
+import io.jdbccache.internal.result.ResultSnapshot;
+import io.jdbccache.internal.result.SnapshotCodec;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The in-memory fake of a shared second tier, as Redis will be: one {@link Store} stands for the shared server,
+ * and each cache gets its own {@link MemoryTier} view of it, as each application instance has its own client. A
+ * write's events move the store's versions and reach every other view's cache, as a pub/sub channel would.
+ * Snapshots travel in their portable byte form when they have one ({@link SnapshotCodec}), so every hit through
+ * the tier also proves the encoding; H2's own rows have none and are kept as objects.
+ */
+public final class MemoryTier implements ResultTier {
+    private final Store store;
+    private final CopyOnWriteArrayList<InvalidationListener> subscribers = new CopyOnWriteArrayList<>();
+
+    private MemoryTier(Store store) {
+        this.store = store;
+    }
+
+    /** The shared server: entries, versions of stamps, and the views to deliver events to. */
+    public static final class Store {
+        private final ConcurrentHashMap<CacheKey, Stored> entries = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<StampId, AtomicLong> versions = new ConcurrentHashMap<>();
+        private final CopyOnWriteArrayList<MemoryTier> views = new CopyOnWriteArrayList<>();
+        private final AtomicLong stores = new AtomicLong();
+        private final AtomicLong hits = new AtomicLong();
+        private final AtomicLong encoded = new AtomicLong();
+
+        /** A new view for one cache (use as {@code CacheRegistry.useTiers(store::tierFor)}). */
+        public MemoryTier tierFor(CacheConfig config) {
+            MemoryTier view = new MemoryTier(this);
+            views.add(view);
+            return view;
+        }
+
+        /** Entries stored so far. */
+        public long stores() {
+            return stores.get();
+        }
+
+        /** Entries served so far. */
+        public long hits() {
+            return hits.get();
+        }
+
+        /** Entries stored in their byte form. */
+        public long encoded() {
+            return encoded.get();
+        }
+
+        /** The store's version of a stamp (0 if never moved). */
+        public long version(StampId stamp) {
+            AtomicLong version = versions.get(stamp);
+            return version == null ? 0 : version.get();
+        }
+
+        private long[] current(StampId[] stamps) {
+            long[] now = new long[stamps.length];
+            for (int i = 0; i < stamps.length; i++) {
+                now[i] = version(stamps[i]);
+            }
+            return now;
+        }
+
+        private boolean unchanged(StampId[] stamps, long[] seen) {
+            for (int i = 0; i < stamps.length; i++) {
+                if (version(stamps[i]) != seen[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private record Stored(TierEntry entry, byte[] bytes, long expiresAtNanos) {
+    }
+
+    @Override
+    public long[] versions(StampId[] stamps) {
+        return store.current(stamps);
+    }
+
+    @Override
+    public TierEntry lookup(CacheKey key) {
+        Stored stored = store.entries.get(key);
+        if (stored == null) {
+            return null;
+        }
+        long remaining = stored.expiresAtNanos() - System.nanoTime();
+        TierEntry entry = stored.entry();
+        if (remaining <= 0 || !store.unchanged(entry.stamps(), entry.versions())) {
+            store.entries.remove(key, stored);
+            return null;
+        }
+        ResultSnapshot snapshot = stored.bytes() == null ? entry.snapshot() : SnapshotCodec.decode(stored.bytes());
+        store.hits.incrementAndGet();
+        return new TierEntry(snapshot, entry.stamps(), entry.versions(), remaining);
+    }
+
+    @Override
+    public void store(CacheKey key, TierEntry entry) {
+        if (!store.unchanged(entry.stamps(), entry.versions())) {
+            return;
+        }
+        byte[] bytes = SnapshotCodec.encode(entry.snapshot());
+        if (bytes != null) {
+            store.encoded.incrementAndGet();
+        }
+        TierEntry kept = bytes == null ? entry : new TierEntry(null, entry.stamps(), entry.versions(), entry.ttlNanos());
+        store.entries.put(key, new Stored(kept, bytes, System.nanoTime() + entry.ttlNanos()));
+        store.stores.incrementAndGet();
+    }
+
+    @Override
+    public void remove(CacheKey key) {
+        store.entries.remove(key);
+    }
+
+    @Override
+    public void invalidated(List<InvalidationEvent> events) {
+        for (InvalidationEvent event : events) {
+            store.versions.computeIfAbsent(event.stamp(), stamp -> new AtomicLong()).incrementAndGet();
+            if (event.stamp().kind() == TableVersion.Kind.DATABASE) {
+                String database = event.stamp().database();
+                store.entries.values().removeIf(stored -> dependsOnDatabase(stored, database));
+            }
+        }
+        for (MemoryTier view : store.views) {
+            if (view != this) {
+                for (InvalidationListener subscriber : view.subscribers) {
+                    subscriber.invalidated(events);
+                }
+            }
+        }
+    }
+
+    private static boolean dependsOnDatabase(Stored stored, String database) {
+        for (StampId stamp : stored.entry().stamps()) {
+            if (stamp.database().equals(database)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void subscribe(InvalidationListener subscriber) {
+        subscribers.add(subscriber);
+    }
+}
