@@ -124,6 +124,11 @@ public final class ParameterValues {
 
     /** A value bound with an explicit target type. */
     record Typed(Object value, String type, int scaleOrLength) {
+        /** Names the type, never the value. */
+        @Override
+        public String toString() {
+            return "Typed[" + type + ", " + scaleOrLength + "]";
+        }
     }
 
     /** A NULL bound with its declared type. */
@@ -146,6 +151,12 @@ public final class ParameterValues {
         @Override
         public int hashCode() {
             return Arrays.hashCode(bytes);
+        }
+
+        /** Gives the length, never the content. */
+        @Override
+        public String toString() {
+            return "Bytes[" + bytes.length + "]";
         }
     }
 }
