@@ -58,6 +58,20 @@ public final class ConnectionContext {
         return catalog;
     }
 
+    /** The role the session logged in as. */
+    String sessionUser() {
+        return sessionUser;
+    }
+
+    /** The key settings as {@code name=value} lines; values may name a tenant, so never logged. */
+    String settings() {
+        return settings;
+    }
+
+    String urlOptions() {
+        return urlOptions;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {

@@ -143,6 +143,11 @@ public final class ParameterValues {
             this.bytes = source.clone();
         }
 
+        /** The copy itself, for encoding: the caller must not modify it. */
+        byte[] contents() {
+            return bytes;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Bytes && Arrays.equals(bytes, ((Bytes) o).bytes);

@@ -1,10 +1,8 @@
 package io.jdbccache.internal.cache;
 
 import static io.jdbccache.internal.cache.Keys.context;
-import static io.jdbccache.internal.cache.Keys.dialect;
 import static io.jdbccache.internal.cache.Keys.h2;
 import static io.jdbccache.internal.cache.Keys.key;
-import static io.jdbccache.internal.cache.Keys.scope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
@@ -33,24 +31,9 @@ class CacheKeyTest {
 
     @Test
     void contextsDifferInEachField() {
-        DatabaseScope db = h2("jdbc:h2:mem:one");
-        ConnectionContext base = context(db, "app", "app", PATH, "TimeZone=UTC", "ONE", "");
-        List<ConnectionContext> others = List.of(
-                context(h2("jdbc:h2:mem:two"), "app", "app", PATH, "TimeZone=UTC", "ONE", ""),
-                context(scope("jdbc:h2:mem:one", dialect("Other", "UPPER")), "app", "app", PATH, "TimeZone=UTC",
-                        "ONE", ""),
-                context(scope("jdbc:h2:mem:one", dialect("H2", "LOWER")), "app", "app", PATH, "TimeZone=UTC", "ONE",
-                        ""),
-                context(db, "tenant", "app", PATH, "TimeZone=UTC", "ONE", ""),
-                context(db, null, "app", PATH, "TimeZone=UTC", "ONE", ""),
-                context(db, "app", "tenant", PATH, "TimeZone=UTC", "ONE", ""),
-                context(db, "app", "app", List.of("APP", "PUBLIC"), "TimeZone=UTC", "ONE", ""),
-                context(db, "app", "app", PATH, "TimeZone=Europe/Paris", "ONE", ""),
-                context(db, "app", "app", PATH, null, "ONE", ""),
-                context(db, "app", "app", PATH, "TimeZone=UTC", "TWO", ""),
-                context(db, "app", "app", PATH, "TimeZone=UTC", null, ""),
-                context(db, "app", "app", PATH, "TimeZone=UTC", "ONE", "MODE=PostgreSQL"));
-        for (ConnectionContext other : others) {
+        List<ConnectionContext> contexts = Keys.contextsDifferingInOneField(h2("jdbc:h2:mem:one"));
+        ConnectionContext base = contexts.get(0);
+        for (ConnectionContext other : contexts.subList(1, contexts.size())) {
             assertThat(other).isNotEqualTo(base);
             assertThat(base).isNotEqualTo(other);
             assertThat(key(other, "SELECT 1", 0)).isNotEqualTo(key(base, "SELECT 1", 0));

@@ -49,6 +49,31 @@ final class Keys {
         return new ConnectionContext(database, state, catalog, urlOptions);
     }
 
+    /**
+     * A context on {@code database} followed by contexts that each differ from it in one field: the database's
+     * identity, dialect or identifier case, the user, the session user, the search path, the settings, the catalog
+     * or the URL options (some by null against a value).
+     */
+    static List<ConnectionContext> contextsDifferingInOneField(DatabaseScope database) {
+        List<String> path = List.of("PUBLIC");
+        String identity = database.identity();
+        return List.of(
+                context(database, "app", "app", path, "TimeZone=UTC", "ONE", ""),
+                context(h2(identity + "-other"), "app", "app", path, "TimeZone=UTC", "ONE", ""),
+                context(scope(identity, dialect("Other", "UPPER")), "app", "app", path, "TimeZone=UTC", "ONE", ""),
+                context(scope(identity, dialect("H2", "LOWER")), "app", "app", path, "TimeZone=UTC", "ONE", ""),
+                context(database, "tenant", "app", path, "TimeZone=UTC", "ONE", ""),
+                context(database, null, "app", path, "TimeZone=UTC", "ONE", ""),
+                context(database, "app", "tenant", path, "TimeZone=UTC", "ONE", ""),
+                context(database, "app", "app", List.of("APP", "PUBLIC"), "TimeZone=UTC", "ONE", ""),
+                context(database, "app", "app", List.of(), "TimeZone=UTC", "ONE", ""),
+                context(database, "app", "app", path, "TimeZone=Europe/Paris", "ONE", ""),
+                context(database, "app", "app", path, null, "ONE", ""),
+                context(database, "app", "app", path, "TimeZone=UTC", "TWO", ""),
+                context(database, "app", "app", path, "TimeZone=UTC", null, ""),
+                context(database, "app", "app", path, "TimeZone=UTC", "ONE", "MODE=PostgreSQL"));
+    }
+
     /** A typical context on a new scope of {@code jdbc:h2:mem:keys}. */
     static ConnectionContext context() {
         return context(h2("jdbc:h2:mem:keys"), "app", "app", List.of("PUBLIC"), "TimeZone=UTC", "KEYS", "");
