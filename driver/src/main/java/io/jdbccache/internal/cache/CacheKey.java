@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Identifies one cached result: who asked (database, user, schema, session settings), the canonical SQL, the bound
- * parameter values with their types, and the row limit. Immutable; the hash is computed once.
+ * parameter values with their types, and the row limit. Immutable; the hash is computed once. Equal by value; its
+ * portable byte form, for naming an entry in a shared tier, is {@link KeyBytes#of}, computed only on demand.
  */
 public final class CacheKey {
     private final ConnectionContext context;
@@ -34,6 +35,16 @@ public final class CacheKey {
 
     public String sql() {
         return sql;
+    }
+
+    /** The parameters' key parts, in order: the key's own array, which the caller must not modify. */
+    Object[] parameters() {
+        return parameters;
+    }
+
+    /** The row limit the result was read under (0: none). */
+    long maxRows() {
+        return maxRows;
     }
 
     @Override

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * Everything about a connection that can change a query's result apart from the SQL and its parameters: the
  * database, the session's state as read back from it (roles, search path, key settings), the JDBC catalog and the
- * connection's URL options. Immutable; interned per database, so keys compare contexts by identity.
+ * connection's URL options. Immutable and compared by value; interned per database so that comparing the contexts
+ * of two keys on the hit path is almost always an identity check, which is only a fast path.
  */
 public final class ConnectionContext {
     private final DatabaseScope database;
@@ -57,6 +58,20 @@ public final class ConnectionContext {
         return catalog;
     }
 
+    /** The role the session logged in as. */
+    String sessionUser() {
+        return sessionUser;
+    }
+
+    /** The key settings as {@code name=value} lines; values may name a tenant, so never logged. */
+    String settings() {
+        return settings;
+    }
+
+    String urlOptions() {
+        return urlOptions;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -66,7 +81,7 @@ public final class ConnectionContext {
             return false;
         }
         ConnectionContext other = (ConnectionContext) o;
-        return hash == other.hash && database == other.database && Objects.equals(user, other.user)
+        return hash == other.hash && database.sameDatabase(other.database) && Objects.equals(user, other.user)
                 && Objects.equals(sessionUser, other.sessionUser) && searchPath.equals(other.searchPath)
                 && Objects.equals(settings, other.settings) && Objects.equals(catalog, other.catalog)
                 && urlOptions.equals(other.urlOptions);

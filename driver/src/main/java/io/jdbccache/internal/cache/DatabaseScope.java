@@ -82,6 +82,16 @@ public final class DatabaseScope {
         return identity;
     }
 
+    /**
+     * True if {@code other} stands for the same database: the same identity, dialect and identifier case, which is
+     * what a cache tells its scopes apart by (so within one cache it means the same instance). Compared by value so
+     * that a key's equality never rests on which instance built it.
+     */
+    public boolean sameDatabase(DatabaseScope other) {
+        return this == other || identity.equals(other.identity) && dialect.name().equals(other.dialect.name())
+                && dialect.identifierCase() == other.dialect.identifierCase();
+    }
+
     public Dialect dialect() {
         return dialect;
     }

@@ -124,6 +124,11 @@ public final class ParameterValues {
 
     /** A value bound with an explicit target type. */
     record Typed(Object value, String type, int scaleOrLength) {
+        /** Names the type, never the value. */
+        @Override
+        public String toString() {
+            return "Typed[" + type + ", " + scaleOrLength + "]";
+        }
     }
 
     /** A NULL bound with its declared type. */
@@ -138,6 +143,11 @@ public final class ParameterValues {
             this.bytes = source.clone();
         }
 
+        /** The copy itself, for encoding: the caller must not modify it. */
+        byte[] contents() {
+            return bytes;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Bytes && Arrays.equals(bytes, ((Bytes) o).bytes);
@@ -146,6 +156,12 @@ public final class ParameterValues {
         @Override
         public int hashCode() {
             return Arrays.hashCode(bytes);
+        }
+
+        /** Gives the length, never the content. */
+        @Override
+        public String toString() {
+            return "Bytes[" + bytes.length + "]";
         }
     }
 }
