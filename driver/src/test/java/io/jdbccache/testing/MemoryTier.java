@@ -3,6 +3,7 @@ package io.jdbccache.testing;
 import io.jdbccache.internal.cache.CacheKey;
 import io.jdbccache.internal.cache.InvalidationEvent;
 import io.jdbccache.internal.cache.InvalidationListener;
+import io.jdbccache.internal.cache.KeyBytes;
 import io.jdbccache.internal.cache.ResultTier;
 import io.jdbccache.internal.cache.StampId;
 import io.jdbccache.internal.cache.TableVersion;
@@ -10,6 +11,7 @@ import io.jdbccache.internal.cache.TierEntry;
 import io.jdbccache.internal.config.CacheConfig;
 import io.jdbccache.internal.result.ResultSnapshot;
 import io.jdbccache.internal.result.SnapshotCodec;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,8 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The in-memory fake of a shared second tier, as Redis will be: one {@link Store} stands for the shared server,
  * and each cache gets its own {@link MemoryTier} view of it, as each application instance has its own client. A
  * write's events move the store's versions and reach every other view's cache, as a pub/sub channel would.
- * Snapshots travel in their portable byte form when they have one ({@link SnapshotCodec}), so every hit through
- * the tier also proves the encoding; H2's own rows have none and are kept as objects.
+ * Entries are named by the key's canonical bytes ({@link KeyBytes}), never by the key object, and snapshots travel
+ * in their portable byte form when they have one ({@link SnapshotCodec}), so every hit through the tier also proves
+ * both encodings; H2's own rows have no byte form and are kept as objects. A key without canonical bytes is not
+ * shared.
  */
 public final class MemoryTier implements ResultTier {
     private final Store store;
@@ -32,7 +36,7 @@ public final class MemoryTier implements ResultTier {
 
     /** The shared server: entries, versions of stamps, and the views to deliver events to. */
     public static final class Store {
-        private final ConcurrentHashMap<CacheKey, Stored> entries = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<ByteBuffer, Stored> entries = new ConcurrentHashMap<>();
         private final ConcurrentHashMap<StampId, AtomicLong> versions = new ConcurrentHashMap<>();
         private final CopyOnWriteArrayList<MemoryTier> views = new CopyOnWriteArrayList<>();
         private final AtomicLong stores = new AtomicLong();
@@ -95,14 +99,15 @@ public final class MemoryTier implements ResultTier {
 
     @Override
     public TierEntry lookup(CacheKey key) {
-        Stored stored = store.entries.get(key);
+        ByteBuffer name = name(key);
+        Stored stored = name == null ? null : store.entries.get(name);
         if (stored == null) {
             return null;
         }
         long remaining = stored.expiresAtNanos() - System.nanoTime();
         TierEntry entry = stored.entry();
         if (remaining <= 0 || !store.unchanged(entry.stamps(), entry.versions())) {
-            store.entries.remove(key, stored);
+            store.entries.remove(name, stored);
             return null;
         }
         ResultSnapshot snapshot = stored.bytes() == null ? entry.snapshot() : SnapshotCodec.decode(stored.bytes());
@@ -112,7 +117,8 @@ public final class MemoryTier implements ResultTier {
 
     @Override
     public void store(CacheKey key, TierEntry entry) {
-        if (!store.unchanged(entry.stamps(), entry.versions())) {
+        ByteBuffer name = name(key);
+        if (name == null || !store.unchanged(entry.stamps(), entry.versions())) {
             return;
         }
         byte[] bytes = SnapshotCodec.encode(entry.snapshot());
@@ -120,13 +126,20 @@ public final class MemoryTier implements ResultTier {
             store.encoded.incrementAndGet();
         }
         TierEntry kept = bytes == null ? entry : new TierEntry(null, entry.stamps(), entry.versions(), entry.ttlNanos());
-        store.entries.put(key, new Stored(kept, bytes, System.nanoTime() + entry.ttlNanos()));
+        store.entries.put(name, new Stored(kept, bytes, System.nanoTime() + entry.ttlNanos()));
         store.stores.incrementAndGet();
     }
 
     @Override
     public void remove(CacheKey key) {
-        store.entries.remove(key);
+        ByteBuffer name = name(key);
+        if (name != null) {
+            store.entries.remove(name);
+        }
+    }
+
+    private static ByteBuffer name(CacheKey key) {
+        return KeyBytes.of(key).map(ByteBuffer::wrap).orElse(null);
     }
 
     @Override
