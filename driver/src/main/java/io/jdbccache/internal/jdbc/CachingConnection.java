@@ -72,22 +72,7 @@ public final class CachingConnection extends DelegatingConnection {
     private SessionState contextState;
     private ConnectionContext context;
     private String catalogName;
-    private boolean autoCommit;
-    private boolean explicitTransaction;
-    private boolean snapshotTransaction;
-    private int isolation;
-    private final Set<TableVersion> transactionWrites = new LinkedHashSet<>();
-    private boolean transactionWroteEverything;
-    /**
-     * The open transaction ran DDL (or server code that may have): the catalog this connection sees is not the one
-     * other sessions see, so nothing it would read from it may be remembered for them.
-     */
-    private boolean transactionChangedSchema;
-    /**
-     * The open transaction failed and the database refuses every statement until it ends (PostgreSQL): a hit would
-     * answer what the database would refuse.
-     */
-    private boolean transactionFailed;
+    private final TransactionState transaction;
     private boolean closed;
 
     private CachingConnection(Connection delegate, Connection physical, ResultCache cache, CacheConfig config,
@@ -100,8 +85,7 @@ public final class CachingConnection extends DelegatingConnection {
         this.dialect = database.dialect();
         this.catalogName = catalogName;
         this.urlOptions = urlOptions;
-        this.autoCommit = autoCommit;
-        this.isolation = isolation;
+        this.transaction = new TransactionState(autoCommit, isolation);
         this.session = new SessionTracker(new SessionTracker.Reader() {
             @Override
             public SessionState read() throws SQLException {
@@ -176,7 +160,7 @@ public final class CachingConnection extends DelegatingConnection {
             } catch (SQLException | RuntimeException e) {
                 // Skipped, see above; an aborted transaction (PostgreSQL) would fail every later query.
                 try {
-                    if (!autoCommit) {
+                    if (!transaction.autoCommit()) {
                         rollback();
                     }
                 } catch (SQLException ignored) {
@@ -185,7 +169,7 @@ public final class CachingConnection extends DelegatingConnection {
             }
         }
         try {
-            if (!autoCommit) {
+            if (!transaction.autoCommit()) {
                 rollback();
             }
         } catch (SQLException e) {
@@ -292,7 +276,7 @@ public final class CachingConnection extends DelegatingConnection {
     }
 
     private boolean inTransaction() {
-        return !autoCommit || explicitTransaction;
+        return transaction.inTransaction();
     }
 
     /**
@@ -302,7 +286,7 @@ public final class CachingConnection extends DelegatingConnection {
      * never remembered for others.
      */
     private boolean catalogShareable() {
-        return !(inTransaction() && transactionChangedSchema) && !inSnapshotTransaction();
+        return !transaction.changedSchema() && !inSnapshotTransaction();
     }
 
     // ---- reads -------------------------------------------------------------------------------------------------
@@ -315,7 +299,7 @@ public final class CachingConnection extends DelegatingConnection {
      */
     ReadPlan readPlan(AnalyzedSql analyzed) {
         SqlAnalysis analysis = analyzed.analysis();
-        if (transactionFailed) {
+        if (transaction.failed()) {
             return FAILED;
         }
         long epoch = database.catalogEpoch();
@@ -329,7 +313,7 @@ public final class CachingConnection extends DelegatingConnection {
         if (inSnapshotTransaction() && !config.cacheInSnapshotTransactions()) {
             return SNAPSHOT;
         }
-        if (inTransaction() && transactionWroteEverything) {
+        if (transaction.wroteEverything()) {
             // Decided before any catalog lookup: after DDL in this transaction the catalog it sees is its own.
             return WRITTEN;
         }
@@ -352,8 +336,7 @@ public final class CachingConnection extends DelegatingConnection {
         if (!state.temporaryRelations().isEmpty() && readsTemporary(analysis, state)) {
             return TEMPORARY;
         }
-        if (inTransaction() && (transactionWroteEverything || (!transactionWrites.isEmpty()
-                && readsWrittenTable(plan.dependencies())))) {
+        if (transaction.wroteAnyOf(plan.dependencies())) {
             return WRITTEN;
         }
         return plan;
@@ -389,23 +372,7 @@ public final class CachingConnection extends DelegatingConnection {
      * default becomes (a {@code SET default_transaction_isolation} inside it).
      */
     private boolean inSnapshotTransaction() {
-        if (!inTransaction()) {
-            return false;
-        }
-        if (!snapshotTransaction && (isolation >= Connection.TRANSACTION_REPEATABLE_READ
-                || (contextState != null && contextState.snapshotByDefault()))) {
-            snapshotTransaction = true;
-        }
-        return snapshotTransaction;
-    }
-
-    private boolean readsWrittenTable(TableVersion[] dependencies) {
-        for (TableVersion dependency : dependencies) {
-            if (transactionWrites.contains(dependency)) {
-                return true;
-            }
-        }
-        return false;
+        return transaction.inSnapshot(contextState != null && contextState.snapshotByDefault());
     }
 
     // ---- statements' effects ----------------------------------------------------------------------------------
@@ -525,8 +492,8 @@ public final class CachingConnection extends DelegatingConnection {
             }
         }
         if (!succeeded) {
-            if (inTransaction() && dialect.failureAbortsTransaction() && !endsTransaction(analysis)) {
-                transactionFailed = true;
+            if (dialect.failureAbortsTransaction() && !endsTransaction(analysis)) {
+                transaction.statementFailed();
             }
             afterFailure(analyzed, parameters);
             reconcileTransaction();
@@ -551,15 +518,14 @@ public final class CachingConnection extends DelegatingConnection {
                 }
                 if (analysis.changesSchema()) {
                     database.forgetCatalog();
-                    transactionChangedSchema |= inTransaction();
+                    transaction.schemaChanged();
                 } else if (plan.forgetsCatalog()) {
                     forgetCatalogAfterUserCode();
                 }
                 completeWrite(plan, parameters);
                 break;
             case BEGIN:
-                explicitTransaction = true;
-                snapshotTransaction = analysis.snapshotIsolation();
+                transaction.begun(analysis.snapshotIsolation());
                 break;
             case COMMIT:
             case ROLLBACK:
@@ -569,11 +535,11 @@ public final class CachingConnection extends DelegatingConnection {
             case ROLLBACK_TO_SAVEPOINT:
                 invalidateTransactionWrites(InvalidationEvent.Phase.ROLLBACK);
                 session.rolledBackToSavepoint();
-                transactionFailed = false;
+                transaction.rolledBackToSavepoint();
                 break;
             case SESSION_CHANGE:
                 // SET TRANSACTION ISOLATION LEVEL SERIALIZABLE makes this transaction a snapshot.
-                snapshotTransaction |= analysis.snapshotIsolation() && inTransaction();
+                transaction.isolationStatement(analysis.snapshotIsolation());
                 // CREATE TEMP TABLE x AS SELECT f(): f may write.
                 completeIfMayWrite(analysis);
                 break;
@@ -608,14 +574,7 @@ public final class CachingConnection extends DelegatingConnection {
         if (server == null) {
             return;
         }
-        transactionFailed = server == Dialect.ServerTransaction.FAILED;
-        if (!autoCommit) {
-            return;
-        }
-        boolean open = server != Dialect.ServerTransaction.IDLE;
-        if (open && !explicitTransaction) {
-            explicitTransaction = true;
-        } else if (!open && explicitTransaction) {
+        if (transaction.serverReported(server)) {
             finishTransaction(false, InvalidationEvent.Phase.COMMIT);
         }
     }
@@ -628,8 +587,8 @@ public final class CachingConnection extends DelegatingConnection {
         if (closed) {
             return;
         }
-        if (inTransaction() && dialect.failureAbortsTransaction()) {
-            transactionFailed = true;
+        if (dialect.failureAbortsTransaction()) {
+            transaction.statementFailed();
         }
         reconcileTransaction();
     }
@@ -655,7 +614,7 @@ public final class CachingConnection extends DelegatingConnection {
      */
     private void forgetCatalogAfterUserCode() {
         database.forgetCatalog();
-        transactionChangedSchema |= inTransaction();
+        transaction.schemaChanged();
     }
 
     /**
@@ -679,7 +638,7 @@ public final class CachingConnection extends DelegatingConnection {
                 if (analysis.changesSchema()) {
                     // Some of its DDL may have run (H2 commits statement by statement): read the catalog again.
                     database.forgetCatalog();
-                    transactionChangedSchema |= inTransaction();
+                    transaction.schemaChanged();
                 }
                 boolean controlsTransaction = analysis.parts().stream()
                         .anyMatch(part -> part.kind() == SqlAnalysis.Kind.BEGIN);
@@ -687,7 +646,9 @@ public final class CachingConnection extends DelegatingConnection {
                     // A BEGIN or a SET may or may not have run: read the session back, and treat the connection as
                     // holding uncommitted writes to everything until it commits, rolls back or closes.
                     session.statementMayHaveChanged(true);
-                    explicitTransaction |= controlsTransaction;
+                    if (controlsTransaction) {
+                        transaction.mayHaveBegun();
+                    }
                     completeWrite(WritePlan.everything(config, database, null, database.catalogEpoch()));
                 } else {
                     for (AnalyzedSql part : analyzed.parts()) {
@@ -751,7 +712,7 @@ public final class CachingConnection extends DelegatingConnection {
             // dropped view), so it invalidates everything cached for the database, before and after it runs.
             return WritePlan.everything(config, database, null, epoch);
         }
-        if (inTransaction() && transactionChangedSchema) {
+        if (transaction.changedSchema()) {
             // This transaction sees uncommitted DDL: resolving through it could teach the catalog a lie.
             return WritePlan.everything(config, database, null, -1);
         }
@@ -883,18 +844,8 @@ public final class CachingConnection extends DelegatingConnection {
     }
 
     private void remember(WritePlan plan, Object[] parameters) {
-        if (plan.everything()) {
-            if (!transactionWroteEverything) {
-                transactionWroteEverything = true;
-                database.everything().transactionWriteStarted();
-            }
-        } else {
-            for (TableVersion table : plan.versions(parameters, true)) {
-                if (transactionWrites.add(table)) {
-                    table.transactionWriteStarted();
-                }
-            }
-        }
+        transaction.wrote(plan.everything() ? null : plan.versions(parameters, true),
+                plan.everything() ? database.everything() : null);
     }
 
     /**
@@ -904,49 +855,31 @@ public final class CachingConnection extends DelegatingConnection {
      * if there were any. A chained end starts the next transaction at once, with the same isolation.
      */
     private void finishTransaction(boolean chained, InvalidationEvent.Phase phase) {
-        boolean snapshot = snapshotTransaction;
-        endTransaction(phase);
-        explicitTransaction = chained;
-        snapshotTransaction = chained && snapshot;
-    }
-
-    private void endTransaction(InvalidationEvent.Phase phase) {
-        transactionFailed = false;
-        if (transactionChangedSchema) {
+        session.transactionEnded();
+        // Invalidated while its stamps still hold uncommitted writes, so no reader can store in between.
+        invalidateTransactionWrites(phase);
+        if (transaction.end(chained)) {
             // Committed or rolled back, the DDL's catalog is now everyone's or no one's: read it again.
             database.forgetCatalog();
-            transactionChangedSchema = false;
         }
-        snapshotTransaction = false;
-        session.transactionEnded();
-        invalidateTransactionWrites(phase);
-        for (TableVersion table : transactionWrites) {
-            table.transactionWriteEnded();
-        }
-        if (transactionWroteEverything) {
-            database.everything().transactionWriteEnded();
-        }
-        transactionWrites.clear();
-        transactionWroteEverything = false;
     }
 
     private void invalidateTransactionWrites(InvalidationEvent.Phase phase) {
-        if (transactionWroteEverything) {
-            cache.invalidateDatabase(database, phase);
-        } else if (!transactionWrites.isEmpty()) {
-            cache.invalidate(transactionWrites.toArray(new TableVersion[0]), phase);
+        TableVersion[] written = transaction.writtenStamps();
+        if (written != null) {
+            cache.invalidate(written, phase);
         }
     }
 
     private void readAutoCommitBack() {
-        boolean wasAutoCommit = autoCommit;
+        boolean now;
         try {
-            autoCommit = delegate.getAutoCommit();
+            now = delegate.getAutoCommit();
         } catch (SQLException e) {
             // Unknown state: behave as inside a transaction, which only makes the cache more careful.
-            autoCommit = false;
+            now = false;
         }
-        if (autoCommit && !wasAutoCommit) {
+        if (transaction.autoCommitNow(now)) {
             finishTransaction(false, InvalidationEvent.Phase.COMMIT);
         }
     }
@@ -970,10 +903,8 @@ public final class CachingConnection extends DelegatingConnection {
 
     @Override
     public void setAutoCommit(boolean newAutoCommit) throws SQLException {
-        boolean wasAutoCommit = autoCommit;
         delegate.setAutoCommit(newAutoCommit);
-        autoCommit = newAutoCommit;
-        if (newAutoCommit && !wasAutoCommit) {
+        if (transaction.autoCommitNow(newAutoCommit)) {
             // Switching autocommit on commits the open transaction (JDBC 4.3, 10.1.1); if it is already on, the
             // call changes nothing, not even a transaction begun with SQL.
             finishTransaction(false, InvalidationEvent.Phase.COMMIT);
@@ -1019,7 +950,7 @@ public final class CachingConnection extends DelegatingConnection {
     public void rollback(Savepoint savepoint) throws SQLException {
         try {
             delegate.rollback(savepoint);
-            transactionFailed = false;
+            transaction.rolledBackToSavepoint();
         } finally {
             invalidateTransactionWrites(InvalidationEvent.Phase.ROLLBACK);
             session.rolledBackToSavepoint();
@@ -1034,7 +965,7 @@ public final class CachingConnection extends DelegatingConnection {
             // pgjdbc changes the session's default isolation with SQL: read it again.
             session.apiChanged();
         }
-        isolation = level;
+        transaction.isolationSet(level);
     }
 
     @Override
@@ -1104,7 +1035,7 @@ public final class CachingConnection extends DelegatingConnection {
             return;
         }
         closed = true;
-        endTransaction(InvalidationEvent.Phase.ROLLBACK);
+        finishTransaction(false, InvalidationEvent.Phase.ROLLBACK);
         CacheRegistry.release(cache);
     }
 }
