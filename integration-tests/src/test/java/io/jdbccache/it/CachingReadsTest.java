@@ -1,17 +1,24 @@
 package io.jdbccache.it;
 
+import static io.jdbccache.it.RawThenCached.controlThenCached;
 import static io.jdbccache.it.TestDb.executions;
 import static io.jdbccache.it.TestDb.query;
 import static io.jdbccache.it.TestDb.row;
+import static io.jdbccache.it.TestDb.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.jdbccache.CacheStats;
 import java.sql.Connection;
+import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,10 +27,16 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** What is cached, under which key, and what goes to the database every time. */
+/**
+ * What is cached, under which key, and what goes to the database every time. The scenarios that use
+ * {@link RawThenCached} run first on raw connections, then through the cache.
+ */
 @ParameterizedClass(name = "{0}")
 @EnumSource(Database.class)
 class CachingReadsTest {
+    /** The zone offset pgjdbc appends to a date or time parameter it sends as text. */
+    private static final String ZONE_OFFSET = " ?[+-]\\d\\d(:\\d\\d){0,2}$";
+
     @Parameter
     Database database;
     TestDb db;
@@ -111,6 +124,46 @@ class CachingReadsTest {
         assertThat(db.stats().hitCount()).isEqualTo(3);
     }
 
+    @Test
+    void dateTimeAndTimestampParametersWithTheSameMillisAreDifferentKeys() throws Exception {
+        long millis = LocalDateTime.of(2024, 1, 1, 10, 0).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
+        controlThenCached(database, new String[] {
+            "CREATE TABLE t (id INT PRIMARY KEY)", "INSERT INTO t VALUES (1)"}, (run, src) -> {
+                Connection c = src.get();
+                String sql = "SELECT CAST(? AS VARCHAR(40)) FROM t WHERE id = 1";
+                assertThat(boundAsText(c, sql, ps -> ps.setTime(1, new Time(millis))))
+                        .isEqualTo(List.of(row("10:00:00")));
+                assertThat(boundAsText(c, sql, ps -> ps.setDate(1, new Date(millis))))
+                        .as("setDate after setTime with the same millis").isEqualTo(List.of(row("2024-01-01")));
+                assertThat(boundAsText(c, sql, ps -> ps.setTimestamp(1, new Timestamp(millis + 1))))
+                        .isEqualTo(List.of(row("2024-01-01 10:00:00.001")));
+                assertThat(boundAsText(c, sql, ps -> ps.setDate(1, new Date(millis + 1))))
+                        .as("setDate after setTimestamp with the same millis").isEqualTo(List.of(row("2024-01-01")));
+            });
+    }
+
+    interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /**
+     * The rows of a prepared query whose one column is its parameter cast to text. pgjdbc sends a date or time
+     * parameter as text with the JVM zone's offset ({@code 10:00:00+00}, {@code 2024-01-01 +00}); that offset is cut
+     * off so that both databases give the same text.
+     */
+    private List<List<Object>> boundAsText(Connection c, String sql, Binder binder) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<List<Object>> rows = TestDb.rows(rs);
+                if (database != Database.POSTGRESQL) {
+                    return rows;
+                }
+                return rows.stream().map(r -> row(((String) r.get(0)).replaceFirst(ZONE_OFFSET, ""))).toList();
+            }
+        }
+    }
+
     private static List<Object> names(PreparedStatement ps) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             return TestDb.rows(rs).stream().map(r -> r.get(0)).toList();
@@ -192,6 +245,22 @@ class CachingReadsTest {
         assertThat(executions()).isEqualTo(afterFirstReads + 3);
         assertThat(db.stats().hitCount()).isEqualTo(2);
         assertThat(db.stats().storeCount()).isEqualTo(4);
+    }
+
+    @Test
+    void neverCacheTablesAppliesThroughAView() throws Exception {
+        controlThenCached(database, new String[] {
+            "CREATE TABLE cart_items (id INT PRIMARY KEY, qty INT)", "INSERT INTO cart_items VALUES (1, 1)",
+            "CREATE VIEW cart_view AS SELECT id, qty FROM cart_items"}, (run, src) -> {
+                Connection c = src.get();
+                Connection reader = c.getClass().getName().startsWith("io.jdbccache")
+                        ? run.cached("cache.neverCacheTables", "cart_items") : c;
+                String sql = "SELECT qty FROM cart_view WHERE id = 1";
+                assertThat(scalar(reader, sql)).isEqualTo(1);
+                run.setup("UPDATE cart_items SET qty = 5 WHERE id = 1"); // another application: cart_items is listed
+                assertThat(scalar(reader, sql)).as("a table in cache.neverCacheTables, read through a view")
+                        .isEqualTo(5);
+            });
     }
 
     @Test

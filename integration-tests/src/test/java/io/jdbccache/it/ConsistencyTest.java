@@ -1,8 +1,10 @@
 package io.jdbccache.it;
 
+import static io.jdbccache.it.RawThenCached.controlThenCached;
 import static io.jdbccache.it.TestDb.executions;
 import static io.jdbccache.it.TestDb.query;
 import static io.jdbccache.it.TestDb.row;
+import static io.jdbccache.it.TestDb.scalar;
 import static io.jdbccache.it.TestDb.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Forced interleavings (latches in the counting delegate, never sleeps and hope) for the races and rules of the
  * consistency model: the cache-aside race, single flight, uncommitted writes, declared extra dependencies,
- * functions that may write, warm-up and snapshot transactions.
+ * functions that may write, warm-up and snapshot transactions (whose old snapshots, cached on request, stay theirs).
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(Database.class)
@@ -220,5 +222,25 @@ class ConsistencyTest {
             c.commit();
             c.setAutoCommit(true);
         }
+    }
+
+    @Test
+    void aSnapshotCachedOnRequestIsNeverServedToOtherConnections() throws Exception {
+        controlThenCached(database, new String[] {
+            "CREATE TABLE items (id INT PRIMARY KEY, v INT)", "INSERT INTO items VALUES (1, 1)"}, (run, src) -> {
+                Connection other = src.get();
+                boolean cached = other.getClass().getName().startsWith("io.jdbccache");
+                Connection snapshot = cached ? run.cached("cache.cacheInSnapshotTransactions", "true") : run.raw();
+                Connection writer = src.get();
+                String sql = "SELECT v FROM items WHERE id = 1";
+                snapshot.setAutoCommit(false);
+                snapshot.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                assertThat(scalar(snapshot, "SELECT count(*) FROM items")).isEqualTo(1); // snapshot taken
+                update(writer, "UPDATE items SET v = 2 WHERE id = 1");
+                assertThat(scalar(snapshot, sql)).isEqualTo(1); // its old snapshot: never to be served to others
+                assertThat(scalar(other, sql)).as("a default-configured connection after a committed UPDATE")
+                        .isEqualTo(2);
+                snapshot.rollback();
+            });
     }
 }

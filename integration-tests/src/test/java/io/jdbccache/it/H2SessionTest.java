@@ -1,15 +1,23 @@
 package io.jdbccache.it;
 
 import static io.jdbccache.it.Differential.sameOutcomes;
+import static io.jdbccache.it.TestDb.exec;
+import static io.jdbccache.it.TestDb.query;
+import static io.jdbccache.it.TestDb.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdbccache.CacheStats;
+import io.jdbccache.CachingDriver;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * H2's session state is read back too: its schema and search path, its time zone, its local temporary tables and
- * its database-wide settings. Raw and cached runs must see the same.
+ * its database-wide settings. Raw and cached runs must see the same. An unnamed in-memory database belongs to its
+ * one connection: two of them never share cached results.
  */
 class H2SessionTest {
     private static final String[] FIXTURE = {
@@ -88,5 +96,21 @@ class H2SessionTest {
             s.q("A", "SET DEFAULT_NULL_ORDERING LOW");
             s.q("B", nulls);
         });
+    }
+
+    @Test
+    void anUnnamedInMemoryDatabaseIsPrivateToItsConnection() throws Exception {
+        CachingDriver.register();
+        String cacheName = "h2-unnamed-mem";
+        String url = "jdbc:cache:h2:mem:;cache.name=" + cacheName;
+        try (Connection a = DriverManager.getConnection(url); Connection b = DriverManager.getConnection(url)) {
+            exec(a, "CREATE TABLE t (v INT)", "INSERT INTO t VALUES (1)");
+            exec(b, "CREATE TABLE t (v INT)", "INSERT INTO t VALUES (2)");
+            assertThat(query(a, "SELECT v FROM t")).isEqualTo(List.of(row(1)));
+            assertThat(query(b, "SELECT v FROM t")).as("b's own private database holds 2")
+                    .isEqualTo(List.of(row(2)));
+        } finally {
+            CachingDriver.invalidateAll(cacheName);
+        }
     }
 }

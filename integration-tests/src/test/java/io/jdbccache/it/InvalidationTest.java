@@ -1,8 +1,11 @@
 package io.jdbccache.it;
 
+import static io.jdbccache.it.RawThenCached.controlThenCached;
+import static io.jdbccache.it.TestDb.exec;
 import static io.jdbccache.it.TestDb.executions;
 import static io.jdbccache.it.TestDb.query;
 import static io.jdbccache.it.TestDb.row;
+import static io.jdbccache.it.TestDb.scalar;
 import static io.jdbccache.it.TestDb.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,12 +22,22 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Every kind of write invalidates exactly the cached reads of the tables it changes, and nothing else. */
+/**
+ * Every kind of write invalidates exactly the cached reads of the tables it changes, and nothing else; a read depends
+ * on every table it reads, however a CTE named like one hides it. Writes include those hidden in reads (a query over
+ * a data change, EXPLAIN ANALYZE), in functions they call, and those that reach a table through partitioning or
+ * inheritance. The scenarios that use {@link RawThenCached} run first on raw connections, then through the cache.
+ */
 @ParameterizedClass(name = "{0}")
 @EnumSource(Database.class)
 class InvalidationTest {
     private static final String PRODUCTS = "SELECT id, name, price FROM products ORDER BY id";
     private static final String CATEGORIES = "SELECT id, title FROM categories ORDER BY id";
+    /** A partitioned table m (PostgreSQL) with one partition m_low and one row. */
+    private static final String[] PARTITIONED = {
+        "CREATE TABLE m (id INT, k INT) PARTITION BY RANGE (k)",
+        "CREATE TABLE m_low PARTITION OF m FOR VALUES FROM (0) TO (100)",
+        "INSERT INTO m VALUES (1, 5)"};
 
     @Parameter
     Database database;
@@ -201,6 +214,33 @@ class InvalidationTest {
     }
 
     @Test
+    void aCteNamedLikeTheTableItReadsStillDependsOnTheTable() throws Exception {
+        Assumptions.assumeTrue(pg(), "in H2 a table wins over a CTE of the same name");
+        controlThenCached(database, new String[] {
+            "CREATE TABLE orders (id INT PRIMARY KEY, status VARCHAR(10))",
+            "INSERT INTO orders VALUES (1, 'open'), (2, 'closed')"}, (run, src) -> {
+                Connection orders = src.get();
+                String sql = "WITH orders AS (SELECT * FROM orders WHERE status = 'open') SELECT count(*) FROM orders";
+                assertThat(scalar(orders, sql)).isEqualTo(1);
+                update(orders, "UPDATE orders SET status = 'open' WHERE id = 2");
+                assertThat(scalar(orders, sql)).as("after UPDATE orders through the driver").isEqualTo(2);
+            });
+    }
+
+    @Test
+    void aCteNamedLikeATableInsideASubqueryLeavesTheOuterReadDependent() throws Exception {
+        controlThenCached(database, new String[] {
+            "CREATE TABLE items (id INT PRIMARY KEY)", "INSERT INTO items VALUES (1)"}, (run, src) -> {
+                Connection items = src.get();
+                String sql = "SELECT count(*) FROM items WHERE id IN "
+                        + "(SELECT id FROM (WITH items AS (SELECT 1 AS id) SELECT id FROM items) x)";
+                assertThat(scalar(items, sql)).isEqualTo(1);
+                update(items, "DELETE FROM items");
+                assertThat(scalar(items, sql)).as("after DELETE FROM items through the driver").isEqualTo(0);
+            });
+    }
+
+    @Test
     void spellingsOfOneTableMeet() throws SQLException {
         String quoted = pg() ? "\"products\"" : "\"PRODUCTS\"";
         List<String> writes = List.of(
@@ -282,6 +322,92 @@ class InvalidationTest {
         update(c, "DELETE FROM orders WHERE id = 1");
         assertThat(query(c, lines)).containsExactly(row(1L));
         assertThat(executions()).isEqualTo(3);
+    }
+
+    @Test
+    void aQueryOverADataChangeIsAWrite() throws Exception {
+        String change = pg()
+                ? "WITH changed AS (UPDATE items SET v = 2 WHERE id = 1 RETURNING v) SELECT v FROM changed"
+                : "SELECT v FROM FINAL TABLE (UPDATE items SET v = 2 WHERE id = 1)";
+        controlThenCached(database, new String[] {
+            "CREATE TABLE items (id INT PRIMARY KEY, v INT)", "INSERT INTO items VALUES (1, 1)"}, (run, src) -> {
+                Connection items = src.get();
+                String sql = "SELECT v FROM items WHERE id = 1";
+                assertThat(scalar(items, sql)).isEqualTo(1);
+                assertThat(scalar(items, change)).isEqualTo(2);
+                assertThat(scalar(items, sql)).as("after " + change).isEqualTo(2);
+            });
+    }
+
+    @Test
+    void explainAnalyzeOfADataModifyingCteIsAWrite() throws Exception {
+        Assumptions.assumeTrue(pg(), "data-modifying CTEs are PostgreSQL's");
+        controlThenCached(database, new String[] {
+            "CREATE TABLE items (id INT PRIMARY KEY)", "INSERT INTO items VALUES (1), (2)"}, (run, src) -> {
+                Connection items = src.get();
+                String sql = "SELECT count(*) FROM items";
+                assertThat(scalar(items, sql)).isEqualTo(2);
+                query(items, "EXPLAIN ANALYZE WITH d AS (DELETE FROM items RETURNING *) SELECT count(*) FROM d");
+                assertThat(scalar(items, sql)).as("after EXPLAIN ANALYZE executed a DELETE").isEqualTo(0);
+            });
+    }
+
+    @Test
+    void aWriteCallingAFunctionThatWritesInvalidatesTheTablesTheFunctionWrites() throws Exception {
+        Assumptions.assumeTrue(pg(), "needs a SQL function that inserts");
+        controlThenCached(database, new String[] {
+            "CREATE TABLE a (id INT PRIMARY KEY, v INT)", "INSERT INTO a VALUES (1, 0)",
+            "CREATE TABLE audit (id SERIAL PRIMARY KEY, note TEXT)",
+            "CREATE FUNCTION log_change() RETURNS INT LANGUAGE SQL AS "
+                    + "'INSERT INTO audit(note) VALUES (''changed'') RETURNING 1'"}, (run, src) -> {
+                Connection a = src.get();
+                String sql = "SELECT count(*) FROM audit";
+                assertThat(scalar(a, sql)).isEqualTo(0);
+                update(a, "UPDATE a SET v = log_change() WHERE id = 1");
+                assertThat(scalar(a, sql)).as("after an UPDATE whose function inserted into audit").isEqualTo(1);
+            });
+    }
+
+    @Test
+    void writesToAPartitionedTableAndToItsPartitionInvalidateReadsOfBoth() throws Exception {
+        Assumptions.assumeTrue(pg(), "declarative partitioning is PostgreSQL's");
+        controlThenCached(database, PARTITIONED, (run, src) -> {
+            Connection m = src.get();
+            assertThat(scalar(m, "SELECT count(*) FROM m_low")).isEqualTo(1);
+            assertThat(scalar(m, "SELECT count(*) FROM m")).isEqualTo(1);
+            update(m, "INSERT INTO m VALUES (2, 6)");
+            assertThat(scalar(m, "SELECT count(*) FROM m_low")).as("partition after INSERT INTO parent")
+                    .isEqualTo(2);
+            update(m, "INSERT INTO m_low VALUES (3, 7)");
+            assertThat(scalar(m, "SELECT count(*) FROM m")).as("parent after INSERT INTO partition")
+                    .isEqualTo(3);
+        });
+    }
+
+    @Test
+    void aWriteToAPartitionInvalidatesReadsOfItsParent() throws Exception {
+        Assumptions.assumeTrue(pg(), "declarative partitioning is PostgreSQL's");
+        controlThenCached(database, PARTITIONED, (run, src) -> {
+            Connection m = src.get();
+            assertThat(scalar(m, "SELECT count(*) FROM m")).isEqualTo(1);
+            update(m, "INSERT INTO m_low VALUES (3, 7)");
+            assertThat(scalar(m, "SELECT count(*) FROM m")).as("parent after INSERT INTO partition")
+                    .isEqualTo(2);
+        });
+    }
+
+    @Test
+    void alterTableInheritInvalidatesReadsOfTheNewParent() throws Exception {
+        Assumptions.assumeTrue(pg(), "table inheritance is PostgreSQL's");
+        controlThenCached(database, new String[] {
+            "CREATE TABLE parent (id INT)", "INSERT INTO parent VALUES (1)",
+            "CREATE TABLE orphan (id INT)", "INSERT INTO orphan VALUES (2)"}, (run, src) -> {
+                Connection parent = src.get();
+                String sql = "SELECT count(*) FROM parent";
+                assertThat(scalar(parent, sql)).isEqualTo(1);
+                exec(parent, "ALTER TABLE orphan INHERIT parent");
+                assertThat(scalar(parent, sql)).as("parent after ALTER TABLE orphan INHERIT parent").isEqualTo(2);
+            });
     }
 
     @Test

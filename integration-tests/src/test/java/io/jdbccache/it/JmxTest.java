@@ -21,6 +21,7 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
+import javax.management.timer.Timer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,11 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The cache's MBean, read through the platform MBeanServer as JConsole or a Prometheus exporter would. */
+/**
+ * The cache's MBean, read through the platform MBeanServer as JConsole or a Prometheus exporter would: its counters,
+ * operations and reports, which never show a literal value, and its life, which never touches a bean it did not
+ * register.
+ */
 @ParameterizedClass(name = "{0}")
 @EnumSource(Database.class)
 class JmxTest {
@@ -161,6 +166,20 @@ class JmxTest {
     }
 
     @Test
+    void explainAndAdviceNeverShowTheLiteralsOfTheLastQuery() throws Exception {
+        db.setup("CREATE TABLE users (id INT PRIMARY KEY, email VARCHAR(80))",
+                "INSERT INTO users VALUES (1, 'alice@example.com')");
+        Connection c = db.cached();
+        query(c, "SELECT id FROM users WHERE email = 'alice@example.com'");
+        CacheMXBean bean = bean();
+        String id = bean.getQueryShapes()[0].getId();
+        assertThat(bean.getQueryShapes()[0].getShape()).doesNotContain("alice");
+        assertThat(bean.explain(id)).as("explain(id) through JMX").doesNotContain("alice@example.com");
+        assertThat(bean.adviceReport(true)).as("adviceReport(true) through JMX")
+                .doesNotContain("alice@example.com");
+    }
+
+    @Test
     void operationsInvalidate() throws Exception {
         Connection c = db.cached();
         byId(c, 1);
@@ -231,5 +250,20 @@ class JmxTest {
         assertThat(SERVER.isRegistered(name())).isTrue();
         again.close();
         assertThat(SERVER.isRegistered(name())).isFalse();
+    }
+
+    @Test
+    void closingTheLastConnectionLeavesABeanItDidNotRegister() throws Exception {
+        // Stands for the bean of another web application's copy of the driver using the same cache name.
+        SERVER.registerMBean(new Timer(), name());
+        try {
+            Connection c = DriverManager.getConnection(db.cachedUrl); // logs "JMX name ... is taken"
+            c.close();
+            assertThat(SERVER.isRegistered(name())).as("the other application's bean").isTrue();
+        } finally {
+            if (SERVER.isRegistered(name())) {
+                SERVER.unregisterMBean(name());
+            }
+        }
     }
 }

@@ -22,13 +22,22 @@ final class RawThenCached {
     }
 
     static void controlThenCached(Database database, String[] setup, Body body) throws Exception {
+        controlThenCached(database, setup, new String[0], body);
+    }
+
+    /**
+     * Like {@link #controlThenCached(Database, String[], Body)}; the cached run's connections take the extra
+     * {@code cache.} parameters given as key, value, ... (e.g. {@code "cache.alsoInvalidates.addr", "addr"}).
+     */
+    static void controlThenCached(Database database, String[] setup, String[] cacheParameters, Body body)
+            throws Exception {
         try (TestDb db = TestDb.open(database)) {
             db.setup(setup);
             body.run(db, db::raw);
         }
         try (TestDb db = TestDb.open(database)) {
             db.setup(setup);
-            body.run(db, db::cached);
+            body.run(db, () -> db.cached(cacheParameters));
         }
     }
 }

@@ -1,6 +1,11 @@
 package io.jdbccache.it;
 
 import static io.jdbccache.it.Differential.sameOutcomes;
+import static io.jdbccache.it.RawThenCached.controlThenCached;
+import static io.jdbccache.it.TestDb.execFailing;
+import static io.jdbccache.it.TestDb.scalar;
+import static io.jdbccache.it.TestDb.update;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdbccache.CacheStats;
 import java.sql.Connection;
@@ -21,8 +26,8 @@ import org.junit.jupiter.api.Test;
  * Code the driver cannot see in the statement's text, and catalog facts it must not get wrong: settings a policy
  * reads that look harmless, user functions and operators carrying built-in names, views, policies, index
  * expressions and domains that run code, failed commits, relations that appear earlier on a search path, catalog
- * facts seen inside a transaction that rolls back. Each scenario runs raw and through the cache on PostgreSQL;
- * every step must see the same thing.
+ * facts seen inside a transaction that rolls back or that could not be read in an aborted one. Each scenario runs
+ * raw and through the cache on PostgreSQL; every step must see the same thing.
  */
 class ServerCodeAndCatalogTest {
     private static final String PREFIX = "it_code_" + ProcessHandle.current().pid() + "_";
@@ -628,6 +633,28 @@ class ServerCodeAndCatalogTest {
             s.q("A", "SELECT id FROM private ORDER BY id");
             s.q("B", "SELECT id FROM private ORDER BY id");
         });
+    }
+
+    /** The write's plan (which tables its cascade reaches) must not be learned, and kept, from a failed look-up. */
+    @Test
+    void aWriteFirstSeenInAnAbortedTransactionStillCascades() throws Exception {
+        controlThenCached(Database.POSTGRESQL, new String[] {
+            "CREATE TABLE p (id INT PRIMARY KEY)",
+            "CREATE TABLE c (id INT PRIMARY KEY, pid INT REFERENCES p(id) ON DELETE CASCADE)",
+            "INSERT INTO p VALUES (1), (2)", "INSERT INTO c VALUES (10, 1), (20, 2)"}, (db, src) -> {
+                Connection reader = src.get();
+                Connection writer = src.get();
+                String delete = "DELETE FROM p WHERE id = 1";
+                assertThat(scalar(reader, "SELECT count(*) FROM c")).isEqualTo(2);
+                writer.setAutoCommit(false);
+                execFailing(writer, "SELECT 1/0"); // the transaction is now aborted
+                execFailing(writer, delete);      // fails too: "current transaction is aborted"
+                writer.rollback();
+                writer.setAutoCommit(true);
+                assertThat(update(writer, delete)).isEqualTo(1); // cascades to c
+                assertThat(scalar(reader, "SELECT count(*) FROM c")).as("c after DELETE FROM p ON DELETE CASCADE")
+                        .isEqualTo(1);
+            });
     }
 
     @Test

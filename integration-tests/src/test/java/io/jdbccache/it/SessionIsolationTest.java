@@ -1,6 +1,11 @@
 package io.jdbccache.it;
 
 import static io.jdbccache.it.Differential.sameOutcomes;
+import static io.jdbccache.it.RawThenCached.controlThenCached;
+import static io.jdbccache.it.TestDb.exec;
+import static io.jdbccache.it.TestDb.execFailing;
+import static io.jdbccache.it.TestDb.query;
+import static io.jdbccache.it.TestDb.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -24,8 +29,10 @@ import org.junit.jupiter.api.Test;
  * settings read by row-level-security policies (several at once; SET, SET LOCAL, RESET, set_config in SQL and
  * inside functions, DO, CALL, callable statements, PREPARE/EXECUTE, EXPLAIN ANALYZE, triggers), roles changed in
  * SQL and in server code, search paths and temporary tables changed every way, policies reading other tables,
- * schemas that start to exist, pooled connections reused across tenants. Each scenario runs twice on the real
- * PostgreSQL, raw and through the cache, and every step must see the same thing.
+ * schemas that start to exist, pooled connections reused across tenants. Session settings belong to the key as the
+ * session has them: a time zone however it was spelled, SET LOCAL once its transaction ended, a setting undone by a
+ * failure, a setting given in the URL. Each scenario runs twice on the real PostgreSQL, raw and through the cache,
+ * and every step must see the same thing.
  */
 class SessionIsolationTest {
     private static final String PREFIX = "it_sec_" + ProcessHandle.current().pid() + "_";
@@ -33,6 +40,10 @@ class SessionIsolationTest {
             "admin", PREFIX + "admin", "x", PREFIX + "x");
     private static final String DOCS = "SELECT id, body FROM docs ORDER BY id";
     private static final String OWNED = "SELECT id, body FROM owned ORDER BY id";
+    /** An interval whose text depends on the session's IntervalStyle. */
+    private static final String[] INTERVALS = {
+        "CREATE TABLE iv (d INTERVAL)", "INSERT INTO iv VALUES (INTERVAL '1 day 2 hours')"};
+    private static final String INTERVAL_TEXT = "SELECT CAST(d AS VARCHAR) FROM iv";
 
     /** Tables with row-level security by custom setting, by current_user and by a membership table. */
     private static final String[] FIXTURE = {
@@ -496,6 +507,129 @@ class SessionIsolationTest {
         } finally {
             dropStraySchemas();
         }
+    }
+
+    @Test
+    void aSearchPathSetBySetConfigIsPartOfTheKey() throws Exception {
+        try (TestDb db = TestDb.open(Database.POSTGRESQL)) {
+            String other = db.name + "_other";
+            db.setup("CREATE TABLE items (v INT)", "INSERT INTO items VALUES (1)",
+                    "CREATE SCHEMA " + other, "CREATE TABLE " + other + ".items (v INT)",
+                    "INSERT INTO " + other + ".items VALUES (99)");
+            try {
+                Connection a = db.cached();
+                Connection b = db.cached();
+                String sql = "SELECT v FROM items";
+                query(a, "SELECT set_config('search_path', '" + other + "', false)");
+                assertThat(query(a, sql)).isEqualTo(List.of(row(99))); // the other schema's items: the key must say so
+                assertThat(query(b, sql)).as("connection B still resolves items in its own schema")
+                        .isEqualTo(List.of(row(1)));
+            } finally {
+                db.setup("DROP SCHEMA " + other + " CASCADE");
+            }
+        }
+    }
+
+    @Test
+    void aTemporaryTableMadeBySelectIntoShadowsTheTableInItsSessionOnly() throws Exception {
+        controlThenCached(Database.POSTGRESQL, new String[] {
+            "CREATE TABLE items (v INT)", "INSERT INTO items VALUES (1)"}, (db, src) -> {
+                Connection a = src.get();
+                Connection b = src.get();
+                String sql = "SELECT v FROM items";
+                exec(a, "SELECT 99 AS v INTO TEMP items");
+                // The temp table: its rows are never to be keyed as <schema>.items.
+                assertThat(query(a, sql)).isEqualTo(List.of(row(99)));
+                assertThat(query(b, sql)).as("connection B has no temp table").isEqualTo(List.of(row(1)));
+            });
+    }
+
+    // ---- session settings in the key -----------------------------------------------------------------------
+
+    @Test
+    void aSetLocalSettingLeavesTheKeyWhenItsTransactionCommits() throws Exception {
+        controlThenCached(Database.POSTGRESQL, INTERVALS, (db, src) -> {
+            String setLocal = "SET LOCAL IntervalStyle = 'sql_standard'";
+            Connection a = src.get();
+            a.setAutoCommit(false);
+            exec(a, setLocal);
+            a.commit(); // IntervalStyle is back to 'postgres'; the key must say so
+            a.setAutoCommit(true);
+            assertThat(query(a, INTERVAL_TEXT)).isEqualTo(List.of(row("1 day 02:00:00")));
+            Connection b = src.get();
+            b.setAutoCommit(false);
+            exec(b, setLocal);
+            assertThat(query(b, INTERVAL_TEXT)).as("inside a transaction with SET LOCAL IntervalStyle = 'sql_standard'")
+                    .isEqualTo(List.of(row("1 2:00:00")));
+            b.rollback();
+        });
+    }
+
+    @Test
+    void aSettingRolledBackByTheCommitOfAnAbortedTransactionLeavesTheKey() throws Exception {
+        controlThenCached(Database.POSTGRESQL, INTERVALS, (db, src) -> {
+            String set = "SET IntervalStyle = sql_standard";
+            Connection a = src.get();
+            a.setAutoCommit(false);
+            exec(a, set);
+            execFailing(a, "SELECT 1/0"); // aborts the transaction
+            a.commit();                    // PostgreSQL rolls an aborted transaction back: the SET is undone
+            a.setAutoCommit(true);
+            assertThat(query(a, INTERVAL_TEXT)).isEqualTo(List.of(row("1 day 02:00:00")));
+            Connection b = src.get();
+            exec(b, set);
+            assertThat(query(b, INTERVAL_TEXT)).as("after SET IntervalStyle = sql_standard")
+                    .isEqualTo(List.of(row("1 2:00:00")));
+        });
+    }
+
+    @Test
+    void aSettingRolledBackWithAFailedMultiStatementStringLeavesTheKey() throws Exception {
+        controlThenCached(Database.POSTGRESQL, INTERVALS, (db, src) -> {
+            Connection a = src.get();
+            // One implicit transaction: the error rolls the SET back.
+            execFailing(a, "SET IntervalStyle = sql_standard; SELECT 1/0");
+            assertThat(query(a, INTERVAL_TEXT)).isEqualTo(List.of(row("1 day 02:00:00")));
+            Connection b = src.get();
+            exec(b, "SET IntervalStyle = sql_standard; SELECT 1");
+            assertThat(query(b, INTERVAL_TEXT)).as("after SET IntervalStyle = sql_standard")
+                    .isEqualTo(List.of(row("1 2:00:00")));
+        });
+    }
+
+    @Test
+    void settingsGivenInTheUrlOptionsArePartOfTheKey() throws Exception {
+        controlThenCached(Database.POSTGRESQL, INTERVALS, (db, src) -> {
+            Connection plain = src.get();
+            String option = "-c%20IntervalStyle=sql_standard";
+            boolean raw = !plain.getClass().getName().startsWith("io.jdbccache");
+            Connection sqlStandard = DriverManager.getConnection(raw
+                    ? db.database.withParameter(db.rawUrl, "options", option)
+                    : db.cachedUrl("options", option));
+            try {
+                assertThat(query(plain, INTERVAL_TEXT)).isEqualTo(List.of(row("1 day 02:00:00")));
+                assertThat(query(sqlStandard, INTERVAL_TEXT))
+                        .as("connection opened with options=-c IntervalStyle=sql_standard")
+                        .isEqualTo(List.of(row("1 2:00:00")));
+            } finally {
+                sqlStandard.close();
+            }
+        });
+    }
+
+    @Test
+    void theTimeZoneInForceIsKeyedWhicheverWayItWasSet() throws Exception {
+        controlThenCached(Database.POSTGRESQL, new String[] {
+            "CREATE TABLE tz (t TIMESTAMPTZ)", "INSERT INTO tz VALUES ('2024-01-01 00:00:00+00')"}, (db, src) -> {
+                String sql = "SELECT CAST(t AS VARCHAR) FROM tz";
+                Connection a = src.get();
+                exec(a, "SET TIME ZONE 'Asia/Tokyo'", "SET timezone = 'UTC'"); // in force: UTC
+                assertThat(query(a, sql)).isEqualTo(List.of(row("2024-01-01 00:00:00+00")));
+                Connection b = src.get();
+                exec(b, "SET timezone = 'UTC'", "SET TIME ZONE 'Asia/Tokyo'"); // in force: Asia/Tokyo
+                assertThat(query(b, sql)).as("session time zone Asia/Tokyo")
+                        .isEqualTo(List.of(row("2024-01-01 09:00:00+09")));
+            });
     }
 
     // ---- pools -------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 package io.jdbccache.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import io.jdbccache.CacheStats;
 import io.jdbccache.CachingDriver;
@@ -132,6 +133,11 @@ final class TestDb implements AutoCloseable {
                 statement.execute(s);
             }
         }
+    }
+
+    /** Runs a statement the test makes fail (a division by zero, a statement in an aborted transaction). */
+    static void execFailing(Connection connection, String sql) {
+        assertThatExceptionOfType(SQLException.class).as(sql).isThrownBy(() -> exec(connection, sql));
     }
 
     static int update(Connection connection, String sql) throws SQLException {
