@@ -52,6 +52,7 @@ public final class ResultCache {
     private final LongAdder invalidations = new LongAdder();
     private final LongAdder evictions = new LongAdder();
     private final LongAdder tierHits = new LongAdder();
+    private final LongAdder tierMisses = new LongAdder();
     private final LongAdder tierStores = new LongAdder();
     private final LongAdder listenerFailures = new LongAdder();
     private final CopyOnWriteArrayList<InvalidationListener> listeners = new CopyOnWriteArrayList<>();
@@ -215,6 +216,7 @@ public final class ResultCache {
         // An entry another instance read with a plan of fewer stamps (other rules) would not be invalidated by
         // writes to the stamps it lacks: never served here.
         if (found == null || found.ttlNanos() <= 0 || !found.dependsOnAll(stamp.dependencies()) || !stamp.isCurrent()) {
+            tierMisses.increment();
             return null;
         }
         tierHits.increment();
@@ -227,6 +229,11 @@ public final class ResultCache {
     /** Reads answered by the second tier after a miss here. */
     public long tierHits() {
         return tierHits.sum();
+    }
+
+    /** Lookups in the second tier that found nothing it could serve. */
+    public long tierMisses() {
+        return tierMisses.sum();
     }
 
     /** Results handed to the second tier to store. */

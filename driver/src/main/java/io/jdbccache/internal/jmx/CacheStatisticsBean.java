@@ -123,17 +123,17 @@ public final class CacheStatisticsBean implements CacheMXBean {
 
     @Override
     public boolean isL2Enabled() {
-        return false;
+        return cache.tier() != null;
     }
 
     @Override
     public long getL2HitCount() {
-        return 0;
+        return cache.tierHits();
     }
 
     @Override
     public long getL2MissCount() {
-        return 0;
+        return cache.tierMisses();
     }
 
     @Override
