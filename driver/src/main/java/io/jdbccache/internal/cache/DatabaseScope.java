@@ -218,15 +218,15 @@ public final class DatabaseScope {
         }
     }
 
-    /**
-     * Moves whenever catalog facts are forgotten, so decisions derived from them are made again and every session
-     * reads its state back (DDL can change what a search path resolves to).
-     */
     /** The settings the row-level-security policies seen so far read: sessions read their values back. */
     public Set<String> policySettings() {
         return catalog.policySettings();
     }
 
+    /**
+     * Moves whenever catalog facts are forgotten, so decisions derived from them are made again and every session
+     * reads its state back (DDL can change what a search path resolves to).
+     */
     public long catalogEpoch() {
         return catalog.epoch();
     }
