@@ -1,7 +1,6 @@
 package io.jdbccache.internal.jdbc;
 
 import io.jdbccache.internal.cache.AnalyzedSql;
-import io.jdbccache.internal.sql.SqlAnalysis;
 import java.sql.CallableStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,8 +1,8 @@
 package io.jdbccache.internal.jdbc;
 
 import io.jdbccache.internal.cache.CallJudge;
-import io.jdbccache.internal.cache.KeyedRow;
 import io.jdbccache.internal.cache.WritePlan;
+import io.jdbccache.internal.cache.WritePlans;
 import io.jdbccache.internal.cache.ReadPlan;
 import io.jdbccache.internal.cache.ReadPlans;
 import io.jdbccache.internal.cache.AnalyzedSql;
@@ -34,10 +34,7 @@ import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -733,94 +730,9 @@ public final class CachingConnection extends DelegatingConnection {
     }
 
     private WritePlan resolveWrite(SqlAnalysis analysis, SearchPath path, long epoch) {
-        Set<String> declared = config.deterministicFunctions();
-        Routines routines = database.routines(physical, catalogShareable());
-        Calls code = Calls.of(analysis).plus(codeBehindRelations(analysis));
-        if (builtInsShadowed()) {
-            return WritePlan.unknownCode(config, database, path, epoch, true);
-        }
-        Set<String> names = new LinkedHashSet<>();
-        List<String> pending = new ArrayList<>();
         boolean remember = catalogShareable();
-        for (TableRef table : analysis.tables()) {
-            pending.add(database.resolve(table, path, physical, remember));
-        }
-        // Tables reached through cascades, rules, declared dependencies, views or partitions rather than named.
-        Set<String> reached = new LinkedHashSet<>();
-        boolean opaque = false;
-        boolean triggers = false;
-        while (!pending.isEmpty()) {
-            String name = pending.remove(pending.size() - 1);
-            if (!names.add(name)) {
-                continue;
-            }
-            List<TableRef> declaredAlso = rulesAlsoInvalidate(name);
-            for (TableRef alsoChanged : declaredAlso) {
-                String target = database.resolve(alsoChanged, path, physical, remember);
-                pending.add(target);
-                reached.add(target);
-            }
-            TableInfo info = database.tableInfo(name, physical, remember);
-            if (!info.known()) {
-                // Cascades, views and partitions behind the table are unknown (the catalog could not be read,
-                // e.g. in an aborted transaction): invalidate everything, and decide again next time.
-                return WritePlan.everything(config, database, path, -1);
-            }
-            if (info.runsServerCode()) {
-                // Triggers and rules may write anything, change the session, run DDL: unless the rules file says
-                // what they change (cache.alsoInvalidates.<table>), the whole database.
-                triggers = true;
-                opaque |= declaredAlso.isEmpty();
-            }
-            // Defaults, constraints, domains, policies and indexes evaluated on the write; a view's own code when
-            // written through.
-            code = code.plus(info.writeCalls()).plus(info.readCalls());
-            pending.addAll(info.cascadeChildren());
-            pending.addAll(info.readsFrom());
-            reached.addAll(info.cascadeChildren());
-            reached.addAll(info.readsFrom());
-        }
-        boolean userCode = CallJudge.runsUserCode(code, declared, routines);
-        if (opaque || (config.unknownFunctionsMayWrite() && CallJudge.mayWrite(code, declared, routines))) {
-            return WritePlan.unknownCode(config, database, path, epoch, opaque || userCode);
-        }
-        boolean changesSession = triggers || CallJudge.mayChangeSession(code, declared, routines);
-        KeyedRow keyed = ReadPlans.keyedRow(analysis, database, path, physical, remember);
-        if (keyed != null && reached.contains(keyed.table().name())) {
-            // The write reaches its own table again (a self-referencing cascade, a rule, a declared same-table
-            // trigger): other rows may change too.
-            keyed = null;
-        }
-        List<TableVersion> tables = new ArrayList<>();
-        for (String name : names) {
-            TableVersion table = database.version(name);
-            if (keyed == null || table != keyed.table()) {
-                // Reads by key depend on the any-row stamp, not the table's: a write not by key bumps both.
-                tables.add(table);
-                tables.add(table.anyRow());
-            }
-        }
-        return new WritePlan(config, database, path, epoch, tables.toArray(new TableVersion[0]), false, keyed,
-                changesSession, userCode);
-    }
-
-    /** Tables the rules say a write to {@code resolvedName} also changes (matched as name or schema.name). */
-    private List<TableRef> rulesAlsoInvalidate(String resolvedName) {
-        if (config.alsoInvalidates().isEmpty()) {
-            return List.of();
-        }
-        String[] parts = TableRef.split(resolvedName);
-        String bareName = parts[1].toLowerCase(Locale.ROOT);
-        String lower = parts[0] == null ? bareName : parts[0].toLowerCase(Locale.ROOT) + "." + bareName;
-        List<String> targets = config.alsoInvalidates().get(lower);
-        if (targets == null) {
-            targets = config.alsoInvalidates().getOrDefault(bareName, List.of());
-        }
-        List<TableRef> result = new ArrayList<>();
-        for (String target : targets) {
-            result.add(TableRef.parse(target));
-        }
-        return result;
+        return WritePlans.decide(analysis, config, database, path, epoch, physical, remember,
+                codeBehindRelations(analysis), builtInsShadowed());
     }
 
     /** After a write: invalidates again, and inside a transaction remembers the tables until it ends. */

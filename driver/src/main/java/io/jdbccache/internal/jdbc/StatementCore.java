@@ -8,7 +8,6 @@ import io.jdbccache.internal.cache.ReadStamp;
 import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.config.CacheConfig;
 import io.jdbccache.internal.result.CachedResultSet;
-import io.jdbccache.internal.result.ColumnInfo;
 import io.jdbccache.internal.result.DriverRows;
 import io.jdbccache.internal.result.Materialization;
 import io.jdbccache.internal.result.ReplayingResultSet;

@@ -1,7 +1,6 @@
 package io.jdbccache.internal.jdbc;
 
 import io.jdbccache.internal.cache.AnalyzedSql;
-import io.jdbccache.internal.sql.SqlAnalysis;
 import io.jdbccache.internal.sql.SqlAnalyzer;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -2,7 +2,6 @@ package io.jdbccache.internal.sql;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
