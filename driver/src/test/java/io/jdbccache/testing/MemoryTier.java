@@ -89,7 +89,7 @@ public final class MemoryTier implements ResultTier {
         }
     }
 
-    private record Stored(TierEntry entry, byte[] bytes, long expiresAtNanos) {
+    private record Stored(TierEntry entry, byte[] bytes, long storedAtNanos, long expiresAtNanos) {
     }
 
     @Override
@@ -104,7 +104,8 @@ public final class MemoryTier implements ResultTier {
         if (stored == null) {
             return null;
         }
-        long remaining = stored.expiresAtNanos() - System.nanoTime();
+        long now = System.nanoTime();
+        long remaining = stored.expiresAtNanos() - now;
         TierEntry entry = stored.entry();
         if (remaining <= 0 || !store.unchanged(entry.stamps(), entry.versions())) {
             store.entries.remove(name, stored);
@@ -112,7 +113,7 @@ public final class MemoryTier implements ResultTier {
         }
         ResultSnapshot snapshot = stored.bytes() == null ? entry.snapshot() : SnapshotCodec.decode(stored.bytes());
         store.hits.incrementAndGet();
-        return new TierEntry(snapshot, entry.stamps(), entry.versions(), remaining);
+        return new TierEntry(snapshot, entry.stamps(), entry.versions(), remaining, now - stored.storedAtNanos());
     }
 
     @Override
@@ -125,8 +126,10 @@ public final class MemoryTier implements ResultTier {
         if (bytes != null) {
             store.encoded.incrementAndGet();
         }
-        TierEntry kept = bytes == null ? entry : new TierEntry(null, entry.stamps(), entry.versions(), entry.ttlNanos());
-        store.entries.put(name, new Stored(kept, bytes, System.nanoTime() + entry.ttlNanos()));
+        TierEntry kept = bytes == null ? entry
+                : new TierEntry(null, entry.stamps(), entry.versions(), entry.ttlNanos(), 0);
+        long now = System.nanoTime();
+        store.entries.put(name, new Stored(kept, bytes, now, now + entry.ttlNanos()));
         store.stores.incrementAndGet();
     }
 
@@ -145,6 +148,10 @@ public final class MemoryTier implements ResultTier {
     @Override
     public void invalidated(List<InvalidationEvent> events) {
         for (InvalidationEvent event : events) {
+            if (event.phase() == InvalidationEvent.Phase.CATALOG_CHANGED) {
+                // Nothing stored depends on a catalog: the event is only delivered, for the others to forget theirs.
+                continue;
+            }
             store.versions.computeIfAbsent(event.stamp(), stamp -> new AtomicLong()).incrementAndGet();
             if (event.stamp().kind() == TableVersion.Kind.DATABASE) {
                 String database = event.stamp().database();

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Hears every invalidation a cache applies for writes through this JVM (a publisher to a shared tier or to other
- * instances). Called on the writing thread after the local stamps moved, so it must be quick and must never throw:
+ * instances). Called on the writing thread before the local stamps move, so it must be quick and must never throw:
  * a listener's failure never fails the write (the cache catches, counts and drops it). Events applied from elsewhere
  * through {@link ResultCache#apply} are not heard again, so two instances never echo an event back and forth.
  */

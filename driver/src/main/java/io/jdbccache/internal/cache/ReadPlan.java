@@ -20,16 +20,25 @@ import java.util.Set;
  * @param keyedBase    with {@code keyed}: the dependencies with the table's stamp replaced by its any-row stamp
  * @param keySettings  the settings the row-level-security policies behind it read: the session's state must hold
  *                     their values for its key to stand for the result
+ * @param storable     false when this connection may be served from the cache but must not store what it reads
+ *                     (a snapshot transaction with {@code cache.cacheInSnapshotTransactions=true}: its snapshot may
+ *                     be older than the database now); memoized plans are storable
  */
 public record ReadPlan(CacheConfig config, DatabaseScope database, SearchPath searchPath, long catalogEpoch,
         TableVersion[] dependencies, BypassReason bypassReason, String bypassDetail, long ttlNanos, KeyedRow keyed,
-        TableVersion[] keyedBase, Set<String> keySettings) {
+        TableVersion[] keyedBase, Set<String> keySettings, boolean storable) {
 
     private static final TableVersion[] NONE = new TableVersion[0];
 
+    /** This plan for a connection that may be served but must not store (made per read: a rare setting). */
+    public ReadPlan servingOnly() {
+        return storable ? new ReadPlan(config, database, searchPath, catalogEpoch, dependencies, bypassReason,
+                bypassDetail, ttlNanos, keyed, keyedBase, keySettings, false) : this;
+    }
+
     /** A decision made by the connection's state rather than the SQL: never memoized. */
     public static ReadPlan bypass(BypassReason reason) {
-        return new ReadPlan(null, null, null, -1, NONE, reason, reason.description(), 0, null, null, Set.of());
+        return new ReadPlan(null, null, null, -1, NONE, reason, reason.description(), 0, null, null, Set.of(), false);
     }
 
     /**

@@ -98,7 +98,7 @@ public final class ReadPlans {
             }
         }
         return new ReadPlan(config, database, path, epoch, all, verdict.reason, verdict.detail, ttl, keyed,
-                keyedBase, Set.copyOf(verdict.keySettings));
+                keyedBase, Set.copyOf(verdict.keySettings), true);
     }
 
     /**

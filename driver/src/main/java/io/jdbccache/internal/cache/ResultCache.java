@@ -173,7 +173,7 @@ public final class ResultCache {
 
     private void storeInTier(CacheKey key, ResultSnapshot snapshot, ReadStamp stamp, long[] tierVersions, long ttl) {
         try {
-            tier.store(key, new TierEntry(snapshot, stamp.ids(), tierVersions, ttl));
+            tier.store(key, new TierEntry(snapshot, stamp.ids(), tierVersions, ttl, 0));
             tierStores.increment();
         } catch (RuntimeException e) {
             // A tier must not throw (see ResultTier); one that does is skipped, never failing the query.
@@ -198,11 +198,13 @@ public final class ResultCache {
     }
 
     /**
-     * After a miss here: the second tier's current entry for {@code key}, if it depends on every stamp of this read
-     * and no local write moved one since {@code stamp} was taken (before this lookup); it is kept here too when
-     * {@code mayStore}. Null without a tier or entry.
+     * After a miss here: the second tier's current entry for {@code key}, if it depends on every stamp of this read,
+     * no local write moved one since {@code stamp} was taken (before this lookup), and it is younger than this read's
+     * TTL; it is kept here too, for what is left of either TTL, when {@code mayStore}. Null without a tier or entry.
+     *
+     * @param mayStore the read may store (and its plan is of the current catalog)
      */
-    public ResultSnapshot lookupTier(CacheKey key, ReadStamp stamp, boolean mayStore, ShapeStats shape) {
+    public ResultSnapshot lookupTier(CacheKey key, ReadStamp stamp, boolean mayStore, long ttlNanos, ShapeStats shape) {
         if (tier == null) {
             return null;
         }
@@ -215,13 +217,16 @@ public final class ResultCache {
         }
         // An entry another instance read with a plan of fewer stamps (other rules) would not be invalidated by
         // writes to the stamps it lacks: never served here.
-        if (found == null || found.ttlNanos() <= 0 || !found.dependsOnAll(stamp.dependencies()) || !stamp.isCurrent()) {
+        // This instance's TTL bounds what it serves however long the storing instance's was (the TTL is what bounds
+        // writes made outside the driver).
+        long left = found == null ? 0 : Math.min(found.ttlNanos(), ttlNanos - found.ageNanos());
+        if (left <= 0 || !found.dependsOnAll(stamp.dependencies()) || !stamp.isCurrent()) {
             tierMisses.increment();
             return null;
         }
         tierHits.increment();
         if (mayStore && stamp.noUncommittedWrites()) {
-            storeLocally(key, new CacheEntry(found.snapshot(), stamp, found.ttlNanos(), 2 * key.sql().length(), shape));
+            storeLocally(key, new CacheEntry(found.snapshot(), stamp, left, 2 * key.sql().length(), shape));
         }
         return found.snapshot();
     }
@@ -329,11 +334,28 @@ public final class ResultCache {
         for (InvalidationEvent event : events) {
             for (DatabaseScope database : databases.values()) {
                 // A database never seen here has nothing to invalidate.
-                if (database.identity().equals(event.stamp().database())) {
+                if (!database.identity().equals(event.stamp().database())) {
+                    continue;
+                }
+                if (event.phase() == InvalidationEvent.Phase.CATALOG_CHANGED) {
+                    database.forgetCatalog();
+                } else {
                     moveLocally(new TableVersion[] {database.stamp(event.stamp())});
                 }
             }
         }
+    }
+
+    /**
+     * The catalog of {@code database} may have changed (DDL, user code): its facts are forgotten here, and the
+     * listeners hear it first so that other instances forget theirs too (a policy created through one instance
+     * must change the keys of every instance's sessions).
+     */
+    public void catalogChanged(DatabaseScope database) {
+        if (!listeners.isEmpty()) {
+            publish(List.of(new InvalidationEvent(database.everything().id(), InvalidationEvent.Phase.CATALOG_CHANGED)));
+        }
+        database.forgetCatalog();
     }
 
     /** Invalidations a listener failed to hear (it threw). */

@@ -16,6 +16,8 @@ package io.jdbccache.internal.cache;
  *       can see a new local stamp with an old tier version;</li>
  *   <li>no method throws: a tier that fails answers as if empty (a shared tier failing never fails a query).</li>
  * </ul>
+ * A tier shared across JVMs must also refuse databases whose identity is local to one process (H2 in memory), and
+ * carry what this seam leaves per JVM (see docs/design.md, "Consistency and limitations").
  * Every method may be called by many threads at once.
  */
 public interface ResultTier extends InvalidationListener {

@@ -10,8 +10,10 @@ import io.jdbccache.internal.result.ResultSnapshot;
  * @param versions    the tier's versions of {@code stamps}, taken before the read went to the database
  * @param ttlNanos    how long it may be served from when it was stored (or, from {@link ResultTier#lookup}, from
  *                    now on)
+ * @param ageNanos    how long ago it was stored (0 when storing): a reader with a shorter TTL than the storing
+ *                    instance's serves it only within its own
  */
-public record TierEntry(ResultSnapshot snapshot, StampId[] stamps, long[] versions, long ttlNanos) {
+public record TierEntry(ResultSnapshot snapshot, StampId[] stamps, long[] versions, long ttlNanos, long ageNanos) {
     public TierEntry {
         if (stamps.length != versions.length) {
             throw new IllegalArgumentException("one version per stamp");

@@ -55,7 +55,7 @@ public final class CachingConnection extends DelegatingConnection {
     private static final ReadPlan FAILED = ReadPlan.bypass(BypassReason.TRANSACTION_FAILED);
     private static final ReadPlan SHADOWED = new ReadPlan(null, null, null, -1, new TableVersion[0],
             BypassReason.NON_DETERMINISTIC, "the search path lists a schema before pg_catalog: built-in functions and"
-                    + " operators may be shadowed", 0, null, null, Set.of());
+                    + " operators may be shadowed", 0, null, null, Set.of(), false);
     private static final AnalyzedSql NULL_STATEMENT = AnalyzedSql.of(SqlAnalyzer.analyze("", SqlSyntax.GENERIC));
 
     private final ResultCache cache;
@@ -289,10 +289,10 @@ public final class CachingConnection extends DelegatingConnection {
     // ---- reads -------------------------------------------------------------------------------------------------
 
     /**
-     * Decides whether a cacheable read may use the cache on this connection now, reading the session's state back
-     * first if it may have changed.
+     * Answers, in one call, whether a cacheable read may use the cache on this connection now and whether it may
+     * store what it reads, reading the session's state back first if it may have changed.
      *
-     * @return the plan; its bypass reason, if any, says why not
+     * @return the plan; its bypass reason, if any, says why not; {@link ReadPlan#storable} whether to store
      */
     ReadPlan readPlan(AnalyzedSql analyzed) {
         SqlAnalysis analysis = analyzed.analysis();
@@ -336,7 +336,9 @@ public final class CachingConnection extends DelegatingConnection {
         if (transaction.wroteAnyOf(plan.dependencies())) {
             return WRITTEN;
         }
-        return plan;
+        // Served in a snapshot transaction only on request (checked above); what it reads is its snapshot,
+        // possibly older than the database now, so it is never stored for others.
+        return inSnapshotTransaction() ? plan.servingOnly() : plan;
     }
 
     /** A name the session has a temporary relation of resolves to it first, wherever else it exists. */
@@ -352,15 +354,6 @@ public final class CachingConnection extends DelegatingConnection {
             }
         }
         return false;
-    }
-
-    /**
-     * False inside a REPEATABLE READ or SERIALIZABLE transaction (served from the cache only with
-     * {@code cache.cacheInSnapshotTransactions=true}): what it reads is its snapshot, possibly older than the
-     * database now, so it must never be stored for others.
-     */
-    boolean mayStore() {
-        return !inSnapshotTransaction();
     }
 
     /**
@@ -485,7 +478,7 @@ public final class CachingConnection extends DelegatingConnection {
             session.statementMayHaveChanged(inTransaction());
             if (analysis.affectsAllSessions()) {
                 // H2's database-wide settings: every session reads its state again.
-                database.forgetCatalog();
+                cache.catalogChanged(database);
             }
         }
         if (!succeeded) {
@@ -514,7 +507,7 @@ public final class CachingConnection extends DelegatingConnection {
                     table.recordWrite();
                 }
                 if (analysis.changesSchema()) {
-                    database.forgetCatalog();
+                    cache.catalogChanged(database);
                     transaction.schemaChanged();
                 } else if (plan.forgetsCatalog()) {
                     forgetCatalogAfterUserCode();
@@ -610,7 +603,7 @@ public final class CachingConnection extends DelegatingConnection {
      * search path), so catalog facts are read again, and every session's state with them.
      */
     private void forgetCatalogAfterUserCode() {
-        database.forgetCatalog();
+        cache.catalogChanged(database);
         transaction.schemaChanged();
     }
 
@@ -634,7 +627,7 @@ public final class CachingConnection extends DelegatingConnection {
                 cache.invalidateDatabase(database, InvalidationEvent.Phase.AFTER_WRITE);
                 if (analysis.changesSchema()) {
                     // Some of its DDL may have run (H2 commits statement by statement): read the catalog again.
-                    database.forgetCatalog();
+                    cache.catalogChanged(database);
                     transaction.schemaChanged();
                 }
                 boolean controlsTransaction = analysis.parts().stream()
@@ -772,7 +765,7 @@ public final class CachingConnection extends DelegatingConnection {
         invalidateTransactionWrites(phase);
         if (transaction.end(chained)) {
             // Committed or rolled back, the DDL's catalog is now everyone's or no one's: read it again.
-            database.forgetCatalog();
+            cache.catalogChanged(database);
         }
     }
 

@@ -143,7 +143,7 @@ final class StatementCore {
             key = new CacheKey(connection.context(), analyzed.analysis().normalizedSql(), parameters, maxRows);
         }
         ReadStamp stamp = ReadStamp.take(plan.dependencies(parameters));
-        boolean mayStore = connection.mayStore();
+        boolean mayStore = plan.storable();
         Flight flight = null;
         if (mayStore && config.singleFlightWaitNanos() > 0) {
             Flight mine = new Flight(stamp);
@@ -164,7 +164,9 @@ final class StatementCore {
         if (cache.tier() != null) {
             // Taken before the second tier is asked, as before a database read: a write meanwhile moves one.
             tierVersions = cache.tierVersions(stamp);
-            ResultSnapshot shared = cache.lookupTier(key, stamp, mayStore, shape);
+            // A plan decided before DDL may name tables the statement no longer reads: never stored under.
+            boolean planCurrent = plan.catalogEpoch() == connection.database().catalogEpoch();
+            ResultSnapshot shared = cache.lookupTier(key, stamp, mayStore && planCurrent, plan.ttlNanos(), shape);
             ResultSet hit = shared == null ? null : served(shared, true);
             if (hit != null) {
                 if (flight != null) {

@@ -1,13 +1,14 @@
 package io.jdbccache.internal.jmx;
 
-import io.jdbccache.internal.cache.ShapeStats;
 import io.jdbccache.CacheMXBean;
 import io.jdbccache.CacheStats;
 import io.jdbccache.QueryShapeStatistics;
 import io.jdbccache.TableStatistics;
 import io.jdbccache.internal.cache.DatabaseScope;
 import io.jdbccache.internal.cache.InvalidationEvent;
+import io.jdbccache.internal.cache.LatencyRecorder;
 import io.jdbccache.internal.cache.ResultCache;
+import io.jdbccache.internal.cache.ShapeStats;
 import io.jdbccache.internal.cache.TableVersion;
 import io.jdbccache.internal.sql.TableRef;
 import java.util.ArrayList;
@@ -15,20 +16,50 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
-/** The {@link CacheMXBean} of one {@link ResultCache}: reads its counters, runs its operations. */
+/**
+ * The {@link CacheMXBean} of one {@link ResultCache}: reads its counters, runs its operations. A monitoring scrape
+ * reads a dozen attributes one by one; they all come from one snapshot (counters, sizes, latency percentiles),
+ * taken at most once a second, so a scrape neither drains the cache's cleanups per attribute nor mixes moments.
+ * An operation (reset, invalidate) discards the snapshot.
+ */
 public final class CacheStatisticsBean implements CacheMXBean {
+    /** How long one snapshot answers: a scrape's attributes are read well within it. */
+    private static final long SNAPSHOT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int DEFAULT_TOP = 20;
     private static final int EXPLAINED_IN_REPORT = 5;
     private static final int REPORTED_SHAPES = 25;
     private final ResultCache cache;
 
+    private volatile Snapshot snapshot;
+
     public CacheStatisticsBean(ResultCache cache) {
         this.cache = cache;
     }
 
+    /** One moment's statistics: counters and sizes, and the latency percentiles the bean reports. */
+    private record Snapshot(CacheStats stats, double[] hitMicros, double[] missMicros, long takenNanos) {
+    }
+
+    private Snapshot snapshot() {
+        Snapshot current = snapshot;
+        long now = System.nanoTime();
+        if (current == null || now - current.takenNanos() >= SNAPSHOT_NANOS) {
+            // Two scrapes racing here both take one: harmless, and no lock is held while draining.
+            current = new Snapshot(cache.stats(), percentiles(cache.hitLatency()), percentiles(cache.missLatency()),
+                    now);
+            snapshot = current;
+        }
+        return current;
+    }
+
+    private static double[] percentiles(LatencyRecorder latency) {
+        return new double[] {latency.percentileMicros(50), latency.percentileMicros(95), latency.percentileMicros(99)};
+    }
+
     private CacheStats stats() {
-        return cache.stats();
+        return snapshot().stats();
     }
 
     @Override
@@ -93,32 +124,32 @@ public final class CacheStatisticsBean implements CacheMXBean {
 
     @Override
     public double getHitLatencyP50Micros() {
-        return cache.hitLatency().percentileMicros(50);
+        return snapshot().hitMicros()[0];
     }
 
     @Override
     public double getHitLatencyP95Micros() {
-        return cache.hitLatency().percentileMicros(95);
+        return snapshot().hitMicros()[1];
     }
 
     @Override
     public double getHitLatencyP99Micros() {
-        return cache.hitLatency().percentileMicros(99);
+        return snapshot().hitMicros()[2];
     }
 
     @Override
     public double getMissLatencyP50Micros() {
-        return cache.missLatency().percentileMicros(50);
+        return snapshot().missMicros()[0];
     }
 
     @Override
     public double getMissLatencyP95Micros() {
-        return cache.missLatency().percentileMicros(95);
+        return snapshot().missMicros()[1];
     }
 
     @Override
     public double getMissLatencyP99Micros() {
-        return cache.missLatency().percentileMicros(99);
+        return snapshot().missMicros()[2];
     }
 
     @Override
@@ -185,6 +216,7 @@ public final class CacheStatisticsBean implements CacheMXBean {
                 if (matches(version.name(), ref, database)) {
                     cache.invalidate(new TableVersion[] {version, version.anyRow()}, InvalidationEvent.Phase.MANUAL);
                     matched++;
+                    snapshot = null;
                 }
             }
         }
@@ -203,11 +235,13 @@ public final class CacheStatisticsBean implements CacheMXBean {
     @Override
     public void invalidateAll() {
         cache.invalidateAll();
+        snapshot = null;
     }
 
     @Override
     public void resetStatistics() {
         cache.resetStatistics();
+        snapshot = null;
     }
 
     @Override
