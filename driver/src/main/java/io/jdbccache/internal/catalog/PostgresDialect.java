@@ -5,7 +5,6 @@ import io.jdbccache.internal.sql.SqlAnalyzer;
 import io.jdbccache.internal.sql.SqlSyntax;
 import io.jdbccache.internal.sql.TableRef;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.sql.Array;
 import java.sql.Connection;
@@ -47,31 +46,23 @@ final class PostgresDialect implements Dialect {
     private PostgresDialect() {
     }
 
-    /** pgjdbc's {@code BaseConnection.getTransactionState()}, found once; null if this pgjdbc has none. */
-    private static volatile MethodHandle transactionState;
-    private static volatile Class<?> baseConnection;
-    private static volatile boolean transactionStateSearched;
+    /** pgjdbc's {@code BaseConnection.getTransactionState()}. */
+    private static final PgjdbcMethod TRANSACTION_STATE = new PgjdbcMethod("org.postgresql.core.BaseConnection",
+            "getTransactionState",
+            pgjdbc -> MethodType.methodType(Class.forName("org.postgresql.core.TransactionState", false, pgjdbc)));
 
     /**
      * pgjdbc's own view of the transaction (IDLE, OPEN or FAILED, from the server's last ReadyForQuery): a field
-     * read, no round trip. Reached by reflection (pgjdbc is not a dependency of the driver) and only after
-     * statements the cache did not answer.
+     * read, no round trip. Reached through a method handle (pgjdbc is an optional dependency, perhaps in another
+     * class loader) and only after statements the cache did not answer.
      */
     @Override
     public ServerTransaction serverTransaction(Connection connection) {
+        MethodHandle transactionState = TRANSACTION_STATE.on(connection);
+        if (transactionState == null) {
+            return null;
+        }
         try {
-            if (!transactionStateSearched) {
-                Class<?> type = Class.forName("org.postgresql.core.BaseConnection", false,
-                        connection.getClass().getClassLoader());
-                transactionState = MethodHandles.publicLookup().findVirtual(type,
-                        "getTransactionState", MethodType.methodType(
-                                Class.forName("org.postgresql.core.TransactionState", false, type.getClassLoader())));
-                baseConnection = type;
-                transactionStateSearched = true;
-            }
-            if (transactionState == null || !baseConnection.isInstance(connection)) {
-                return null;
-            }
             Object state = transactionState.invoke(connection);
             if (state == null) {
                 return null;
@@ -87,7 +78,6 @@ final class PostgresDialect implements Dialect {
                     return null;
             }
         } catch (Throwable e) {
-            transactionStateSearched = true;
             return null;
         }
     }

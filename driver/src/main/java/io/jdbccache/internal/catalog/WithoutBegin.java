@@ -1,7 +1,6 @@
 package io.jdbccache.internal.catalog;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,8 +14,9 @@ final class WithoutBegin {
 
     /** pgjdbc's {@code QueryExecutor.QUERY_SUPPRESS_BEGIN}: run the query without first beginning a transaction. */
     private static final int QUERY_SUPPRESS_BEGIN = 16;
-    private static volatile MethodHandle executeWithFlags;
-    private static volatile boolean executeWithFlagsSearched;
+    /** pgjdbc's {@code BaseStatement.executeWithFlags(int)}. */
+    private static final PgjdbcMethod EXECUTE_WITH_FLAGS = new PgjdbcMethod("org.postgresql.core.BaseStatement",
+            "executeWithFlags", pgjdbc -> MethodType.methodType(boolean.class, int.class));
 
     /**
      * Runs one of the cache's own queries (the session read-back, the catalog) without beginning a transaction:
@@ -26,7 +26,7 @@ final class WithoutBegin {
      * changes nothing. Another driver than pgjdbc runs the query plainly.
      */
     static ResultSet executeQuery(PreparedStatement statement) throws SQLException {
-        MethodHandle execute = executeWithFlags(statement);
+        MethodHandle execute = EXECUTE_WITH_FLAGS.on(statement);
         if (execute != null) {
             try {
                 execute.invoke(statement, QUERY_SUPPRESS_BEGIN);
@@ -42,21 +42,4 @@ final class WithoutBegin {
         }
         return statement.executeQuery();
     }
-
-    private static MethodHandle executeWithFlags(PreparedStatement statement) {
-        if (!executeWithFlagsSearched) {
-            try {
-                Class<?> type = Class.forName("org.postgresql.core.BaseStatement", false,
-                        statement.getClass().getClassLoader());
-                executeWithFlags = MethodHandles.publicLookup().findVirtual(type, "executeWithFlags",
-                        MethodType.methodType(boolean.class, int.class));
-            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                executeWithFlags = null;
-            }
-            executeWithFlagsSearched = true;
-        }
-        MethodHandle execute = executeWithFlags;
-        return execute != null && execute.type().parameterType(0).isInstance(statement) ? execute : null;
-    }
-
 }
