@@ -103,18 +103,9 @@ public final class CachingDriver implements Driver {
             return null;
         }
         CacheUrl cacheUrl = CacheUrl.parse(url);
-        Properties realProperties = new Properties();
-        Map<String, String> cacheProperties = new LinkedHashMap<>(cacheUrl.cacheParameters());
-        if (info != null) {
-            for (String key : info.stringPropertyNames()) {
-                if (CacheProperty.isCacheKey(key)) {
-                    cacheProperties.put(key, info.getProperty(key));
-                } else {
-                    realProperties.setProperty(key, info.getProperty(key));
-                }
-            }
-        }
-        CacheConfig config = intern(ConfigLoader.load(cacheProperties));
+        CacheUrl.Keys keys = cacheUrl.keys(info);
+        Properties realProperties = keys.realProperties();
+        CacheConfig config = intern(ConfigLoader.load(keys.cacheValues(), keys.origins()));
         Driver realDriver = DriverManager.getDriver(cacheUrl.realUrl());
         Connection connection = realDriver.connect(cacheUrl.realUrl(), realProperties);
         if (connection == null) {
@@ -147,22 +138,50 @@ public final class CachingDriver implements Driver {
         return existing == null ? config : existing;
     }
 
+    /**
+     * Describes every {@code cache.} key with the value this URL and these properties give it (the properties win,
+     * as at connect; the rules file is not read), or its default; a per-table key given, such as
+     * {@code cache.ttl.orders}, is listed too. Then the real driver's own properties, if a driver accepts the real
+     * URL.
+     */
     @Override
     public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
         List<DriverPropertyInfo> result = new ArrayList<>();
+        CacheUrl cacheUrl = acceptsURL(url) ? CacheUrl.parse(url) : null;
+        CacheUrl.Keys keys = cacheUrl == null ? null : cacheUrl.keys(info);
+        Map<String, String> given = keys == null ? cacheKeys(info) : keys.cacheValues();
         for (CacheProperty property : CacheProperty.values()) {
-            result.add(property.toPropertyInfo(info == null ? null : info.getProperty(property.key())));
+            result.add(property.toPropertyInfo(given.get(property.key())));
+            if (property.isPerTable()) {
+                for (Map.Entry<String, String> entry : given.entrySet()) {
+                    if (property.nameIn(entry.getKey()) != null) {
+                        result.add(property.toPropertyInfo(entry.getKey(), entry.getValue()));
+                    }
+                }
+            }
         }
-        if (acceptsURL(url)) {
-            String realUrl = CacheUrl.parse(url).realUrl();
+        if (cacheUrl != null) {
+            String realUrl = cacheUrl.realUrl();
             try {
                 Driver realDriver = DriverManager.getDriver(realUrl);
-                result.addAll(List.of(realDriver.getPropertyInfo(realUrl, info)));
+                result.addAll(List.of(realDriver.getPropertyInfo(realUrl, keys.realProperties())));
             } catch (SQLException noRealDriver) {
                 // Only our own properties can be described.
             }
         }
         return result.toArray(new DriverPropertyInfo[0]);
+    }
+
+    private static Map<String, String> cacheKeys(Properties info) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        if (info != null) {
+            for (String key : info.stringPropertyNames()) {
+                if (CacheProperty.isCacheKey(key)) {
+                    keys.put(key, info.getProperty(key));
+                }
+            }
+        }
+        return keys;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.jdbccache.internal.cache;
 import io.jdbccache.internal.config.CacheConfig;
 import io.jdbccache.internal.stats.CacheStatisticsBean;
 import java.lang.management.ManagementFactory;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -16,7 +17,9 @@ import javax.management.ObjectName;
 /**
  * The named caches of this class loader and their JMX beans. A cache is created, and its bean
  * ({@code io.jdbccache:type=Cache,name=<name>}) registered, by the first connection that names it; later connections
- * with the same name share it. When its last connection closes the cache is dropped and its bean unregistered;
+ * with the same name share it, provided they agree on the cache-scoped values it was made with (a connection that
+ * does not is refused: {@link CacheConfig#requireSameCacheScope}). When its last connection closes the cache is
+ * dropped and its bean unregistered, and the next connection naming it makes it anew with its own values;
  * deregistering the driver unregisters every bean at once (caches still in use by open connections stay until
  * those close, so one name never splits into two caches). Redeploying an application leaks neither beans nor
  * threads: none are ever started.
@@ -27,19 +30,29 @@ public final class CacheRegistry {
     private static final Logger LOG = Logger.getLogger("io.jdbccache");
     private static final Map<String, ResultCache> CACHES = new HashMap<>();
     private static final Map<String, Integer> OPEN_CONNECTIONS = new HashMap<>();
+    /** The configuration each open cache was made with, which later connections' cache-scoped values must match. */
+    private static final Map<String, CacheConfig> CREATED_WITH = new HashMap<>();
     /** Names whose bean this class loader registered (another one's bean under the same name is left alone). */
     private static final Set<String> REGISTERED = new HashSet<>();
 
     private CacheRegistry() {
     }
 
-    /** The cache for a connection being opened; pair every call with {@link #release}. */
-    public static synchronized ResultCache acquire(CacheConfig config) {
+    /**
+     * The cache for a connection being opened; pair every successful call with {@link #release}.
+     *
+     * @throws SQLException (HY024) if the cache is open and was made with other cache-scoped values than
+     *                      {@code config}'s (see {@link CacheConfig#requireSameCacheScope}); nothing is acquired then
+     */
+    public static synchronized ResultCache acquire(CacheConfig config) throws SQLException {
         ResultCache cache = CACHES.get(config.name());
         if (cache == null) {
             cache = new ResultCache(config.name(), config.maxBytes(), config.analysisCacheSize(),
                     config.analysisCacheBytes(), config.catalogRefreshNanos());
             CACHES.put(config.name(), cache);
+            CREATED_WITH.put(config.name(), config);
+        } else {
+            config.requireSameCacheScope(CREATED_WITH.get(config.name()));
         }
         if (!REGISTERED.contains(config.name())) {
             register(cache);
@@ -60,6 +73,7 @@ public final class CacheRegistry {
         }
         OPEN_CONNECTIONS.remove(cache.name());
         CACHES.remove(cache.name());
+        CREATED_WITH.remove(cache.name());
         unregister(cache);
     }
 

@@ -127,7 +127,13 @@ public final class CachingConnection extends DelegatingConnection {
      */
     public static CachingConnection open(Connection delegate, CacheConfig config, String databaseIdentity,
             String urlOptions, DatabaseScope.ConnectionSource diagnosticsSource) throws SQLException {
-        ResultCache cache = CacheRegistry.acquire(config);
+        ResultCache cache;
+        try {
+            cache = CacheRegistry.acquire(config);
+        } catch (SQLException e) {
+            delegate.close();
+            throw e;
+        }
         try {
             DatabaseMetaData metaData = delegate.getMetaData();
             Dialect dialect = Dialect.of(metaData);
