@@ -1,11 +1,12 @@
 package io.jdbccache;
 
 import io.jdbccache.internal.cache.CacheRegistry;
+import io.jdbccache.internal.cache.DatabaseScope;
 import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.config.CacheConfig;
 import io.jdbccache.internal.config.CacheUrl;
 import io.jdbccache.internal.config.ConfigLoader;
-import io.jdbccache.internal.jdbc.CachingConnection;
+import io.jdbccache.internal.jdbc.ConnectionOpener;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
@@ -34,7 +34,6 @@ import java.util.logging.Logger;
  */
 public final class CachingDriver implements Driver {
     private static final CachingDriver INSTANCE = new CachingDriver();
-    private static final Map<Map<String, String>, CacheConfig> CONFIGS = new ConcurrentHashMap<>();
     private static volatile boolean registered;
 
     static {
@@ -91,11 +90,13 @@ public final class CachingDriver implements Driver {
     }
 
     /**
-     * Connects through the real driver.
+     * Connects through the real driver: parses the URL, loads the configuration, and opens the caching connection
+     * the one way every caching connection is opened.
      *
      * @return null if the URL is not a {@code jdbc:cache:} URL (as {@link Driver#connect} requires)
      * @throws SQLException the real driver's own exception when it fails; ours (SQLState HY024/HY092) when the
-     *                      configuration is invalid; 08001 when no driver accepts the real URL
+     *                      configuration is invalid or conflicts with the open cache it names; 08001 when no driver
+     *                      accepts the real URL
      */
     @Override
     public Connection connect(String url, Properties info) throws SQLException {
@@ -103,30 +104,21 @@ public final class CachingDriver implements Driver {
             return null;
         }
         CacheUrl cacheUrl = CacheUrl.parse(url);
-        Properties realProperties = new Properties();
-        Map<String, String> cacheProperties = new LinkedHashMap<>(cacheUrl.cacheParameters());
-        if (info != null) {
-            for (String key : info.stringPropertyNames()) {
-                if (CacheProperty.isCacheKey(key)) {
-                    cacheProperties.put(key, info.getProperty(key));
-                } else {
-                    realProperties.setProperty(key, info.getProperty(key));
-                }
-            }
-        }
-        CacheConfig config = intern(ConfigLoader.load(cacheProperties));
-        Driver realDriver = DriverManager.getDriver(cacheUrl.realUrl());
-        Connection connection = realDriver.connect(cacheUrl.realUrl(), realProperties);
-        if (connection == null) {
-            throw new SQLException("jdbc-cache: no driver accepts " + cacheUrl.databaseIdentity(), "08001");
-        }
+        CacheUrl.Keys keys = cacheUrl.keys(info);
+        CacheConfig config = ConfigLoader.load(keys.cacheValues(), keys.origins());
         String realUrl = cacheUrl.realUrl();
-        Properties diagnosticsProperties = (Properties) realProperties.clone();
-        CachingConnection cachingConnection = CachingConnection.open(connection, config,
-                cacheUrl.databaseIdentity(), sessionOptions(cacheUrl, realProperties),
-                () -> realDriver.connect(realUrl, diagnosticsProperties));
-        cachingConnection.warmUpIfFirst();
-        return cachingConnection;
+        Driver realDriver = DriverManager.getDriver(realUrl);
+        Properties realProperties = keys.realProperties();
+        String identity = cacheUrl.databaseIdentity();
+        DatabaseScope.ConnectionSource source = () -> {
+            // A copy each time: a driver may change the properties it is given.
+            Connection connection = realDriver.connect(realUrl, (Properties) realProperties.clone());
+            if (connection == null) {
+                throw new SQLException("jdbc-cache: no driver accepts " + identity, "08001");
+            }
+            return connection;
+        };
+        return ConnectionOpener.open(source, config, identity, sessionOptions(cacheUrl, realProperties));
     }
 
     /** The URL's and the properties' options, credentials left out: connections share entries only if equal. */
@@ -141,28 +133,50 @@ public final class CachingDriver implements Driver {
         return url.sessionOptions() + (options.isEmpty() ? "" : "|" + options);
     }
 
-    private static CacheConfig intern(CacheConfig config) {
-        // Equal configurations share one instance, so per-statement decisions memoized against it stay valid.
-        CacheConfig existing = CONFIGS.putIfAbsent(config.raw(), config);
-        return existing == null ? config : existing;
-    }
-
+    /**
+     * Describes every {@code cache.} key with the value this URL and these properties give it (the properties win,
+     * as at connect; the rules file is not read), or its default; a per-table key given, such as
+     * {@code cache.ttl.orders}, is listed too. Then the real driver's own properties, if a driver accepts the real
+     * URL.
+     */
     @Override
     public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) throws SQLException {
         List<DriverPropertyInfo> result = new ArrayList<>();
+        CacheUrl cacheUrl = acceptsURL(url) ? CacheUrl.parse(url) : null;
+        CacheUrl.Keys keys = cacheUrl == null ? null : cacheUrl.keys(info);
+        Map<String, String> given = keys == null ? cacheKeys(info) : keys.cacheValues();
         for (CacheProperty property : CacheProperty.values()) {
-            result.add(property.toPropertyInfo(info == null ? null : info.getProperty(property.key())));
+            result.add(property.toPropertyInfo(given.get(property.key())));
+            if (property.isPerTable()) {
+                for (Map.Entry<String, String> entry : given.entrySet()) {
+                    if (property.nameIn(entry.getKey()) != null) {
+                        result.add(property.toPropertyInfo(entry.getKey(), entry.getValue()));
+                    }
+                }
+            }
         }
-        if (acceptsURL(url)) {
-            String realUrl = CacheUrl.parse(url).realUrl();
+        if (cacheUrl != null) {
+            String realUrl = cacheUrl.realUrl();
             try {
                 Driver realDriver = DriverManager.getDriver(realUrl);
-                result.addAll(List.of(realDriver.getPropertyInfo(realUrl, info)));
+                result.addAll(List.of(realDriver.getPropertyInfo(realUrl, keys.realProperties())));
             } catch (SQLException noRealDriver) {
                 // Only our own properties can be described.
             }
         }
         return result.toArray(new DriverPropertyInfo[0]);
+    }
+
+    private static Map<String, String> cacheKeys(Properties info) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        if (info != null) {
+            for (String key : info.stringPropertyNames()) {
+                if (CacheProperty.isCacheKey(key)) {
+                    keys.put(key, info.getProperty(key));
+                }
+            }
+        }
+        return keys;
     }
 
     @Override

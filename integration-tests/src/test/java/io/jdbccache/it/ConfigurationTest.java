@@ -15,7 +15,10 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Configuration errors fail at connect naming the key; a rules file on the classpath applies. */
+/**
+ * Configuration errors fail at connect naming the key; a rules file on the classpath applies; a connection may not
+ * join its cache with other cache-scoped values.
+ */
 @ParameterizedClass(name = "{0}")
 @EnumSource(Database.class)
 class ConfigurationTest {
@@ -78,6 +81,21 @@ class ConfigurationTest {
         query(c, join);
         TestDb.update(c, "UPDATE cart_items SET qty = 5 WHERE id = 1");
         assertThat(query(c, join)).containsExactly(TestDb.row("apple", 5));
+    }
+
+    /** Cache-scoped keys must agree within one cache.name; connection-scoped ones may differ. */
+    @Test
+    void joiningAnOpenCacheWithAnotherMemoryBoundIsRefusedNamingBothValues() throws SQLException {
+        Connection first = db.cached();
+        query(first, "SELECT name FROM products WHERE id = 1");
+        SQLException e = connectFailure("cache.maxBytes", "3MB");
+        assertThat((Throwable) e).isNotNull();
+        assertThat(e.getMessage()).contains(db.cacheName).contains("cache.maxBytes=64MB (the default)")
+                .contains("cache.maxBytes=3MB");
+        assertThat(e.getSQLState()).isEqualTo("HY024");
+        Connection sameBoundOtherTtl = db.cached("cache.maxBytes", "67108864", "cache.ttl", "5s");
+        assertThat(query(sameBoundOtherTtl, "SELECT name FROM products WHERE id = 1")).hasSize(1);
+        assertThat(db.stats().hitCount()).isEqualTo(1);
     }
 
     @Test

@@ -1,13 +1,16 @@
 package io.jdbccache.internal.cache;
 
 import io.jdbccache.internal.config.CacheConfig;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
  * The named caches of this class loader. A cache is created by the first connection that names it; later connections
- * with the same name share it. When its last connection closes the cache is dropped. The observer given with the
+ * with the same name share it, provided they agree on the cache-scoped values it was made with (a connection that
+ * does not is refused: {@link CacheConfig#requireSameCacheScope}). When its last connection closes the cache is
+ * dropped, and the next connection naming it makes it anew with its own values. The observer given with the
  * first connection (the JMX bean's registrar) hears of each connection and of the drop; {@link #clear} (driver
  * deregistration) tells it every cache is gone while caches still in use by open connections stay until those
  * close, so one name never splits into two caches. Redeploying an application leaks neither beans nor threads:
@@ -19,6 +22,8 @@ public final class CacheRegistry {
     private static final Map<String, ResultCache> CACHES = new HashMap<>();
     private static final Map<String, Integer> OPEN_CONNECTIONS = new HashMap<>();
     private static final Map<String, CacheObserver> OBSERVERS = new HashMap<>();
+    /** The configuration each open cache was made with, which later connections' cache-scoped values must match. */
+    private static final Map<String, CacheConfig> CREATED_WITH = new HashMap<>();
     /** Makes the second tier of each new cache from its configuration, or null for none. */
     private static Function<CacheConfig, ResultTier> tiers = config -> null;
 
@@ -26,16 +31,18 @@ public final class CacheRegistry {
     }
 
     /** The cache for a connection being opened, without an observer (benchmarks); pair with {@link #release}. */
-    public static ResultCache acquire(CacheConfig config) {
+    public static ResultCache acquire(CacheConfig config) throws SQLException {
         return acquire(config, CacheObserver.NONE);
     }
 
     /**
-     * The cache for a connection being opened; pair every call with {@link #release}.
+     * The cache for a connection being opened; pair every successful call with {@link #release}.
      *
      * @param observer told of this connection; the first connection's observer is the one told of the drop
+     * @throws SQLException (HY024) if the cache is open and was made with other cache-scoped values than
+     *                      {@code config}'s (see {@link CacheConfig#requireSameCacheScope}); nothing is acquired then
      */
-    public static synchronized ResultCache acquire(CacheConfig config, CacheObserver observer) {
+    public static synchronized ResultCache acquire(CacheConfig config, CacheObserver observer) throws SQLException {
         ResultCache cache = CACHES.get(config.name());
         if (cache == null) {
             cache = new ResultCache(config.name(), config.maxBytes(), config.analysisCacheSize(),
@@ -46,6 +53,9 @@ public final class CacheRegistry {
             }
             CACHES.put(config.name(), cache);
             OBSERVERS.put(config.name(), observer);
+            CREATED_WITH.put(config.name(), config);
+        } else {
+            config.requireSameCacheScope(CREATED_WITH.get(config.name()));
         }
         OBSERVERS.get(config.name()).acquired(cache);
         OPEN_CONNECTIONS.merge(config.name(), 1, Integer::sum);
@@ -64,6 +74,7 @@ public final class CacheRegistry {
         }
         OPEN_CONNECTIONS.remove(cache.name());
         CACHES.remove(cache.name());
+        CREATED_WITH.remove(cache.name());
         OBSERVERS.remove(cache.name()).dropped(cache);
     }
 

@@ -1,10 +1,12 @@
 package io.jdbccache.internal.config;
 
 import io.jdbccache.CacheProperty;
+import io.jdbccache.CacheProperty.Scope;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,11 +17,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The effective, validated configuration of one connection: defaults, then the rules file, then connection
- * properties. Immutable; equal configurations compare equal so connections can share derived decisions.
+ * properties. Every value is checked and converted by its {@link CacheProperty}; this class only names the fields.
+ * Immutable; equal configurations compare equal so connections can share derived decisions.
  */
 public final class CacheConfig {
     private final Map<String, String> raw;
@@ -45,45 +47,37 @@ public final class CacheConfig {
     private final long singleFlightWaitNanos;
     private final boolean unknownFunctionsMayWrite;
     private final List<String> warmupQueries;
+    /** The parsed value of every {@link Scope#CACHE} key, to compare with the configuration a cache was made with. */
+    private final Map<CacheProperty, Object> cacheScoped;
 
-    private CacheConfig(Map<String, String> raw, String origin) throws SQLException {
+    private CacheConfig(Map<String, String> raw, Map<String, String> origins) throws SQLException {
         this.raw = Collections.unmodifiableMap(new LinkedHashMap<>(raw));
-        ValueParser parser = new ValueParser(raw, origin);
+        ValueParser parser = new ValueParser(raw, origins);
         name = parser.string(CacheProperty.NAME);
-        if (name.isBlank() || !name.matches("[A-Za-z0-9_.-]+")) {
-            throw parser.invalid(CacheProperty.NAME, name, "letters, digits, '_', '.' or '-'");
-        }
         enabled = parser.bool(CacheProperty.ENABLED);
-        ttlNanos = parser.duration(CacheProperty.TTL, CacheProperty.TTL.key());
-        ttlJitter = parser.fraction(CacheProperty.TTL_JITTER, 0.0, 0.5);
-        maxBytes = parser.size(CacheProperty.MAX_BYTES);
-        maxResultBytes = parser.size(CacheProperty.MAX_RESULT_BYTES);
-        maxResultRows = parser.positiveInt(CacheProperty.MAX_RESULT_ROWS);
-        analysisCacheSize = parser.positiveInt(CacheProperty.ANALYSIS_CACHE_SIZE);
-        analysisCacheBytes = parser.size(CacheProperty.ANALYSIS_CACHE_BYTES);
-        catalogRefreshNanos = parser.duration(CacheProperty.CATALOG_REFRESH, CacheProperty.CATALOG_REFRESH.key());
-        Set<String> settings = new TreeSet<>();
-        for (String setting : parser.list(CacheProperty.KEY_SETTINGS)) {
-            if (!setting.matches("[A-Za-z_][A-Za-z0-9_.$]*")) {
-                throw parser.invalid(CacheProperty.KEY_SETTINGS, setting, "setting names like app.region");
-            }
-            settings.add(setting);
-        }
-        keySettings = Collections.unmodifiableSet(settings);
+        ttlNanos = parser.nanos(CacheProperty.TTL);
+        ttlJitter = parser.fraction(CacheProperty.TTL_JITTER);
+        maxBytes = parser.bytes(CacheProperty.MAX_BYTES);
+        maxResultBytes = parser.bytes(CacheProperty.MAX_RESULT_BYTES);
+        maxResultRows = parser.integer(CacheProperty.MAX_RESULT_ROWS);
+        analysisCacheSize = parser.integer(CacheProperty.ANALYSIS_CACHE_SIZE);
+        analysisCacheBytes = parser.bytes(CacheProperty.ANALYSIS_CACHE_BYTES);
+        catalogRefreshNanos = parser.nanos(CacheProperty.CATALOG_REFRESH);
+        keySettings = Collections.unmodifiableSet(new TreeSet<>(parser.list(CacheProperty.KEY_SETTINGS)));
         deterministicFunctions = parser.lowerCaseList(CacheProperty.DETERMINISTIC_FUNCTIONS);
         neverCacheTables = parser.lowerCaseList(CacheProperty.NEVER_CACHE_TABLES);
         Set<String> only = parser.lowerCaseList(CacheProperty.ONLY_CACHE_TABLES);
         onlyCacheTables = only.isEmpty() ? null : only;
         neverCacheQueries = parser.pattern(CacheProperty.NEVER_CACHE_QUERIES);
         onlyCacheQueries = parser.pattern(CacheProperty.ONLY_CACHE_QUERIES);
-        tableTtlNanos = parser.perTableDurations(CacheProperty.TABLE_TTL);
+        tableTtlNanos = parser.perTableNanos(CacheProperty.TABLE_TTL);
         alsoInvalidates = parser.perTableLists(CacheProperty.ALSO_INVALIDATES);
         cacheInSnapshotTransactions = parser.bool(CacheProperty.CACHE_IN_SNAPSHOT_TRANSACTIONS);
-        singleFlightWaitNanos = parser.duration(CacheProperty.SINGLE_FLIGHT_WAIT,
-                CacheProperty.SINGLE_FLIGHT_WAIT.key());
+        singleFlightWaitNanos = parser.nanos(CacheProperty.SINGLE_FLIGHT_WAIT);
         unknownFunctionsMayWrite = parser.bool(CacheProperty.UNKNOWN_FUNCTIONS_MAY_WRITE);
         warmupQueries = List.copyOf(new TreeMap<>(parser.perName(CacheProperty.WARMUP)).values());
         parser.rejectUnknownKeys();
+        cacheScoped = Collections.unmodifiableMap(parser.cacheScoped);
     }
 
     /**
@@ -91,10 +85,59 @@ public final class CacheConfig {
      *
      * @param raw    every {@code cache.} key with its value, later sources already overriding earlier ones
      * @param origin where the values came from, for error messages
-     * @throws SQLException naming the key, value and origin when a key is unknown or a value does not parse
+     * @throws SQLException naming the key, value and origin when a key is unknown or a value does not parse or is
+     *                      out of bounds
      */
     public static CacheConfig of(Map<String, String> raw, String origin) throws SQLException {
-        return new CacheConfig(raw, origin);
+        Map<String, String> origins = new HashMap<>();
+        for (String key : raw.keySet()) {
+            origins.put(key, origin);
+        }
+        return new CacheConfig(raw, origins);
+    }
+
+    /**
+     * Builds the configuration from merged key/value pairs, each with where it came from.
+     *
+     * @param origins for each key of {@code raw}, where its value came from (a rules file, the URL, connection
+     *                properties), for error messages
+     * @throws SQLException naming the key, value and origin when a key is unknown or a value does not parse or is
+     *                      out of bounds
+     */
+    public static CacheConfig of(Map<String, String> raw, Map<String, String> origins) throws SQLException {
+        return new CacheConfig(raw, origins);
+    }
+
+    /**
+     * Checks that a connection with this configuration may join the open cache that {@code creator} created:
+     * every {@link Scope#CACHE} value (other than the name itself) must be equal, as parsed ({@code 64MB} equals
+     * {@code 67108864}), since the cache was built with the creator's and cannot honour another.
+     *
+     * @throws SQLException (SQLState {@code HY024}) naming the cache and, for each differing key, both values
+     */
+    public void requireSameCacheScope(CacheConfig creator) throws SQLException {
+        if (creator == this) {
+            return;
+        }
+        List<String> conflicts = new ArrayList<>();
+        for (Map.Entry<CacheProperty, Object> entry : cacheScoped.entrySet()) {
+            CacheProperty property = entry.getKey();
+            if (property != CacheProperty.NAME && !entry.getValue().equals(creator.cacheScoped.get(property))) {
+                conflicts.add(property.key() + "=" + creator.written(property) + " and this connection has "
+                        + property.key() + "=" + written(property));
+            }
+        }
+        if (!conflicts.isEmpty()) {
+            throw new SQLException("jdbc-cache: cache " + name + " is open with " + String.join("; with ", conflicts)
+                    + ". These keys configure the shared cache: every connection of one cache.name must give them "
+                    + "the same value (or use another cache.name)", "HY024");
+        }
+    }
+
+    /** The value of a key as given, or its default marked as such. */
+    private String written(CacheProperty property) {
+        String value = raw.get(property.key());
+        return value == null ? property.defaultValue() + " (the default)" : value.trim();
     }
 
     public String name() {
@@ -216,162 +259,108 @@ public final class CacheConfig {
         return "CacheConfig" + raw;
     }
 
-    /** Parses values of one merged map, remembering which keys were consumed. */
+    /**
+     * Reads the values of one merged map through the registry ({@link CacheProperty} checks and converts), naming
+     * each key's own origin in errors and remembering which keys were consumed and the cache-scoped values.
+     */
     private static final class ValueParser {
         private final Map<String, String> raw;
-        private final String origin;
+        private final Map<String, String> origins;
         private final Set<String> consumed = new HashSet<>();
+        private final Map<CacheProperty, Object> cacheScoped = new EnumMap<>(CacheProperty.class);
 
-        ValueParser(Map<String, String> raw, String origin) {
+        ValueParser(Map<String, String> raw, Map<String, String> origins) {
             this.raw = raw;
-            this.origin = origin;
+            this.origins = origins;
         }
 
-        private String value(CacheProperty property) {
+        private String origin(String key) {
+            return origins.getOrDefault(key, raw.containsKey(key) ? "connection properties" : "the defaults");
+        }
+
+        /** Marks the property read and keeps its value if it configures the shared cache. */
+        private <T> T read(CacheProperty property, T value) {
             consumed.add(property.key());
-            String value = raw.get(property.key());
-            return value == null ? property.defaultValue() : value.trim();
+            if (property.scope() == Scope.CACHE && value != null) {
+                cacheScoped.put(property, value);
+            }
+            return value;
         }
 
-        SQLException invalid(CacheProperty property, String value, String expected) {
-            return invalid(property.key(), value, expected);
-        }
-
-        SQLException invalid(String key, String value, String expected) {
-            return new SQLException("jdbc-cache: invalid value '" + value + "' for " + key + " (from " + origin
-                    + "): expected " + expected, "HY024");
-        }
-
-        String string(CacheProperty property) {
-            return value(property);
+        String string(CacheProperty property) throws SQLException {
+            return read(property, property.getString(raw, origin(property.key())));
         }
 
         boolean bool(CacheProperty property) throws SQLException {
-            String value = value(property).toLowerCase(Locale.ROOT);
-            if (value.equals("true") || value.equals("false")) {
-                return Boolean.parseBoolean(value);
-            }
-            throw invalid(property, value, "true or false");
+            return read(property, property.getBoolean(raw, origin(property.key())));
         }
 
-        int positiveInt(CacheProperty property) throws SQLException {
-            String value = value(property);
-            try {
-                int parsed = Integer.parseInt(value.replace("_", ""));
-                if (parsed > 0) {
-                    return parsed;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw invalid(property, value, "a positive integer");
+        int integer(CacheProperty property) throws SQLException {
+            return read(property, property.getInt(raw, origin(property.key())));
         }
 
-        double fraction(CacheProperty property, double min, double max) throws SQLException {
-            String value = value(property);
-            try {
-                double parsed = Double.parseDouble(value);
-                if (parsed >= min && parsed <= max) {
-                    return parsed;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw invalid(property, value, "a number from " + min + " to " + max);
+        double fraction(CacheProperty property) throws SQLException {
+            return read(property, property.getFraction(raw, origin(property.key())));
         }
 
-        long size(CacheProperty property) throws SQLException {
-            String value = value(property);
-            long parsed = Sizes.parseBytes(value);
-            if (parsed <= 0) {
-                throw invalid(property, value, "a positive size like 65536, 512KB, 64MB or 1GB");
-            }
-            return parsed;
+        long bytes(CacheProperty property) throws SQLException {
+            return read(property, property.getBytes(raw, origin(property.key())));
         }
 
-        long duration(CacheProperty property, String key) throws SQLException {
-            return duration(key, value(property));
+        long nanos(CacheProperty property) throws SQLException {
+            return read(property, property.getNanos(raw, origin(property.key())));
         }
 
-        long duration(String key, String value) throws SQLException {
-            Duration parsed = Sizes.parseDuration(value);
-            if (parsed == null) {
-                throw invalid(key, value, "a duration like 0, 500ms, 30s, 5m, 2h or 1d");
-            }
-            return parsed.toNanos();
+        List<String> list(CacheProperty property) throws SQLException {
+            return read(property, property.getList(raw, origin(property.key())));
         }
 
-        List<String> list(CacheProperty property) {
-            List<String> result = new ArrayList<>();
-            for (String item : value(property).split(",")) {
-                if (!item.isBlank()) {
-                    result.add(item.trim());
-                }
-            }
-            return result;
-        }
-
-        Set<String> lowerCaseList(CacheProperty property) {
-            String value = value(property);
+        Set<String> lowerCaseList(CacheProperty property) throws SQLException {
             Set<String> result = new LinkedHashSet<>();
-            for (String item : value.split(",")) {
-                String trimmed = item.trim().toLowerCase(Locale.ROOT);
-                if (!trimmed.isEmpty()) {
-                    result.add(trimmed);
-                }
+            for (String item : list(property)) {
+                result.add(item.toLowerCase(Locale.ROOT));
             }
             return Collections.unmodifiableSet(result);
         }
 
         Pattern pattern(CacheProperty property) throws SQLException {
-            String value = value(property);
-            if (value.isEmpty()) {
-                return null;
-            }
-            try {
-                return Pattern.compile(value, Pattern.CASE_INSENSITIVE);
-            } catch (PatternSyntaxException e) {
-                throw invalid(property, value, "a Java regular expression (" + e.getDescription() + ")");
-            }
+            return read(property, property.getPattern(raw, origin(property.key())));
         }
 
-        Map<String, Long> perTableDurations(CacheProperty property) throws SQLException {
-            String prefix = property.perTablePrefix();
+        Map<String, Long> perTableNanos(CacheProperty property) throws SQLException {
             Map<String, Long> result = new LinkedHashMap<>();
-            for (Map.Entry<String, String> entry : raw.entrySet()) {
-                String key = entry.getKey();
-                if (key.startsWith(prefix) && key.length() > prefix.length()) {
-                    consumed.add(key);
-                    String table = key.substring(prefix.length()).trim().toLowerCase(Locale.ROOT);
-                    result.put(table, duration(key, entry.getValue().trim()));
-                }
+            for (Map.Entry<String, Object> entry : perNameValues(property).entrySet()) {
+                result.put(entry.getKey().toLowerCase(Locale.ROOT), (Long) entry.getValue());
             }
             return Collections.unmodifiableMap(result);
         }
 
-        Map<String, List<String>> perTableLists(CacheProperty property) {
+        @SuppressWarnings("unchecked")
+        Map<String, List<String>> perTableLists(CacheProperty property) throws SQLException {
             Map<String, List<String>> result = new LinkedHashMap<>();
-            for (Map.Entry<String, String> entry : perName(property).entrySet()) {
-                List<String> names = new ArrayList<>();
-                for (String item : entry.getValue().split(",")) {
-                    if (!item.isBlank()) {
-                        names.add(item.trim());
-                    }
-                }
-                result.put(entry.getKey().toLowerCase(Locale.ROOT), List.copyOf(names));
+            for (Map.Entry<String, Object> entry : perNameValues(property).entrySet()) {
+                result.put(entry.getKey().toLowerCase(Locale.ROOT), (List<String>) entry.getValue());
             }
             return Collections.unmodifiableMap(result);
         }
 
         /** Values of a per-name key ({@code prefix.<name>}), keyed by the name as written. */
-        Map<String, String> perName(CacheProperty property) {
-            String prefix = property.perTablePrefix();
+        Map<String, String> perName(CacheProperty property) throws SQLException {
             Map<String, String> result = new LinkedHashMap<>();
+            for (Map.Entry<String, Object> entry : perNameValues(property).entrySet()) {
+                result.put(entry.getKey(), (String) entry.getValue());
+            }
+            return result;
+        }
+
+        private Map<String, Object> perNameValues(CacheProperty property) throws SQLException {
+            Map<String, Object> result = new LinkedHashMap<>();
             for (Map.Entry<String, String> entry : raw.entrySet()) {
                 String key = entry.getKey();
-                if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                String name = property.nameIn(key);
+                if (name != null) {
                     consumed.add(key);
-                    result.put(key.substring(prefix.length()).trim(), entry.getValue().trim());
+                    result.put(name, property.parse(key, entry.getValue(), origin(key)));
                 }
             }
             return result;
@@ -380,7 +369,7 @@ public final class CacheConfig {
         void rejectUnknownKeys() throws SQLException {
             for (String key : raw.keySet()) {
                 if (!consumed.contains(key)) {
-                    throw new SQLException("jdbc-cache: unknown key " + key + " (from " + origin
+                    throw new SQLException("jdbc-cache: unknown key " + key + " (from " + origin(key)
                             + "); known keys are listed in docs/configuration.md", "HY092");
                 }
             }

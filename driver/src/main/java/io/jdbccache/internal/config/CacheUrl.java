@@ -1,10 +1,14 @@
 package io.jdbccache.internal.config;
 
+import io.jdbccache.CacheProperty;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -90,6 +94,41 @@ public final class CacheUrl {
     /** The {@code cache.} parameters found in the URL, in order. */
     public Map<String, String> cacheParameters() {
         return cacheParameters;
+    }
+
+    /**
+     * The keys of a connection attempt: this URL's {@code cache.} parameters, overridden by the {@code cache.}
+     * properties of {@code info}, each with where it came from; and {@code info}'s other properties, for the real
+     * driver.
+     */
+    public Keys keys(Properties info) {
+        Map<String, String> values = new LinkedHashMap<>(cacheParameters);
+        Map<String, String> origins = new HashMap<>();
+        for (String key : cacheParameters.keySet()) {
+            origins.put(key, "URL");
+        }
+        Properties realProperties = new Properties();
+        if (info != null) {
+            for (String key : info.stringPropertyNames()) {
+                if (CacheProperty.isCacheKey(key)) {
+                    values.put(key, info.getProperty(key));
+                    origins.put(key, "connection properties");
+                } else {
+                    realProperties.setProperty(key, info.getProperty(key));
+                }
+            }
+        }
+        return new Keys(Collections.unmodifiableMap(values), Collections.unmodifiableMap(origins), realProperties);
+    }
+
+    /**
+     * The keys of one connection attempt, split by owner.
+     *
+     * @param cacheValues    every {@code cache.} key given in the URL or the properties (the properties win)
+     * @param origins        for each of those, {@code URL} or {@code connection properties}
+     * @param realProperties the other properties, passed to the real driver unchanged
+     */
+    public record Keys(Map<String, String> cacheValues, Map<String, String> origins, Properties realProperties) {
     }
 
     /**

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -38,6 +39,19 @@ public final class ConfigLoader {
      * @throws SQLException if the rules file cannot be read, or a key or value is invalid
      */
     public static CacheConfig load(Map<String, String> cacheProperties) throws SQLException {
+        return load(cacheProperties, Map.of());
+    }
+
+    /**
+     * Builds the effective configuration, naming in errors where each value came from.
+     *
+     * @param cacheProperties the connection's {@code cache.} keys (URL parameters and Properties, already merged)
+     * @param origins         where each of those came from ({@code URL}, {@code connection properties}); a key
+     *                        missing here is taken to come from connection properties
+     * @throws SQLException if the rules file cannot be read, or a key or value is invalid
+     */
+    public static CacheConfig load(Map<String, String> cacheProperties, Map<String, String> origins)
+            throws SQLException {
         String location = cacheProperties.get(CacheProperty.CONFIG.key());
         boolean explicit = true;
         if (location == null || location.isBlank()) {
@@ -48,10 +62,9 @@ public final class ConfigLoader {
             explicit = false;
         }
         Map<String, String> merged = new LinkedHashMap<>();
-        String origin = "connection properties";
+        Map<String, String> mergedOrigins = new HashMap<>();
         Properties file = read(location.trim(), explicit);
         if (file != null) {
-            origin = location + " or connection properties";
             for (String key : file.stringPropertyNames()) {
                 if (!CacheProperty.isCacheKey(key)) {
                     throw new SQLException("jdbc-cache: unknown key " + key + " (from " + location
@@ -63,11 +76,15 @@ public final class ConfigLoader {
                             + "); known keys are listed in docs/configuration.md", "HY092");
                 }
                 merged.put(key, value);
+                mergedOrigins.put(key, "rules file " + location.trim());
             }
         }
-        merged.putAll(cacheProperties);
+        for (Map.Entry<String, String> entry : cacheProperties.entrySet()) {
+            merged.put(entry.getKey(), entry.getValue());
+            mergedOrigins.put(entry.getKey(), origins.getOrDefault(entry.getKey(), "connection properties"));
+        }
         merged.remove(CacheProperty.CONFIG.key());
-        return CacheConfig.of(merged, origin);
+        return CacheConfig.of(merged, mergedOrigins);
     }
 
     private static Properties read(String location, boolean explicit) throws SQLException {

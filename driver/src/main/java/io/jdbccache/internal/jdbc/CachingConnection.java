@@ -27,7 +27,6 @@ import io.jdbccache.internal.sql.SqlSyntax;
 import io.jdbccache.internal.sql.TableRef;
 import java.sql.CallableStatement;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLClientInfoException;
@@ -72,7 +71,8 @@ public final class CachingConnection extends DelegatingConnection {
     private final TransactionState transaction;
     private boolean closed;
 
-    private CachingConnection(Connection delegate, Connection physical, ResultCache cache, CacheConfig config,
+    /** Opened by {@link ConnectionOpener}, which acquired {@code cache}; its session state is read back lazily. */
+    CachingConnection(Connection delegate, Connection physical, ResultCache cache, CacheConfig config,
             DatabaseScope database, String catalogName, String urlOptions, boolean autoCommit, int isolation) {
         super(delegate);
         this.physical = physical;
@@ -107,34 +107,6 @@ public final class CachingConnection extends DelegatingConnection {
         Set<String> names = new TreeSet<>(config.keySettings());
         names.addAll(policies);
         return names;
-    }
-
-    /**
-     * Wraps a freshly opened connection. Its session state is read back lazily, before its first cached read.
-     *
-     * @throws SQLException from the real driver; the real connection is closed if wrapping fails
-     */
-    public static CachingConnection open(Connection delegate, CacheConfig config, String databaseIdentity,
-            String urlOptions, DatabaseScope.ConnectionSource diagnosticsSource) throws SQLException {
-        ResultCache cache = CacheRegistry.acquire(config, JmxExporter.INSTANCE);
-        try {
-            DatabaseMetaData metaData = delegate.getMetaData();
-            Dialect dialect = Dialect.of(metaData);
-            DatabaseScope database = cache.database(databaseIdentity, dialect);
-            database.diagnosticsSource(diagnosticsSource);
-            Connection physical = metaData.getConnection() != null ? metaData.getConnection() : delegate;
-            return new CachingConnection(delegate, physical, cache, config, database, delegate.getCatalog(),
-                    urlOptions, delegate.getAutoCommit(), delegate.getTransactionIsolation());
-        } catch (SQLException | RuntimeException | Error e) {
-            // Error too: an old driver without getSchema() throws AbstractMethodError; the connection must close.
-            CacheRegistry.release(cache);
-            try {
-                delegate.close();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,15 +89,31 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void sizesAndDurationsParse() {
-        assertThat(Sizes.parseBytes("512KB")).isEqualTo(512 * 1024);
-        assertThat(Sizes.parseBytes("1g")).isEqualTo(1L << 30);
-        assertThat(Sizes.parseBytes("65536")).isEqualTo(65536);
-        assertThat(Sizes.parseBytes("lots")).isEqualTo(-1);
-        assertThat(Sizes.parseDuration("500ms").toMillis()).isEqualTo(500);
-        assertThat(Sizes.parseDuration("2h").toHours()).isEqualTo(2);
-        assertThat(Sizes.parseDuration("0").isZero()).isTrue();
-        assertThat(Sizes.parseDuration("5")).isNull();
+    void eachValueNamesItsOwnOrigin(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("rules.properties");
+        Files.writeString(file, "cache.ttl=5m\ncache.maxResultRows=0\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("cache.config", file.toString())))
+                .hasMessageContaining("cache.maxResultRows").hasMessageContaining("'0'")
+                .hasMessageContaining("rules file " + file);
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("cache.config", file.toString(), "cache.maxResultRows",
+                "10", "cache.ttl", "-1s"), Map.of("cache.ttl", "URL")))
+                .hasMessageContaining("cache.ttl").hasMessageContaining("'-1s'").hasMessageContaining("(from URL)")
+                .hasMessageContaining("at least 0");
+        assertThat(ConfigLoader.load(Map.of("cache.config", file.toString(), "cache.maxResultRows", "10"))
+                .maxResultRows()).isEqualTo(10);
+    }
+
+    @Test
+    void urlAndPropertiesSplitIntoOurKeysAndTheRealDrivers() {
+        Properties info = new Properties();
+        info.setProperty("cache.ttl", "9m");
+        info.setProperty("user", "sa");
+        CacheUrl.Keys keys = CacheUrl.parse("jdbc:cache:h2:mem:x;cache.ttl=1m;cache.name=n;MODE=PostgreSQL")
+                .keys(info);
+        assertThat(keys.cacheValues()).isEqualTo(Map.of("cache.ttl", "9m", "cache.name", "n"));
+        assertThat(keys.origins()).containsEntry("cache.ttl", "connection properties").containsEntry("cache.name",
+                "URL");
+        assertThat(keys.realProperties()).containsOnlyKeys("user");
     }
 
     @Test
