@@ -16,7 +16,7 @@ final class CachingCallableStatement extends DelegatingCallableStatement {
     CachingCallableStatement(CachingConnection connection, CallableStatement delegate, String sql) {
         super(connection, delegate);
         this.core = new StatementCore(connection, this, delegate);
-        this.analyzed = connection.analyzePrepared(sql);
+        this.analyzed = connection.session().analyzePrepared(sql);
     }
 
     @Override
@@ -48,7 +48,7 @@ final class CachingCallableStatement extends DelegatingCallableStatement {
     @Override
     public void addBatch(String sql) throws SQLException {
         callableDelegate.addBatch(sql);
-        core.addBatch(((CachingConnection) connection).analyze(sql));
+        core.addBatch(((CachingConnection) connection).session().analyze(sql));
     }
 
     @Override

@@ -37,7 +37,7 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
     CachingPreparedStatement(CachingConnection connection, PreparedStatement delegate, String sql) {
         super(connection, delegate);
         this.core = new StatementCore(connection, this, delegate);
-        this.analyzed = connection.analyzePrepared(sql);
+        this.analyzed = connection.session().analyzePrepared(sql);
     }
 
     @Override
@@ -81,7 +81,7 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
     @Override
     public void addBatch(String sql) throws SQLException {
         preparedDelegate.addBatch(sql);
-        core.addBatch(((CachingConnection) connection).analyze(sql));
+        core.addBatch(((CachingConnection) connection).session().analyze(sql));
     }
 
     @Override

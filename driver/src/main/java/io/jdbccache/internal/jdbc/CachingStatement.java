@@ -94,7 +94,7 @@ final class CachingStatement extends DelegatingStatement {
     @Override
     public void addBatch(String sql) throws SQLException {
         delegate.addBatch(sql);
-        core.addBatch(((CachingConnection) connection).analyze(sql));
+        core.addBatch(((CachingConnection) connection).session().analyze(sql));
     }
 
     @Override

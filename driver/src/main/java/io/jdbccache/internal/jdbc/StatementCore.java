@@ -37,6 +37,8 @@ final class StatementCore {
     static final Object[] NO_PARAMETERS = new Object[0];
 
     private final CachingConnection connection;
+    /** The cache's side of the connection: what reads may use, what statements invalidate. */
+    private final CacheSession session;
     private final Statement owner;
     private final Statement delegate;
     private final ResultCache cache;
@@ -64,16 +66,17 @@ final class StatementCore {
 
     StatementCore(CachingConnection connection, Statement owner, Statement delegate) {
         this.connection = connection;
+        this.session = connection.session();
         this.owner = owner;
         this.delegate = delegate;
-        this.cache = connection.cache();
-        this.config = connection.config();
+        this.cache = session.cache();
+        this.config = session.config();
     }
 
     /** Starts an execution: closes the result set we handed out last, and analyzes the SQL. */
     AnalyzedSql start(String sql) throws SQLException {
         closeCurrent();
-        return connection.analyze(sql);
+        return session.analyze(sql);
     }
 
     /** Closes the current result set if it is one of ours (the delegate closes its own). */
@@ -119,12 +122,12 @@ final class StatementCore {
             // Unprocessed escapes: the same text means something else than with them processed.
             return bypass(analyzed, sql, parameters, shape, BypassReason.STATEMENT_SETTINGS);
         }
-        ReadPlan plan = connection.readPlan(analyzed);
+        ReadPlan plan = session.readPlan(analyzed);
         if (plan.bypassReason() != null) {
             return bypass(analyzed, sql, parameters, shape, plan.bypassReason());
         }
         // The parameter array is immutable once handed out (ParameterList copies on change), so the key shares it.
-        CacheKey key = new CacheKey(connection.context(), analyzed.analysis().normalizedSql(), parameters, maxRows);
+        CacheKey key = new CacheKey(session.context(), analyzed.analysis().normalizedSql(), parameters, maxRows);
         CacheEntry entry = cache.lookup(key);
         if (entry != null) {
             ResultSet hit = served(entry.snapshot(), true);
@@ -134,13 +137,13 @@ final class StatementCore {
                 return ours(hit);
             }
         }
-        if (connection.database().forgetCatalogIfStale()) {
+        if (session.database().forgetCatalogIfStale()) {
             // Catalog facts outlived their refresh interval: decide again with fresh ones before storing anything.
-            plan = connection.readPlan(analyzed);
+            plan = session.readPlan(analyzed);
             if (plan.bypassReason() != null) {
                 return bypass(analyzed, sql, parameters, shape, plan.bypassReason());
             }
-            key = new CacheKey(connection.context(), analyzed.analysis().normalizedSql(), parameters, maxRows);
+            key = new CacheKey(session.context(), analyzed.analysis().normalizedSql(), parameters, maxRows);
         }
         ReadStamp stamp = ReadStamp.take(plan.dependencies(parameters));
         boolean mayStore = plan.storable();
@@ -165,7 +168,7 @@ final class StatementCore {
             // Taken before the second tier is asked, as before a database read: a write meanwhile moves one.
             tierVersions = cache.tierVersions(stamp);
             // A plan decided before DDL may name tables the statement no longer reads: never stored under.
-            boolean planCurrent = plan.catalogEpoch() == connection.database().catalogEpoch();
+            boolean planCurrent = plan.catalogEpoch() == session.database().catalogEpoch();
             ResultSnapshot shared = cache.lookupTier(key, stamp, mayStore && planCurrent, plan.ttlNanos(), shape);
             ResultSet hit = shared == null ? null : served(shared, true);
             if (hit != null) {
@@ -187,7 +190,7 @@ final class StatementCore {
             try {
                 live = executeOnDelegate(sql);
             } catch (SQLException | RuntimeException e) {
-                connection.readFailed();
+                session.readFailed();
                 throw e;
             }
             Materialization materialized;
@@ -197,17 +200,17 @@ final class StatementCore {
                         connection.resultSetFactory(resultSetType, holdability));
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(live, e);
-                connection.readFailed();
+                session.readFailed();
                 throw e;
             }
             if (materialized instanceof Materialization.Complete) {
                 shape.recordDatabaseRead(true, System.nanoTime() - databaseStart, analyzed.analysis().normalizedSql(),
-                        parameters, connection.database());
+                        parameters, session.database());
                 produced = ((Materialization.Complete) materialized).snapshot();
                 live.close();
                 analyzed.columns(produced.columns());
                 // A plan decided before DDL may name tables the statement no longer reads: never store under it.
-                boolean planCurrent = plan.catalogEpoch() == connection.database().catalogEpoch();
+                boolean planCurrent = plan.catalogEpoch() == session.database().catalogEpoch();
                 // Warnings (a function's NOTICE) come with each execution: a hit could not repeat them.
                 boolean warned = delegate.getWarnings() != null;
                 if (mayStore && planCurrent && !warned
@@ -222,7 +225,7 @@ final class StatementCore {
             notStoredBecause = materialized instanceof Materialization.Overflow ? BypassReason.TOO_LARGE
                     : BypassReason.UNCACHEABLE_COLUMN_TYPE;
             shape.recordDatabaseRead(false, System.nanoTime() - databaseStart, analyzed.analysis().normalizedSql(), parameters,
-                    connection.database());
+                    session.database());
             shape.recordBypass(notStoredBecause, materialized instanceof Materialization.Unsupported
                     ? ((Materialization.Unsupported) materialized).reason() : notStoredBecause.description());
             if (materialized instanceof Materialization.Overflow) {
@@ -322,7 +325,7 @@ final class StatementCore {
             BypassReason reason) throws SQLException {
         cache.recordBypass(reason);
         shape.recordBypass(reason, reason == analyzed.analysis().bypassReason() ? analyzed.analysis().bypassDetail() : reason.description());
-        connection.beforeStatement(analyzed, parameters);
+        session.beforeStatement(analyzed, parameters);
         long databaseStart = System.nanoTime();
         boolean succeeded = false;
         try {
@@ -331,8 +334,8 @@ final class StatementCore {
             return ours(live == null ? null : liveResult(live));
         } finally {
             shape.recordDatabaseRead(false, System.nanoTime() - databaseStart, analyzed.analysis().normalizedSql(), parameters,
-                    connection.database());
-            connection.afterStatement(analyzed, parameters, succeeded);
+                    session.database());
+            session.afterStatement(analyzed, parameters, succeeded);
         }
     }
 
@@ -377,7 +380,7 @@ final class StatementCore {
             shape(analyzed).recordBypass(reason, analyzed.analysis().bypassReason() != null ? analyzed.analysis().bypassDetail()
                     : "a read run through executeUpdate, a callable statement or with generated keys");
         }
-        connection.beforeStatement(analyzed, parameters);
+        session.beforeStatement(analyzed, parameters);
         boolean succeeded = false;
         try {
             T result = call.call();
@@ -388,7 +391,7 @@ final class StatementCore {
             succeeded = NO_RESULT_STATE.equals(e.getSQLState());
             throw e;
         } finally {
-            connection.afterStatement(analyzed, parameters, succeeded);
+            session.afterStatement(analyzed, parameters, succeeded);
         }
     }
 
@@ -408,14 +411,14 @@ final class StatementCore {
         closeCurrent();
         List<AnalyzedSql> analyses = new ArrayList<>(batch);
         batch.clear();
-        connection.beforeBatch(analyses);
+        session.beforeBatch(analyses);
         boolean succeeded = false;
         try {
             T result = call.call();
             succeeded = true;
             return result;
         } finally {
-            connection.afterBatch(analyses, succeeded);
+            session.afterBatch(analyses, succeeded);
         }
     }
 

@@ -30,13 +30,13 @@ final class WriteThroughResultSet extends DelegatingResultSet {
     }
 
     private void write(RowWrite write) throws SQLException {
-        connection.beforeStatement(ROW_WRITE, null);
+        connection.session().beforeStatement(ROW_WRITE, null);
         boolean succeeded = false;
         try {
             write.run();
             succeeded = true;
         } finally {
-            connection.afterStatement(ROW_WRITE, null, succeeded);
+            connection.session().afterStatement(ROW_WRITE, null, succeeded);
         }
     }
 
