@@ -71,9 +71,9 @@ public final class CachingDriver implements Driver {
      * @param cacheName the {@code cache.name} of the cache
      * @return empty if no connection has used a cache of that name
      */
-    public static Optional<CacheStats> statistics(String cacheName) {
+    public static Optional<CacheStatistics> statistics(String cacheName) {
         ResultCache cache = CacheRegistry.find(cacheName);
-        return cache == null ? Optional.empty() : Optional.of(cache.stats());
+        return cache == null ? Optional.empty() : Optional.of(cache.statistics());
     }
 
     /** Drops every entry of the named cache; does nothing if there is no such cache. */

@@ -2,7 +2,7 @@ package io.jdbccache.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import io.jdbccache.CachingDriver;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -66,11 +66,11 @@ final class EndToEnd {
         try (HikariDataSource dataSource = new HikariDataSource(config)) {
             createSchema(dataSource);
             phase(dataSource, warmupSeconds, 100);
-            CacheStats before = CachingDriver.statistics("bench-e2e").orElse(null);
+            CacheStatistics before = CachingDriver.statistics("bench-e2e").orElse(null);
             long start = System.nanoTime();
             List<long[]> latencies = phase(dataSource, seconds, 0);
             double elapsed = (System.nanoTime() - start) / 1e9;
-            CacheStats after = CachingDriver.statistics("bench-e2e").orElse(null);
+            CacheStatistics after = CachingDriver.statistics("bench-e2e").orElse(null);
             int total = latencies.stream().mapToInt(l -> (int) l[0]).sum();
             long[] all = new long[total];
             int at = 0;

@@ -79,7 +79,7 @@ public class InvalidationBenchmark {
                 hotKeys[i] = new CacheKey(context, "SELECT id, name FROM hot WHERE id = ?", new Object[] {i}, 0);
             }
             restore();
-            long count = cache.stats().entryCount();
+            long count = cache.statistics().entryCount();
             if (count != entries) {
                 throw new IllegalStateException("expected " + entries + " entries, have " + count);
             }

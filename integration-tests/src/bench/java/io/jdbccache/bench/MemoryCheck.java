@@ -1,6 +1,6 @@
 package io.jdbccache.bench;
 
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import io.jdbccache.CachingDriver;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
@@ -56,7 +56,7 @@ final class MemoryCheck {
                 }
             }
             long liveFull = liveHeap();
-            CacheStats full = CachingDriver.statistics(name).orElseThrow();
+            CacheStatistics full = CachingDriver.statistics(name).orElseThrow();
             CachingDriver.invalidateAll(name);
             long liveEmpty = liveHeap();
             return new Fill(full.entryCount(), full.weightedSizeBytes(), liveFull - liveEmpty, valueBytes(),
@@ -142,7 +142,7 @@ final class MemoryCheck {
                 }
                 connection.commit();
                 long after = liveHeap();
-                CacheStats stats = cached ? CachingDriver.statistics(name).orElseThrow() : null;
+                CacheStatistics stats = cached ? CachingDriver.statistics(name).orElseThrow() : null;
                 if (sink == 42) {
                     System.out.print("");
                 }

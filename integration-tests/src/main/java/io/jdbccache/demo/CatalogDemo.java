@@ -3,7 +3,7 @@ package io.jdbccache.demo;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.jdbccache.CacheMXBean;
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import io.jdbccache.CachingDriver;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
@@ -49,7 +49,7 @@ public final class CatalogDemo {
         Result cached = run("jdbc:cache:" + database + suffix(database, "cached")
                 + parameterSeparator(database) + "cache.name=demo" + parameterJoin(database)
                 + "cache.neverCacheTables=cart_items" + parameterJoin(database) + "cache.ttl=5m", operations);
-        CacheStats stats = cached.stats;
+        CacheStatistics stats = cached.stats;
         long roundTripsSaved = stats.hitCount();
         System.out.printf("%-26s %12s %12s%n", "", "plain JDBC", "jdbc-cache");
         System.out.printf("%-26s %12.0f %12.0f%n", "operations per second", raw.throughput(), cached.throughput());
@@ -102,7 +102,7 @@ public final class CatalogDemo {
             long elapsed = System.nanoTime() - start;
             pool.shutdown();
             // Read while the pool's connections keep the cache (and its JMX bean) alive.
-            CacheStats stats = CachingDriver.statistics("demo").orElse(null);
+            CacheStatistics stats = CachingDriver.statistics("demo").orElse(null);
             String advice = stats == null ? "" : adviceReport();
             return new Result(statements.get(), THREADS * (long) operations, elapsed, checksum, stats, advice);
         }
@@ -204,7 +204,7 @@ public final class CatalogDemo {
         return bean.adviceReport(true);
     }
 
-    private record Result(long statements, long operations, long elapsedNanos, long checksum, CacheStats stats,
+    private record Result(long statements, long operations, long elapsedNanos, long checksum, CacheStatistics stats,
             String advice) {
         double throughput() {
             return operations * 1e9 / elapsedNanos;

@@ -3,7 +3,7 @@ package io.jdbccache.it;
 import static io.jdbccache.it.Differential.sameOutcomes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import io.jdbccache.testing.CountingDriver;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,7 +41,7 @@ class BadInputTest {
 
     @Test
     void closedStatementsAndConnectionsAreAnsweredByTheRealDriver() throws Exception {
-        CacheStats stats = sameOutcomes(database, ITEMS, Map.of(), s -> {
+        CacheStatistics stats = sameOutcomes(database, ITEMS, Map.of(), s -> {
             Connection c = s.session("A");
             s.q("A", QUERY);
             Statement statement = c.createStatement();

@@ -8,7 +8,7 @@ import static io.jdbccache.it.TestDb.scalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -71,7 +71,7 @@ class CachingReadsTest {
             }
         }
         assertThat(executions()).isEqualTo(1);
-        CacheStats stats = db.stats();
+        CacheStatistics stats = db.statistics();
         assertThat(stats.missCount()).isEqualTo(1);
         assertThat(stats.hitCount()).isEqualTo(5);
         assertThat(stats.storeCount()).isEqualTo(1);
@@ -101,8 +101,8 @@ class CachingReadsTest {
             }
         }
         assertThat(executions()).isEqualTo(2);
-        assertThat(db.stats().missCount()).isEqualTo(2);
-        assertThat(db.stats().hitCount()).isEqualTo(5);
+        assertThat(db.statistics().missCount()).isEqualTo(2);
+        assertThat(db.statistics().hitCount()).isEqualTo(5);
     }
 
     @Test
@@ -120,8 +120,8 @@ class CachingReadsTest {
             }
         }
         assertThat(executions()).isEqualTo(3);
-        assertThat(db.stats().missCount()).isEqualTo(3);
-        assertThat(db.stats().hitCount()).isEqualTo(3);
+        assertThat(db.statistics().missCount()).isEqualTo(3);
+        assertThat(db.statistics().hitCount()).isEqualTo(3);
     }
 
     @Test
@@ -202,14 +202,14 @@ class CachingReadsTest {
                 "SELECT twice(price) FROM products");
         for (String sql : uncacheable) {
             long before = executions();
-            long bypassBefore = db.stats().bypassCount();
+            long bypassBefore = db.statistics().bypassCount();
             query(c, sql);
             query(c, sql);
             assertThat(executions() - before).as(sql).isEqualTo(2);
-            assertThat(db.stats().bypassCount() - bypassBefore).as(sql).isEqualTo(2);
+            assertThat(db.statistics().bypassCount() - bypassBefore).as(sql).isEqualTo(2);
         }
-        assertThat(db.stats().hitCount()).isZero();
-        assertThat(db.stats().storeCount()).isZero();
+        assertThat(db.statistics().hitCount()).isZero();
+        assertThat(db.statistics().storeCount()).isZero();
     }
 
     @Test
@@ -222,8 +222,8 @@ class CachingReadsTest {
         assertThat(query(c, sql)).containsExactly(row(1));
         assertThat(query(c, sql)).containsExactly(row(1));
         assertThat(executions()).isEqualTo(2);
-        assertThat(db.stats().bypassCount()).isEqualTo(2);
-        assertThat(db.stats().hitCount()).isZero();
+        assertThat(db.statistics().bypassCount()).isEqualTo(2);
+        assertThat(db.statistics().hitCount()).isZero();
     }
 
     @Test
@@ -243,8 +243,8 @@ class CachingReadsTest {
         assertThat(query(c, "SELECT count(*) FROM cheap")).containsExactly(row(3L));
         assertThat(query(c, "SELECT count(*) FROM cheap_names")).containsExactly(row(3L));
         assertThat(executions()).isEqualTo(afterFirstReads + 3);
-        assertThat(db.stats().hitCount()).isEqualTo(2);
-        assertThat(db.stats().storeCount()).isEqualTo(4);
+        assertThat(db.statistics().hitCount()).isEqualTo(2);
+        assertThat(db.statistics().storeCount()).isEqualTo(4);
     }
 
     @Test
@@ -271,8 +271,8 @@ class CachingReadsTest {
         long afterFirstRead = executions();
         query(c, "SELECT count(*) FROM stamped");
         assertThat(executions()).isEqualTo(afterFirstRead + 1);
-        assertThat(db.stats().bypassCount()).isEqualTo(2);
-        assertThat(db.stats().storeCount()).isZero();
+        assertThat(db.statistics().bypassCount()).isEqualTo(2);
+        assertThat(db.statistics().storeCount()).isZero();
     }
 
     @Test
@@ -317,7 +317,7 @@ class CachingReadsTest {
             assertThat(count).isEqualTo(50_000);
             assertThat(executions()).as("round %d", round).isEqualTo(round);
         }
-        CacheStats stats = db.stats();
+        CacheStatistics stats = db.statistics();
         assertThat(stats.storeCount()).isZero();
         assertThat(stats.entryCount()).isZero();
         assertThat(stats.missCount()).isZero();

@@ -74,8 +74,8 @@ class ConfigurationTest {
             assertThat(query(c, "SELECT name FROM products WHERE id = 1")).hasSize(1);
         }
         assertThat(executions()).isEqualTo(3 + 1);
-        assertThat(db.stats().bypassCount()).isEqualTo(3);
-        assertThat(db.stats().hitCount()).isEqualTo(2);
+        assertThat(db.statistics().bypassCount()).isEqualTo(3);
+        assertThat(db.statistics().hitCount()).isEqualTo(2);
         // Writes to a never-cached table still invalidate readers of other tables that join it.
         String join = "SELECT p.name, c.qty FROM products p JOIN cart_items c ON c.id = p.id";
         query(c, join);
@@ -95,7 +95,7 @@ class ConfigurationTest {
         assertThat(e.getSQLState()).isEqualTo("HY024");
         Connection sameBoundOtherTtl = db.cached("cache.maxBytes", "67108864", "cache.ttl", "5s");
         assertThat(query(sameBoundOtherTtl, "SELECT name FROM products WHERE id = 1")).hasSize(1);
-        assertThat(db.stats().hitCount()).isEqualTo(1);
+        assertThat(db.statistics().hitCount()).isEqualTo(1);
     }
 
     @Test

@@ -127,8 +127,8 @@ class ConsistencyTest {
             assertThat(read.get(10, TimeUnit.SECONDS)).containsExactly(row(10));
         }
         assertThat(databaseReads.get()).isEqualTo(1);
-        assertThat(db.stats().missCount()).isEqualTo(1);
-        assertThat(db.stats().hitCount()).isEqualTo(callers - 1);
+        assertThat(db.statistics().missCount()).isEqualTo(1);
+        assertThat(db.statistics().hitCount()).isEqualTo(callers - 1);
     }
 
     @Test
@@ -160,17 +160,17 @@ class ConsistencyTest {
         Connection reader = db.cached();
         writer.setAutoCommit(false);
         update(writer, "UPDATE products SET price = 55 WHERE id = 1");
-        long stores = db.stats().storeCount();
+        long stores = db.statistics().storeCount();
         assertThat(query(reader, PRICE)).containsExactly(row(10));
         assertThat(query(reader, PRICE)).containsExactly(row(10));
-        assertThat(db.stats().storeCount()).isEqualTo(stores);
+        assertThat(db.statistics().storeCount()).isEqualTo(stores);
         // Other tables are unaffected.
         query(reader, "SELECT title FROM categories WHERE id = 1");
-        assertThat(db.stats().storeCount()).isEqualTo(stores + 1);
+        assertThat(db.statistics().storeCount()).isEqualTo(stores + 1);
         writer.commit();
         assertThat(query(reader, PRICE)).containsExactly(row(55));
         assertThat(query(reader, PRICE)).containsExactly(row(55));
-        assertThat(db.stats().storeCount()).isEqualTo(stores + 2);
+        assertThat(db.statistics().storeCount()).isEqualTo(stores + 2);
     }
 
     @Test
@@ -196,7 +196,7 @@ class ConsistencyTest {
         assertThat(query(c, PRICE)).containsExactly(row(10));
         assertThat(query(c, "SELECT reprice()")).containsExactly(row(1));
         assertThat(query(c, PRICE)).containsExactly(row(77));
-        assertThat(db.stats().bypassCount()).isEqualTo(1);
+        assertThat(db.statistics().bypassCount()).isEqualTo(1);
     }
 
     @Test
@@ -205,7 +205,7 @@ class ConsistencyTest {
         long before = executions();
         assertThat(query(c, PRICE)).containsExactly(row(10));
         assertThat(executions()).isEqualTo(before);
-        assertThat(db.stats().hitCount()).isEqualTo(1);
+        assertThat(db.statistics().hitCount()).isEqualTo(1);
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.jdbccache.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import io.jdbccache.CachingDriver;
 import java.sql.CallableStatement;
 import java.sql.Connection;
@@ -43,7 +43,7 @@ final class Differential {
      * @param roles    placeholder to role name, e.g. {@code a -> it_sec_123_a}
      * @return the cached run's statistics, for checks that caching did happen
      */
-    static CacheStats sameOutcomes(Database database, String[] fixture, Map<String, String> roles, Body body)
+    static CacheStatistics sameOutcomes(Database database, String[] fixture, Map<String, String> roles, Body body)
             throws Exception {
         List<String> raw;
         try (TestDb db = TestDb.open(database)) {
@@ -59,7 +59,7 @@ final class Differential {
         try (TestDb db = TestDb.open(database)) {
             db.setup(resolve(fixture, db, roles));
             Script script = new Script(db, roles, true);
-            CacheStats stats;
+            CacheStatistics stats;
             try {
                 body.run(script);
                 // Before the sessions close: the cache lives while it has connections.

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import io.jdbccache.CachingDriver;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -46,7 +46,7 @@ class FlywayPatternTest {
     @Test
     void aPoolThatFlywayMigratedStillHitsAndLeaksNothing() throws Exception {
         long[] trafficHits = new long[1];
-        CacheStats stats = sameOutcomes(Database.POSTGRESQL, new String[0], Map.of(), s -> {
+        CacheStatistics stats = sameOutcomes(Database.POSTGRESQL, new String[0], Map.of(), s -> {
             s.session("KEEPS_THE_CACHE_OPEN");
             HikariConfig config = new HikariConfig();
             config.setJdbcUrl(s.url(null));

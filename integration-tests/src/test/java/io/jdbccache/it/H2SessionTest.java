@@ -6,7 +6,7 @@ import static io.jdbccache.it.TestDb.query;
 import static io.jdbccache.it.TestDb.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import io.jdbccache.CachingDriver;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -26,13 +26,13 @@ class H2SessionTest {
         "CREATE TABLE other.extra (v INT)", "INSERT INTO other.extra VALUES (3)",
     };
 
-    private static CacheStats run(Differential.Body body) throws Exception {
+    private static CacheStatistics run(Differential.Body body) throws Exception {
         return sameOutcomes(Database.H2, FIXTURE, Map.of(), body);
     }
 
     @Test
     void schemaAndSearchPathAreReadBack() throws Exception {
-        CacheStats stats = run(s -> {
+        CacheStatistics stats = run(s -> {
             s.q("A", "SELECT v FROM items");
             s.q("B", "SELECT v FROM items");
             s.q("A", "SET SCHEMA other");

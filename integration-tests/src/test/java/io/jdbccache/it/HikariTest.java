@@ -69,8 +69,8 @@ class HikariTest {
                 TestDb.update(b, "UPDATE products SET price = 12 WHERE id = 1");
                 assertThat(query(a, PRICE)).containsExactly(row(12));
             }
-            assertThat(db.stats().missCount()).isEqualTo(2);
-            assertThat(db.stats().hitCount()).isEqualTo(4);
+            assertThat(db.statistics().missCount()).isEqualTo(2);
+            assertThat(db.statistics().hitCount()).isEqualTo(4);
         }
     }
 

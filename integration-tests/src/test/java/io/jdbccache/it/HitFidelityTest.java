@@ -464,9 +464,9 @@ class HitFidelityTest {
 
         /** Executes {@code sql}; on the cached side it must have been answered from the cache when {@code hit}. */
         ResultSet execute(Statement statement, String sql, String what, boolean mustHit) {
-            long hits = cached ? db.stats().hitCount() : 0;
-            long misses = cached ? db.stats().missCount() : 0;
-            long bypasses = cached ? db.stats().bypassCount() : 0;
+            long hits = cached ? db.statistics().hitCount() : 0;
+            long misses = cached ? db.statistics().missCount() : 0;
+            long bypasses = cached ? db.statistics().bypassCount() : 0;
             ResultSet[] result = new ResultSet[1];
             // The execution itself is compared: the cached side must not fail where the driver succeeds.
             record("executeQuery", null, what + ": executeQuery", () -> {
@@ -477,9 +477,9 @@ class HitFidelityTest {
             if (!cached) {
                 return rs;
             }
-            long hitDelta = db.stats().hitCount() - hits;
-            String kind = hitDelta == 1 ? "hit" : db.stats().missCount() > misses ? "miss"
-                    : db.stats().bypassCount() > bypasses ? "bypass " + db.stats().bypassesByReason() : "neither";
+            long hitDelta = db.statistics().hitCount() - hits;
+            String kind = hitDelta == 1 ? "hit" : db.statistics().missCount() > misses ? "miss"
+                    : db.statistics().bypassCount() > bypasses ? "bypass " + db.statistics().bypassesByReason() : "neither";
             info.add(what + ": " + kind);
             if (mustHit && hitDelta != 1) {
                 notHits.add(what + ": expected a cache hit for " + sql + " but it was a " + kind);

@@ -76,10 +76,10 @@ class InvalidationTest {
         query(c, PRODUCTS);
         assertThat(query(c, PRODUCTS)).hasSize(3);
         long executions = executions();
-        long invalidations = db.stats().invalidationCount();
+        long invalidations = db.statistics().invalidationCount();
         update(c, write);
         assertThat(executions()).isEqualTo(executions + 1);
-        assertThat(db.stats().invalidationCount() - invalidations).as("invalidations by " + write).isEqualTo(2);
+        assertThat(db.statistics().invalidationCount() - invalidations).as("invalidations by " + write).isEqualTo(2);
         assertThat(query(c, PRODUCTS)).as("products after " + write).isEqualTo(productsAfter);
         assertThat(executions()).as("products re-read after " + write).isEqualTo(executions + 2);
         assertThat(query(c, CATEGORIES)).isEqualTo(categories);
@@ -172,15 +172,15 @@ class InvalidationTest {
         query(c, PRODUCTS);
         query(c, CATEGORIES);
         long executions = executions();
-        long hits = db.stats().hitCount();
+        long hits = db.statistics().hitCount();
         update(c, "INSERT INTO other VALUES (1)");
         update(c, "UPDATE other SET id = 2");
         update(c, "DELETE FROM other");
         assertThat(query(c, PRODUCTS)).hasSize(3);
         assertThat(query(c, CATEGORIES)).hasSize(2);
         assertThat(executions()).isEqualTo(executions + 3);
-        assertThat(db.stats().hitCount()).isEqualTo(hits + 2);
-        assertThat(db.stats().entryCount()).isEqualTo(2);
+        assertThat(db.statistics().hitCount()).isEqualTo(hits + 2);
+        assertThat(db.statistics().entryCount()).isEqualTo(2);
     }
 
     @Test

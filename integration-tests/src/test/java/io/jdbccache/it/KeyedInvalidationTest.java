@@ -137,9 +137,9 @@ class KeyedInvalidationTest {
         byId(2);
         c.setAutoCommit(false);
         updateById("UPDATE products SET price = ? WHERE id = ?", 13, 1);
-        long stores = db.stats().storeCount();
+        long stores = db.statistics().storeCount();
         assertThat(query(other, BY_ID, 3)).containsExactly(row(3, "plum", 30));
-        assertThat(db.stats().storeCount()).as("no read by key of products stored while uncommitted").isEqualTo(stores);
+        assertThat(db.statistics().storeCount()).as("no read by key of products stored while uncommitted").isEqualTo(stores);
         assertThat(byId(1)).containsExactly(row(1, "apple", 13));
         c.commit();
         c.setAutoCommit(true);

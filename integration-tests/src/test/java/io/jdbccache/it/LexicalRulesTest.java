@@ -6,7 +6,7 @@ import static io.jdbccache.it.TestDb.query;
 import static io.jdbccache.it.TestDb.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,7 @@ class LexicalRulesTest {
         return database == Database.POSTGRESQL;
     }
 
-    private CacheStats run(String[] fixture, Differential.Body body) throws Exception {
+    private CacheStatistics run(String[] fixture, Differential.Body body) throws Exception {
         return sameOutcomes(database, fixture, Map.of(), body);
     }
 
@@ -49,7 +49,7 @@ class LexicalRulesTest {
             pg() ? "CREATE TABLE \"Ä\" (v INT)" : "CREATE TABLE \"ä\" (v INT)",
             pg() ? "INSERT INTO \"Ä\" VALUES (2)" : "INSERT INTO \"ä\" VALUES (2)",
         };
-        CacheStats stats = run(fixture, s -> {
+        CacheStatistics stats = run(fixture, s -> {
             for (int i = 0; i < 2; i++) {
                 s.q("A", "SELECT v FROM ä");
                 s.q("A", "SELECT v FROM Ä");
@@ -137,7 +137,7 @@ class LexicalRulesTest {
                     + " BEGIN UPDATE items SET v = v + 100; RETURN a = b; END $$",
             "CREATE OPERATOR === (LEFTARG = INT, RIGHTARG = INT, FUNCTION = bump_eq)",
         };
-        CacheStats stats = run(fixture, s -> {
+        CacheStatistics stats = run(fixture, s -> {
             List<String> writers = List.of(
                     "EXPLAIN ANALYZE SELECT bump()",
                     "EXPLAIN (ANALYZE) SELECT bump()",

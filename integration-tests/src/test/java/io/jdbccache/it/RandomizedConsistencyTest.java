@@ -3,7 +3,7 @@ package io.jdbccache.it;
 import static io.jdbccache.it.TestDb.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -279,7 +279,7 @@ class RandomizedConsistencyTest {
             pool.shutdownNow();
         }
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        CacheStats duringRun = db.stats();
+        CacheStatistics duringRun = db.statistics();
         int compared = compareWithDatabaseAfterQuiescence();
         report(workers, elapsedMillis, duringRun, compared);
 
@@ -845,7 +845,7 @@ class RandomizedConsistencyTest {
         return queries.size();
     }
 
-    private void report(List<Worker> workers, long elapsedMillis, CacheStats stats, int compared) {
+    private void report(List<Worker> workers, long elapsedMillis, CacheStatistics stats, int compared) {
         StringBuilder out = new StringBuilder(String.format(
                 "RandomizedConsistencyTest[%s] seed %d: %d operations by %d threads in %d ms%n", database, SEED,
                 workers.stream().mapToLong(w -> w.operation).sum(), THREADS, elapsedMillis));

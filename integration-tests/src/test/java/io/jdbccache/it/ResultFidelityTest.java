@@ -65,7 +65,7 @@ class ResultFidelityTest {
         try (Statement rawStatement = db.raw().createStatement(); ResultSet raw = rawStatement.executeQuery(SQL);
                 Statement cachedStatement = cached.createStatement();
                 ResultSet hit = cachedStatement.executeQuery(SQL)) {
-            assertThat(db.stats().hitCount()).isEqualTo(1);
+            assertThat(db.statistics().hitCount()).isEqualTo(1);
             compareMetaData(raw.getMetaData(), hit.getMetaData(), differences);
             int columns = raw.getMetaData().getColumnCount();
             int row = 0;

@@ -7,7 +7,7 @@ import static io.jdbccache.it.TestDb.scalar;
 import static io.jdbccache.it.TestDb.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -63,11 +63,11 @@ class ServerCodeAndCatalogTest {
         TenantRoles.drop(ROLES, false);
     }
 
-    private static CacheStats run(Differential.Body body) throws Exception {
+    private static CacheStatistics run(Differential.Body body) throws Exception {
         return run(FIXTURE, body);
     }
 
-    private static CacheStats run(String[] fixture, Differential.Body body) throws Exception {
+    private static CacheStatistics run(String[] fixture, Differential.Body body) throws Exception {
         return sameOutcomes(Database.POSTGRESQL, fixture, ROLES, body);
     }
 

@@ -2,7 +2,7 @@ package io.jdbccache.it;
 
 import static io.jdbccache.it.Differential.sameOutcomes;
 
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import io.jdbccache.internal.sql.BypassReason;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -58,11 +58,11 @@ class ServerSideEffectsTest {
         TenantRoles.drop(ROLES, false);
     }
 
-    private static CacheStats run(Differential.Body body) throws Exception {
+    private static CacheStatistics run(Differential.Body body) throws Exception {
         return run(FIXTURE, body);
     }
 
-    private static CacheStats run(String[] fixture, Differential.Body body) throws Exception {
+    private static CacheStatistics run(String[] fixture, Differential.Body body) throws Exception {
         return sameOutcomes(Database.POSTGRESQL, fixture, ROLES, body);
     }
 
@@ -128,7 +128,7 @@ class ServerSideEffectsTest {
                 "ALTER TABLE embargo ENABLE ROW LEVEL SECURITY",
                 "CREATE POLICY timed ON embargo USING (visible_from <= CURRENT_TIMESTAMP AND owner = CURRENT_USER)",
                 "GRANT SELECT ON embargo TO ${a}, ${b}");
-        CacheStats stats = run(fixture, s -> {
+        CacheStatistics stats = run(fixture, s -> {
             s.as("A", "a");
             s.q("A", "SELECT id, body FROM embargo ORDER BY id");
             s.q("A", "SELECT id, body FROM embargo ORDER BY id");
@@ -182,7 +182,7 @@ class ServerSideEffectsTest {
                         + " AS $$ SELECT md5(random()::text) $$",
                 "CREATE TABLE coded (id INT, code TEXT DEFAULT fresh_code())",
                 "GRANT SELECT, INSERT ON coded TO ${a}, ${b}");
-        CacheStats stats = run(fixture, s -> {
+        CacheStatistics stats = run(fixture, s -> {
             s.q("A", "SELECT n FROM counters");
             s.q("A", "INSERT INTO coded (id) VALUES (1)");
             s.q("A", "SELECT n FROM counters");
@@ -351,7 +351,7 @@ class ServerSideEffectsTest {
                 "CREATE POLICY timed ON embargo USING (owner = CURRENT_USER AND visible_from <= LOCALTIMESTAMP)",
                 "CREATE POLICY timed2 ON embargo USING (visible_from <= LOCALTIMESTAMP AND owner = SESSION_USER)",
                 "GRANT SELECT ON embargo TO ${a}, ${b}");
-        CacheStats stats = run(fixture, s -> {
+        CacheStatistics stats = run(fixture, s -> {
             s.as("A", "a");
             s.q("A", "SELECT id, body FROM embargo ORDER BY id");
             s.q("A", "SELECT id, body FROM embargo ORDER BY id");

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -103,11 +103,11 @@ class SessionIsolationTest {
         }
     }
 
-    private static CacheStats run(Differential.Body body) throws Exception {
+    private static CacheStatistics run(Differential.Body body) throws Exception {
         return run(FIXTURE, body);
     }
 
-    private static CacheStats run(String[] fixture, Differential.Body body) throws Exception {
+    private static CacheStatistics run(String[] fixture, Differential.Body body) throws Exception {
         return sameOutcomes(Database.POSTGRESQL, fixture, ROLES, body);
     }
 
@@ -115,7 +115,7 @@ class SessionIsolationTest {
 
     @Test
     void severalCustomSettingsOfOneNamespaceAreKeyedOneByOne() throws Exception {
-        CacheStats stats = run(s -> {
+        CacheStatistics stats = run(s -> {
             s.as("A", "a").as("B", "a"); // one application role, two tenants
             s.q("A", "SET app.tenant = 'a'");
             s.q("A", "SET app.user_id = '7'");
@@ -278,7 +278,7 @@ class SessionIsolationTest {
 
     @Test
     void aPolicyReadingAnotherTableDependsOnIt() throws Exception {
-        CacheStats stats = run(s -> {
+        CacheStatistics stats = run(s -> {
             s.as("A", "a").as("B", "b");
             s.q("A", "SELECT id, body FROM shared ORDER BY id");
             s.q("A", "SELECT id, body FROM shared ORDER BY id");
@@ -323,7 +323,7 @@ class SessionIsolationTest {
                 "ALTER TABLE private ENABLE ROW LEVEL SECURITY",
                 "CREATE POLICY by_function ON private USING (tenant = my_tenant())",
                 "GRANT SELECT ON private TO ${a}, ${b}");
-        CacheStats stats = run(fixture, s -> {
+        CacheStatistics stats = run(fixture, s -> {
             s.as("A", "a").as("B", "a"); // one application role, two tenants
             s.q("A", "SET app.tenant = 'a'");
             s.q("B", "SET app.tenant = 'b'");
@@ -636,7 +636,7 @@ class SessionIsolationTest {
 
     @Test
     void pooledConnectionsReusedAcrossTenantsServeEachItsOwnRows() throws Exception {
-        CacheStats stats = run(s -> {
+        CacheStatistics stats = run(s -> {
             s.session("KEEPS_THE_CACHE_OPEN");
             HikariConfig config = new HikariConfig();
             config.setJdbcUrl(s.url("a"));

@@ -205,7 +205,7 @@ class SharedTierTest {
             assertThat(update(a, "UPDATE products SET price = 13 WHERE id = 1")).isEqualTo(1);
             assertThat(query(a, ALL)).first().isEqualTo(row(1, "apple", 13));
             assertThat(query(a, ALL)).first().isEqualTo(row(1, "apple", 13));
-            assertThat(db.stats().hitCount()).as("the first tier still serves").isEqualTo(1);
+            assertThat(db.statistics().hitCount()).as("the first tier still serves").isEqualTo(1);
         }
         assertThat(calls.get()).as("the tier was asked").isGreaterThan(3);
     }

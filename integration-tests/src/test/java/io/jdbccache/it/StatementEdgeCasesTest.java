@@ -3,7 +3,7 @@ package io.jdbccache.it;
 import static io.jdbccache.it.Differential.sameOutcomes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -164,7 +164,7 @@ class StatementEdgeCasesTest {
 
     @Test
     void tablesampleIsNeverCached() throws Exception {
-        CacheStats stats = sameOutcomes(Database.POSTGRESQL, new String[] {"CREATE TABLE many (id INT PRIMARY KEY)",
+        CacheStatistics stats = sameOutcomes(Database.POSTGRESQL, new String[] {"CREATE TABLE many (id INT PRIMARY KEY)",
             "INSERT INTO many SELECT generate_series(1, 2000)"}, Map.of(), s -> {
                 for (int i = 0; i < 3; i++) {
                     s.q("A", "SELECT count(*) > 0 FROM many TABLESAMPLE SYSTEM (100)");

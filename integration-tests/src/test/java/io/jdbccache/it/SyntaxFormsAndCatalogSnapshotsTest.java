@@ -2,7 +2,7 @@ package io.jdbccache.it;
 
 import static io.jdbccache.it.Differential.sameOutcomes;
 
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -58,11 +58,11 @@ class SyntaxFormsAndCatalogSnapshotsTest {
         TenantRoles.drop(ROLES, true);
     }
 
-    private static CacheStats run(Differential.Body body) throws Exception {
+    private static CacheStatistics run(Differential.Body body) throws Exception {
         return run(FIXTURE, body);
     }
 
-    private static CacheStats run(String[] fixture, Differential.Body body) throws Exception {
+    private static CacheStatistics run(String[] fixture, Differential.Body body) throws Exception {
         return sameOutcomes(Database.POSTGRESQL, fixture, ROLES, body);
     }
 

@@ -3,7 +3,7 @@ package io.jdbccache.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import io.jdbccache.CachingDriver;
 import io.jdbccache.testing.CountingDriver;
 import java.sql.Connection;
@@ -114,7 +114,7 @@ final class TestDb implements AutoCloseable {
                 "INSERT INTO categories VALUES (1, 'fruit'), (2, 'veg')");
     }
 
-    CacheStats stats() {
+    CacheStatistics statistics() {
         return CachingDriver.statistics(cacheName).orElseThrow();
     }
 

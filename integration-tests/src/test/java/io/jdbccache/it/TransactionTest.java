@@ -68,9 +68,9 @@ class TransactionTest {
             assertThat(query(reader, PRICE)).as("uncommitted write is invisible to others").containsExactly(row(10));
         }
         // The writer's reads of a table it wrote bypass the cache; its reads of other tables may use it.
-        long bypasses = db.stats().bypassCount();
+        long bypasses = db.statistics().bypassCount();
         query(writer, PRICE);
-        assertThat(db.stats().bypassCount()).isEqualTo(bypasses + 1);
+        assertThat(db.statistics().bypassCount()).isEqualTo(bypasses + 1);
         writer.commit();
         assertThat(query(reader, PRICE)).containsExactly(row(11));
         assertThat(query(writer, PRICE)).containsExactly(row(11));

@@ -63,7 +63,7 @@ class WrappersTest {
                 }
             }
         }
-        assertThat(db.stats().hitCount()).isEqualTo(2);
+        assertThat(db.statistics().hitCount()).isEqualTo(2);
         // A bypassed read and a write hand out wrappers too.
         try (Statement statement = c.createStatement()) {
             assertThat(statement.execute("SELECT id, CURRENT_TIMESTAMP FROM products")).isTrue();

@@ -18,7 +18,7 @@ public final class AnalyzedSql {
     private volatile ReadPlan readPlan;
     private volatile WritePlan writePlan;
     private volatile ColumnInfo[] columns;
-    private volatile ShapeStats shapeStats;
+    private volatile ShapeStatistics shapeStatistics;
 
     private AnalyzedSql(SqlAnalysis analysis) {
         this.analysis = analysis;
@@ -75,11 +75,11 @@ public final class AnalyzedSql {
     }
 
     /** The statistics of this SQL's shape, linked on first use so the hit path finds them with one read. */
-    public ShapeStats shapeStats() {
-        return shapeStats;
+    public ShapeStatistics shapeStatistics() {
+        return shapeStatistics;
     }
 
-    public void shapeStats(ShapeStats stats) {
-        this.shapeStats = stats;
+    public void shapeStatistics(ShapeStatistics stats) {
+        this.shapeStatistics = stats;
     }
 }

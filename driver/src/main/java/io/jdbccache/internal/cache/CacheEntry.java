@@ -19,10 +19,10 @@ public final class CacheEntry {
     private final ReadStamp stamp;
     private final long ttlNanos;
     private final int weight;
-    private final ShapeStats shape;
+    private final ShapeStatistics shape;
 
     CacheEntry(ResultSnapshot snapshot, ReadStamp stamp, long ttlNanos, int keyBytes,
-            ShapeStats shape) {
+            ShapeStatistics shape) {
         this.snapshot = snapshot;
         this.shape = shape;
         this.stamp = stamp;
@@ -42,7 +42,7 @@ public final class CacheEntry {
     }
 
     /** The statistics of the query shape this entry answers (may be null). */
-    ShapeStats shape() {
+    ShapeStatistics shape() {
         return shape;
     }
 

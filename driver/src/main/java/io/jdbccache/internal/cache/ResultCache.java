@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import io.jdbccache.internal.catalog.Dialect;
 import io.jdbccache.internal.result.ResultSnapshot;
 import io.jdbccache.internal.sql.BypassReason;
@@ -61,7 +61,7 @@ public final class ResultCache {
     private final LatencyRecorder hitLatency = new LatencyRecorder();
     private final LatencyRecorder missLatency =
             new LatencyRecorder();
-    private final Cache<String, ShapeStats> shapes =
+    private final Cache<String, ShapeStatistics> shapes =
             Caffeine.newBuilder().maximumSize(MAX_SHAPES).executor(Runnable::run).build();
     /** Shapes tracked at once; the least recently used beyond this are forgotten, so memory stays bounded. */
     static final int MAX_SHAPES = 1000;
@@ -139,16 +139,16 @@ public final class ResultCache {
      * @return true if stored
      */
     public boolean store(CacheKey key, ResultSnapshot snapshot, ReadStamp stamp, long ttlNanos, double jitter,
-            ShapeStats shape) {
+            ShapeStatistics shape) {
         return store(key, snapshot, stamp, null, ttlNanos, jitter, shape);
     }
 
     /**
-     * As {@link #store(CacheKey, ResultSnapshot, ReadStamp, long, double, ShapeStats)}, and into the second tier too
+     * As {@link #store(CacheKey, ResultSnapshot, ReadStamp, long, double, ShapeStatistics)}, and into the second tier too
      * when {@code tierVersions} (from {@link #tierVersions}, taken with {@code stamp}) are given.
      */
     public boolean store(CacheKey key, ResultSnapshot snapshot, ReadStamp stamp, long[] tierVersions, long ttlNanos,
-            double jitter, ShapeStats shape) {
+            double jitter, ShapeStatistics shape) {
         if (ttlNanos <= 0 || !stamp.isCurrent() || !stamp.noUncommittedWrites()) {
             return false;
         }
@@ -204,7 +204,7 @@ public final class ResultCache {
      *
      * @param mayStore the read may store (and its plan is of the current catalog)
      */
-    public ResultSnapshot lookupTier(CacheKey key, ReadStamp stamp, boolean mayStore, long ttlNanos, ShapeStats shape) {
+    public ResultSnapshot lookupTier(CacheKey key, ReadStamp stamp, boolean mayStore, long ttlNanos, ShapeStatistics shape) {
         if (tier == null) {
             return null;
         }
@@ -408,20 +408,20 @@ public final class ResultCache {
     }
 
     /** The statistics of a query shape, created on first use (bounded, least recently used forgotten). */
-    public ShapeStats shape(String shape) {
+    public ShapeStatistics shape(String shape) {
         // A shape of a 300 KB statement is named by its beginning and a hash: statistics of two such shapes may
         // merge, but a thousand of them cannot hold the heap.
         String name = shape.length() <= MAX_SHAPE_TEXT ? shape
                 : shape.substring(0, MAX_SHAPE_TEXT - 32) + "... (" + shape.length() + " chars, #"
                         + Integer.toHexString(shape.hashCode()) + ")";
-        ShapeStats stats = shapes.getIfPresent(name);
-        return stats != null ? stats : shapes.get(name, ShapeStats::new);
+        ShapeStatistics stats = shapes.getIfPresent(name);
+        return stats != null ? stats : shapes.get(name, ShapeStatistics::new);
     }
 
     /** Longest shape text kept as a shape's name. */
     static final int MAX_SHAPE_TEXT = 4096;
 
-    public Collection<ShapeStats> shapes() {
+    public Collection<ShapeStatistics> shapes() {
         return shapes.asMap().values();
     }
 
@@ -455,7 +455,7 @@ public final class ResultCache {
         evictions.reset();
         hitLatency.reset();
         missLatency.reset();
-        for (ShapeStats shape : shapes.asMap().values()) {
+        for (ShapeStatistics shape : shapes.asMap().values()) {
             shape.reset();
         }
         for (DatabaseScope database : databases.values()) {
@@ -474,10 +474,27 @@ public final class ResultCache {
         sessionReadBacks.increment();
     }
 
-    /** A point-in-time snapshot of the counters. */
-    public CacheStats stats() {
-        drainCleanups();
-        entries.cleanUp();
+    /**
+     * A point-in-time snapshot of the counters and gauges, draining the pending removals first so that the entry
+     * count and size leave out entries already unservable.
+     */
+    public CacheStatistics statistics() {
+        return statistics(true);
+    }
+
+    /**
+     * The counters now, without draining pending removals first: cheap (sums of counters), for attributes read one
+     * by one; the entry count and size may still include entries already unservable.
+     */
+    public CacheStatistics counters() {
+        return statistics(false);
+    }
+
+    private CacheStatistics statistics(boolean drain) {
+        if (drain) {
+            drainCleanups();
+            entries.cleanUp();
+        }
         long weighted = entries.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
         Map<String, Long> reasons = new TreeMap<>();
         for (BypassReason reason : BypassReason.values()) {
@@ -486,7 +503,7 @@ public final class ResultCache {
                 reasons.put(reason.name(), count);
             }
         }
-        return new CacheStats(name, hits.sum(), misses.sum(), bypasses.sum(), stores.sum(), invalidations.sum(),
+        return new CacheStatistics(name, hits.sum(), misses.sum(), bypasses.sum(), stores.sum(), invalidations.sum(),
                 evictions.sum(), entries.estimatedSize(), weighted, maxBytes, reasons, sessionReadBacks.sum());
     }
 

@@ -17,7 +17,7 @@ import io.jdbccache.internal.result.ResultSnapshot;
 import io.jdbccache.internal.sql.BypassReason;
 import io.jdbccache.internal.cache.AnalyzedSql;
 import io.jdbccache.internal.sql.SqlAnalysis;
-import io.jdbccache.internal.cache.ShapeStats;
+import io.jdbccache.internal.cache.ShapeStatistics;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -110,7 +110,7 @@ final class StatementCore {
         // Hit latency is sampled (the first hit of a statement, then one in eight): reading the clock twice per
         // hit would cost more than the rest of the bookkeeping.
         long start = (executions++ & HIT_SAMPLE_MASK) == 0 ? System.nanoTime() : 0;
-        ShapeStats shape = shape(analyzed);
+        ShapeStatistics shape = shape(analyzed);
         if (closed || connection.isClosedHere()) {
             // Never answer for a closed statement or connection: the real driver throws its own error.
             return bypass(analyzed, sql, parameters, shape, BypassReason.CLOSED);
@@ -311,17 +311,17 @@ final class StatementCore {
         }
     }
 
-    private ShapeStats shape(AnalyzedSql analyzed) {
-        ShapeStats shape = analyzed.shapeStats();
+    private ShapeStatistics shape(AnalyzedSql analyzed) {
+        ShapeStatistics shape = analyzed.shapeStatistics();
         if (shape == null) {
             shape = cache.shape(analyzed.analysis().shape());
-            analyzed.shapeStats(shape);
+            analyzed.shapeStatistics(shape);
         }
         return shape;
     }
 
     /** A cacheable-looking read that may not use the cache: runs on the database, counted with its reason. */
-    private ResultSet bypass(AnalyzedSql analyzed, String sql, Object[] parameters, ShapeStats shape,
+    private ResultSet bypass(AnalyzedSql analyzed, String sql, Object[] parameters, ShapeStatistics shape,
             BypassReason reason) throws SQLException {
         cache.recordBypass(reason);
         shape.recordBypass(reason, reason == analyzed.analysis().bypassReason() ? analyzed.analysis().bypassDetail() : reason.description());

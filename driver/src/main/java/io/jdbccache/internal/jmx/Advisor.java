@@ -1,6 +1,6 @@
 package io.jdbccache.internal.jmx;
 
-import io.jdbccache.internal.cache.ShapeStats;
+import io.jdbccache.internal.cache.ShapeStatistics;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,10 +23,10 @@ public final class Advisor {
     /** The advice for one shape. */
     public enum Verdict { CACHE, DO_NOT_CACHE, LONGER_TTL, SHORTER_TTL, NOT_CACHEABLE, TOO_FEW_RUNS }
 
-    public record Advice(ShapeStats shape, Verdict verdict, String reason, Explainer.Explanation explanation) {
+    public record Advice(ShapeStatistics shape, Verdict verdict, String reason, Explainer.Explanation explanation) {
     }
 
-    public static Advice advise(ShapeStats shape, Explainer.Explanation explanation) {
+    public static Advice advise(ShapeStatistics shape, Explainer.Explanation explanation) {
         long executions = shape.executions();
         long hits = shape.hits();
         long misses = shape.misses();
@@ -76,18 +76,18 @@ public final class Advisor {
     }
 
     /** Shapes sorted by database time saved (then by database time spent), at most {@code limit}. */
-    public static List<ShapeStats> byBenefit(Iterable<ShapeStats> shapes, int limit) {
+    public static List<ShapeStatistics> byBenefit(Iterable<ShapeStatistics> shapes, int limit) {
         // The counters move while we sort: rank by values read once, or the sort's contract may break.
-        record Ranked(ShapeStats shape, double saved, double spent) {
+        record Ranked(ShapeStatistics shape, double saved, double spent) {
         }
         List<Ranked> ranked = new ArrayList<>();
-        for (ShapeStats shape : shapes) {
+        for (ShapeStatistics shape : shapes) {
             ranked.add(new Ranked(shape, shape.savedMicros(),
                     shape.databaseTime().meanMicros() * shape.executions()));
         }
         ranked.sort(Comparator.comparingDouble(Ranked::saved).reversed()
                 .thenComparing(Comparator.comparingDouble(Ranked::spent).reversed()));
-        List<ShapeStats> sorted = new ArrayList<>();
+        List<ShapeStatistics> sorted = new ArrayList<>();
         for (int i = 0; i < Math.min(limit, ranked.size()); i++) {
             sorted.add(ranked.get(i).shape());
         }
@@ -101,7 +101,7 @@ public final class Advisor {
         out.append(String.format(Locale.ROOT, "%-8s  %-13s %6s %8s %10s %10s %6s %9s  %s%n", "id", "verdict",
                 "hit%", "runs", "db us", "saved ms", "inval", "KB/entry", "shape / reason"));
         for (Advice a : advice) {
-            ShapeStats s = a.shape();
+            ShapeStatistics s = a.shape();
             long lookups = s.hits() + s.misses();
             out.append(String.format(Locale.ROOT, "%-8s  %-13s %6.1f %8d %10.1f %10.1f %6d %9.1f  %s%n", s.id(),
                     a.verdict(), lookups == 0 ? 0 : 100.0 * s.hits() / lookups, s.executions(),

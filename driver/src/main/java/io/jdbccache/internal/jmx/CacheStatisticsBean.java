@@ -1,14 +1,14 @@
 package io.jdbccache.internal.jmx;
 
 import io.jdbccache.CacheMXBean;
-import io.jdbccache.CacheStats;
+import io.jdbccache.CacheStatistics;
 import io.jdbccache.QueryShapeStatistics;
 import io.jdbccache.TableStatistics;
 import io.jdbccache.internal.cache.DatabaseScope;
 import io.jdbccache.internal.cache.InvalidationEvent;
 import io.jdbccache.internal.cache.LatencyRecorder;
 import io.jdbccache.internal.cache.ResultCache;
-import io.jdbccache.internal.cache.ShapeStats;
+import io.jdbccache.internal.cache.ShapeStatistics;
 import io.jdbccache.internal.cache.TableVersion;
 import io.jdbccache.internal.sql.TableRef;
 import java.util.ArrayList;
@@ -20,9 +20,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The {@link CacheMXBean} of one {@link ResultCache}: reads its counters, runs its operations. A monitoring scrape
- * reads a dozen attributes one by one; they all come from one snapshot (counters, sizes, latency percentiles),
- * taken at most once a second, so a scrape neither drains the cache's cleanups per attribute nor mixes moments.
- * An operation (reset, invalidate) discards the snapshot.
+ * reads a dozen attributes one by one: the counters are read live (sums of counters, no other work), while what
+ * costs work (the entry count and size, for which the cache drains its pending removals, and the latency
+ * percentiles) comes from one snapshot taken at most once a second, so a scrape does that work once, not once per
+ * attribute. An operation (reset, invalidate) discards the snapshot.
  */
 public final class CacheStatisticsBean implements CacheMXBean {
     /** How long one snapshot answers: a scrape's attributes are read well within it. */
@@ -38,8 +39,8 @@ public final class CacheStatisticsBean implements CacheMXBean {
         this.cache = cache;
     }
 
-    /** One moment's statistics: counters and sizes, and the latency percentiles the bean reports. */
-    private record Snapshot(CacheStats stats, double[] hitMicros, double[] missMicros, long takenNanos) {
+    /** One moment's gauges: entry count and size (after a drain) and the latency percentiles the bean reports. */
+    private record Snapshot(CacheStatistics drained, double[] hitMicros, double[] missMicros, long takenNanos) {
     }
 
     private Snapshot snapshot() {
@@ -47,7 +48,7 @@ public final class CacheStatisticsBean implements CacheMXBean {
         long now = System.nanoTime();
         if (current == null || now - current.takenNanos() >= SNAPSHOT_NANOS) {
             // Two scrapes racing here both take one: harmless, and no lock is held while draining.
-            current = new Snapshot(cache.stats(), percentiles(cache.hitLatency()), percentiles(cache.missLatency()),
+            current = new Snapshot(cache.statistics(), percentiles(cache.hitLatency()), percentiles(cache.missLatency()),
                     now);
             snapshot = current;
         }
@@ -58,63 +59,64 @@ public final class CacheStatisticsBean implements CacheMXBean {
         return new double[] {latency.percentileMicros(50), latency.percentileMicros(95), latency.percentileMicros(99)};
     }
 
-    private CacheStats stats() {
-        return snapshot().stats();
+    /** The counters now (cheap); the gauges come from {@link #snapshot()}. */
+    private CacheStatistics statistics() {
+        return cache.counters();
     }
 
     @Override
     public long getHitCount() {
-        return stats().hitCount();
+        return statistics().hitCount();
     }
 
     @Override
     public long getMissCount() {
-        return stats().missCount();
+        return statistics().missCount();
     }
 
     @Override
     public double getHitRate() {
-        return stats().hitRate();
+        return statistics().hitRate();
     }
 
     @Override
     public long getBypassCount() {
-        return stats().bypassCount();
+        return statistics().bypassCount();
     }
 
     @Override
     public Map<String, Long> getBypassesByReason() {
-        return stats().bypassesByReason();
+        return statistics().bypassesByReason();
     }
 
     @Override
     public long getSessionReadBacks() {
-        return stats().sessionReadBacks();
+        return statistics().sessionReadBacks();
     }
 
     @Override
     public long getStoreCount() {
-        return stats().storeCount();
+        return statistics().storeCount();
     }
 
     @Override
     public long getInvalidationCount() {
-        return stats().invalidationCount();
+        return statistics().invalidationCount();
     }
 
     @Override
     public long getEvictionCount() {
-        return stats().evictionCount();
+        return statistics().evictionCount();
     }
 
     @Override
     public long getEntryCount() {
-        return stats().entryCount();
+        return snapshot().drained().entryCount();
     }
 
     @Override
     public long getWeightedSizeBytes() {
-        return stats().weightedSizeBytes();
+        return snapshot().drained().weightedSizeBytes();
     }
 
     @Override
@@ -172,7 +174,7 @@ public final class CacheStatisticsBean implements CacheMXBean {
         cache.drainCleanups();
         // Reads served per table are summed from the shapes (the hit path counts per shape only).
         Map<TableVersion, Long> reads = new IdentityHashMap<>();
-        for (ShapeStats shape : cache.shapes()) {
+        for (ShapeStatistics shape : cache.shapes()) {
             long hits = shape.hits();
             for (TableVersion table : shape.dependencies()) {
                 reads.merge(table, hits, Long::sum);
@@ -197,7 +199,7 @@ public final class CacheStatisticsBean implements CacheMXBean {
     @Override
     public QueryShapeStatistics[] topQueryShapes(int n) {
         List<QueryShapeStatistics> result = new ArrayList<>();
-        for (ShapeStats shape : Advisor.byBenefit(cache.shapes(), Math.max(0, n))) {
+        for (ShapeStatistics shape : Advisor.byBenefit(cache.shapes(), Math.max(0, n))) {
             result.add(new QueryShapeStatistics(shape.id(), shape.shape(), shape.executions(), shape.hits(),
                     shape.misses(), shape.bypasses(), shape.databaseTime().meanMicros(),
                     shape.databaseTime().percentileMicros(99), shape.meanRows(), shape.meanBytes(),
@@ -246,7 +248,7 @@ public final class CacheStatisticsBean implements CacheMXBean {
 
     @Override
     public String explain(String shapeId) {
-        for (ShapeStats shape : cache.shapes()) {
+        for (ShapeStatistics shape : cache.shapes()) {
             if (shape.id().equalsIgnoreCase(shapeId.trim())) {
                 return Explainer.explain(shape).summary();
             }
@@ -258,7 +260,7 @@ public final class CacheStatisticsBean implements CacheMXBean {
     public String adviceReport(boolean explain) {
         List<Advisor.Advice> advice = new ArrayList<>();
         int explained = 0;
-        for (ShapeStats shape : Advisor.byBenefit(cache.shapes(), REPORTED_SHAPES)) {
+        for (ShapeStatistics shape : Advisor.byBenefit(cache.shapes(), REPORTED_SHAPES)) {
             Explainer.Explanation explanation = null;
             if (explain && shape.cacheable() && explained < EXPLAINED_IN_REPORT) {
                 explanation = Explainer.explain(shape);
@@ -267,7 +269,7 @@ public final class CacheStatisticsBean implements CacheMXBean {
             advice.add(Advisor.advise(shape, explanation));
         }
         StringBuilder out = new StringBuilder(Advisor.report(cache.name(), advice));
-        CacheStats stats = stats();
+        CacheStatistics stats = cache.statistics();
         out.append(String.format(Locale.ROOT,
                 "totals: %d hits, %d misses (hit rate %.1f%%), %d bypasses, %d entries, %.1f of %.1f MB%n",
                 stats.hitCount(), stats.missCount(), 100 * stats.hitRate(), stats.bypassCount(), stats.entryCount(),

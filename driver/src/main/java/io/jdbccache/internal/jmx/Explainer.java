@@ -1,6 +1,6 @@
 package io.jdbccache.internal.jmx;
 
-import io.jdbccache.internal.cache.ShapeStats;
+import io.jdbccache.internal.cache.ShapeStatistics;
 import io.jdbccache.internal.cache.DatabaseScope;
 import io.jdbccache.internal.cache.ParameterValues;
 import java.sql.Connection;
@@ -54,7 +54,7 @@ public final class Explainer {
         }
     }
 
-    public static Explanation explain(ShapeStats shape) {
+    public static Explanation explain(ShapeStatistics shape) {
         DatabaseScope database = shape.database();
         String sql = shape.lastSql();
         Object[] parameters = shape.lastParameters();
@@ -117,7 +117,7 @@ public final class Explainer {
         return connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2");
     }
 
-    private static Explanation failed(ShapeStats shape, String database, String why) {
+    private static Explanation failed(ShapeStatistics shape, String database, String why) {
         return new Explanation(shape.id(), database, -1, -1, -1, -1, -1, "?", "", why);
     }
 

@@ -83,7 +83,7 @@ class ConnectionOpenerTest {
         CachingConnection connection = open(dataSource::getConnection, config());
         assertThat(firstName(connection)).isEqualTo("apple");
         assertThat(firstName(connection)).isEqualTo("apple");
-        assertThat(connection.session().cache().stats().hitCount()).isEqualTo(1);
+        assertThat(connection.session().cache().statistics().hitCount()).isEqualTo(1);
         assertThat(connection.session().database().diagnosticsSource()).as("EXPLAIN connections come from the source too")
                 .isNotNull();
         try (Connection diagnostics = connection.session().database().diagnosticsSource().open()) {
@@ -93,7 +93,7 @@ class ConnectionOpenerTest {
         CachingConnection second = open(dataSource::getConnection, config());
         assertThat(firstName(second)).isEqualTo("apple");
         assertThat(second.session().cache()).isSameAs(connection.session().cache());
-        assertThat(second.session().cache().stats().hitCount()).isEqualTo(2);
+        assertThat(second.session().cache().statistics().hitCount()).isEqualTo(2);
         assertThat(second.session().config()).as("equal configurations are one instance").isSameAs(connection.session().config());
     }
 
@@ -102,11 +102,11 @@ class ConnectionOpenerTest {
         CacheConfig config = config("cache.warmup.1", "SELECT name FROM products WHERE id = 1",
                 "cache.warmup.2", "SELECT nothing FROM nowhere");
         CachingConnection connection = open(dataSource::getConnection, config);
-        assertThat(connection.session().cache().stats().storeCount()).isEqualTo(1);
+        assertThat(connection.session().cache().statistics().storeCount()).isEqualTo(1);
         assertThat(firstName(connection)).isEqualTo("apple");
-        assertThat(connection.session().cache().stats().hitCount()).isEqualTo(1);
+        assertThat(connection.session().cache().statistics().hitCount()).isEqualTo(1);
         open(dataSource::getConnection, config);
-        assertThat(connection.session().cache().stats().storeCount()).as("warm-up runs once").isEqualTo(1);
+        assertThat(connection.session().cache().statistics().storeCount()).as("warm-up runs once").isEqualTo(1);
     }
 
     @Test

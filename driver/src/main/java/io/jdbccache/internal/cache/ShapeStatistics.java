@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
  * differ only in values are one shape. Parameter values are kept (last seen only) for on-demand EXPLAIN and are
  * never exposed through JMX or logs.
  */
-public final class ShapeStats {
+public final class ShapeStatistics {
     private final String id;
     private final String shape;
     private final LongAdder hits = new LongAdder();
@@ -29,7 +29,7 @@ public final class ShapeStats {
     private volatile DatabaseScope database;
     private volatile TableVersion[] dependencies = new TableVersion[0];
 
-    public ShapeStats(String shape) {
+    public ShapeStatistics(String shape) {
         this.shape = shape;
         this.id = String.format("%08x", shape.hashCode());
         for (int i = 0; i < bypassesByReason.length; i++) {

@@ -24,11 +24,11 @@ import java.util.Map;
  *                          {@code NON_DETERMINISTIC} or {@code SESSION_STATE_UNKNOWN}); reasons never seen are absent
  * @param sessionReadBacks  round trips spent reading a session's state back after it may have changed
  */
-public record CacheStats(String cacheName, long hitCount, long missCount, long bypassCount, long storeCount,
+public record CacheStatistics(String cacheName, long hitCount, long missCount, long bypassCount, long storeCount,
         long invalidationCount, long evictionCount, long entryCount, long weightedSizeBytes, long maxSizeBytes,
         Map<String, Long> bypassesByReason, long sessionReadBacks) {
 
-    public CacheStats {
+    public CacheStatistics {
         bypassesByReason = Map.copyOf(bypassesByReason);
     }
 
