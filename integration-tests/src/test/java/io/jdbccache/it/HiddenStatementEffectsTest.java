@@ -12,7 +12,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Effects a statement's text hides from a first look: transaction control sent through {@code executeQuery} or
@@ -21,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * continuation, H2's case-insensitive identifiers, and a session read-back that must not wait for locks. Raw and
  * cached runs must agree.
  */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Database.class)
 class HiddenStatementEffectsTest {
     private static final String[] T = {
         "CREATE TABLE t (id INT PRIMARY KEY, v INT)",
@@ -32,12 +38,15 @@ class HiddenStatementEffectsTest {
         "CREATE VIEW w AS SELECT id, v FROM a",
     };
 
-    private static void pg(String[] fixture, Differential.Body body) throws Exception {
-        sameOutcomes(Database.POSTGRESQL, fixture, Map.of(), body);
+    @Parameter
+    Database database;
+
+    private boolean pg() {
+        return database == Database.POSTGRESQL;
     }
 
-    private static void h2(String[] fixture, Differential.Body body) throws Exception {
-        sameOutcomes(Database.H2, fixture, Map.of(), body);
+    private void run(String[] fixture, Differential.Body body) throws Exception {
+        sameOutcomes(database, fixture, Map.of(), body);
     }
 
     private static String executeQuery(Differential.Script s, String session, String sql) throws SQLException {
@@ -52,7 +61,9 @@ class HiddenStatementEffectsTest {
 
     @Test
     void beginThroughExecuteQueryIsMissed() throws Exception {
-        pg(T, s -> {
+        Assumptions.assumeTrue(pg(),
+                "BEGIN is PostgreSQL syntax (pgjdbc runs it through executeQuery, then throws 02000)");
+        run(T, s -> {
             s.q("B", "SELECT v FROM t WHERE id = 1");
             executeQuery(s, "A", "BEGIN"); // ERROR 02000, but the server is now in a transaction
             s.q("A", "UPDATE t SET v = 99 WHERE id = 1");
@@ -66,7 +77,8 @@ class HiddenStatementEffectsTest {
 
     @Test
     void endOfBeginAtomicBodyIsReadAsCommit() throws Exception {
-        pg(T, s -> {
+        Assumptions.assumeTrue(pg(), "BEGIN ATOMIC is PostgreSQL syntax");
+        run(T, s -> {
             s.q("B", "SELECT v FROM t WHERE id = 1");
             s.q("A", "BEGIN");
             s.q("A", "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END");
@@ -81,7 +93,8 @@ class HiddenStatementEffectsTest {
 
     @Test
     void selectIntoCreatingATableEarlierOnTheSearchPath() throws Exception {
-        pg(new String[] {"CREATE SCHEMA IF NOT EXISTS ${schema}_first", "CREATE TABLE t (id INT PRIMARY KEY, v INT)",
+        Assumptions.assumeTrue(pg(), "SELECT ... INTO a new table and search_path are PostgreSQL's");
+        run(new String[] {"CREATE SCHEMA IF NOT EXISTS ${schema}_first", "CREATE TABLE t (id INT PRIMARY KEY, v INT)",
             "INSERT INTO t VALUES (1, 10)"}, s -> {
                 s.session("KEEPS_THE_CACHE_OPEN");
                 try {
@@ -99,7 +112,8 @@ class HiddenStatementEffectsTest {
 
     @Test
     void escapedDdlAfterLeadingWhitespaceReplacesAView() throws Exception {
-        pg(VIEW_OVER_A, s -> {
+        Assumptions.assumeTrue(pg(), "pgjdbc keeps the raw text of DDL holding a JDBC escape");
+        run(VIEW_OVER_A, s -> {
             s.q("A", "SELECT v FROM w");
             s.q("A", " CREATE OR REPLACE VIEW w AS SELECT id, {fn abs(v)} AS v FROM b");
             s.q("A", "SELECT v FROM w");
@@ -110,7 +124,8 @@ class HiddenStatementEffectsTest {
 
     @Test
     void escapedDdlAfterLeadingWhitespaceCreatesATableEarlierOnThePath() throws Exception {
-        pg(new String[] {"CREATE SCHEMA IF NOT EXISTS ${schema}_first", "CREATE TABLE t (id INT PRIMARY KEY, v INT)",
+        Assumptions.assumeTrue(pg(), "search_path is PostgreSQL's");
+        run(new String[] {"CREATE SCHEMA IF NOT EXISTS ${schema}_first", "CREATE TABLE t (id INT PRIMARY KEY, v INT)",
             "INSERT INTO t VALUES (1, 10)"}, s -> {
                 s.session("KEEPS_THE_CACHE_OPEN");
                 try {
@@ -128,7 +143,8 @@ class HiddenStatementEffectsTest {
 
     @Test
     void failedMultiStatementStringWithCommittedDdl() throws Exception {
-        pg(VIEW_OVER_A, s -> {
+        Assumptions.assumeTrue(pg(), "a COMMIT inside a multi-statement string is PostgreSQL's");
+        run(VIEW_OVER_A, s -> {
             s.q("A", "SELECT v FROM w");
             s.q("A", "CREATE OR REPLACE VIEW w AS SELECT id, v FROM b; COMMIT; INSERT INTO nosuch VALUES (1)");
             s.q("A", "SELECT v FROM w");
@@ -138,8 +154,10 @@ class HiddenStatementEffectsTest {
     }
 
     @Test
-    void failedBatchWithDdlOnH2() throws Exception {
-        h2(VIEW_OVER_A, s -> {
+    void failedBatchWithCommittedDdl() throws Exception {
+        Assumptions.assumeTrue(!pg(),
+                "pgjdbc runs a batch as one transaction: on PostgreSQL the DDL before the failure rolls back");
+        run(VIEW_OVER_A, s -> {
             s.q("A", "SELECT v FROM w");
             s.record("A batch", Differential.Script.outcome(() -> {
                 try (Statement st = s.session("A").createStatement()) {
@@ -171,8 +189,9 @@ class HiddenStatementEffectsTest {
 
     @Test
     void typedNullsShareAKey() throws Exception {
+        Assumptions.assumeTrue(pg(), "pgjdbc sends NULLs bound through different setters with different types");
         String sql = "SELECT coalesce(?, 'x') AS c";
-        pg(T, s -> {
+        run(T, s -> {
             prepared(s, "setObject(1, null)", sql, st -> st.setObject(1, null));
             prepared(s, "setBytes(1, null)", sql, st -> st.setBytes(1, null)); // the database answers 78 (bytea)
             prepared(s, "setBigDecimal(1, null)", sql, st -> st.setBigDecimal(1, null)); // the database answers 22P02
@@ -192,17 +211,10 @@ class HiddenStatementEffectsTest {
 
     @Test
     void escapeProcessingOffIsAnsweredFromTheCache() throws Exception {
-        pg(T, s -> {
-            s.q("A", "SELECT {fn abs(-1)}");
-            withoutEscapes(s, "SELECT {fn abs(-1)}"); // the database answers 42601
-        });
-    }
-
-    @Test
-    void escapeProcessingOffIsAnsweredFromTheCacheOnH2() throws Exception {
-        h2(T, s -> {
-            s.q("A", "SELECT {fn ucase('a')}");
-            withoutEscapes(s, "SELECT {fn ucase('a')}"); // the database answers 42001
+        String sql = pg() ? "SELECT {fn abs(-1)}" : "SELECT {fn ucase('a')}";
+        run(T, s -> {
+            s.q("A", sql);
+            withoutEscapes(s, sql); // the database answers 42601 (PostgreSQL), 42001 (H2)
         });
     }
 
@@ -217,6 +229,7 @@ class HiddenStatementEffectsTest {
 
     @Test
     void clockInputsComputedByACallOrSplitByContinuation() throws Exception {
+        Assumptions.assumeTrue(pg(), "'now' as a timestamptz input is PostgreSQL's");
         String[] clocks = {
             "SELECT reverse('won')::timestamptz",
             "SELECT concat('n', 'ow')::timestamptz",
@@ -224,7 +237,7 @@ class HiddenStatementEffectsTest {
             "SELECT timestamptz 'n'\n'ow'",
             "SELECT timestamptz 'n' -- a comment\n'ow'",
         };
-        pg(T, s -> {
+        run(T, s -> {
             for (String sql : clocks) {
                 String earlier = first(s.session("A"), sql);
                 Thread.sleep(20);
@@ -238,7 +251,8 @@ class HiddenStatementEffectsTest {
     // ---- H2 with CASE_INSENSITIVE_IDENTIFIERS: "t" and T are one table
 
     @Test
-    void h2CaseInsensitiveIdentifiers() throws Exception {
+    void caseInsensitiveIdentifiersMakeQuotedAndUnquotedNamesOneTable() throws Exception {
+        Assumptions.assumeTrue(!pg(), "CASE_INSENSITIVE_IDENTIFIERS is an H2 setting");
         String name = "it_ci_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
         String raw = "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;CASE_INSENSITIVE_IDENTIFIERS=TRUE";
         CachingDriver.register();
@@ -260,7 +274,8 @@ class HiddenStatementEffectsTest {
 
     @Test
     void readBackWaitsForALockOnAnUnrelatedTableWithAPolicy() throws Exception {
-        pg(new String[] {"CREATE TABLE t (id INT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1, 10)",
+        Assumptions.assumeTrue(pg(), "row-level security policies are PostgreSQL's");
+        run(new String[] {"CREATE TABLE t (id INT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1, 10)",
             "CREATE TABLE docs (id INT PRIMARY KEY, tenant TEXT)", "ALTER TABLE docs ENABLE ROW LEVEL SECURITY",
             "CREATE POLICY p ON docs USING (tenant = current_setting('app.tenant', true))"}, s -> {
                 Connection locker = DriverManager.getConnection(s.db.rawUrl);

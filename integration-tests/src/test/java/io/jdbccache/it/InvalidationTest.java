@@ -114,14 +114,14 @@ class InvalidationTest {
     }
 
     @Test
-    void h2MergeKeyUpsertInvalidatesOnlyItsTable() throws SQLException {
+    void mergeKeyUpsertInvalidatesOnlyItsTable() throws SQLException {
         Assumptions.assumeTrue(!pg(), "MERGE INTO ... KEY is H2 syntax");
         assertWriteInvalidatesOnlyProducts("MERGE INTO products KEY (id) VALUES (1, 'apple', 11)", List.of(
                 row(1, "apple", 11), row(2, "pear", 20), row(3, "plum", 30)));
     }
 
     @Test
-    void h2MergeKeyUpsertIsNeverStale() throws SQLException {
+    void mergeKeyUpsertIsNeverStale() throws SQLException {
         Assumptions.assumeTrue(!pg(), "MERGE INTO ... KEY is H2 syntax");
         // Correctness holds today (the write flushes every entry of the database); precision is the bug below.
         query(c, CATEGORIES);
