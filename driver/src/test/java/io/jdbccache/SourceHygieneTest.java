@@ -23,13 +23,17 @@ class SourceHygieneTest {
             "(?<![\\w.])((?:java|javax|org|com|io)\\.(?:[a-z][a-z0-9_]*\\.)+)([A-Z][A-Za-z0-9_]*)");
     private static final Pattern STRING = Pattern.compile("\"(?:\\\\.|[^\"\\\\])*\"");
     /** Simple names that mean different types in one file, where one of them must stay qualified. */
+    /** Every source tree of the build: the driver's, and the integration tests' and benchmarks' beside it. */
+    private static final List<Path> ROOTS = Stream.of("src/main/java", "src/test/java",
+            "../integration-tests/src/main/java", "../integration-tests/src/test/java",
+            "../integration-tests/src/bench/java").map(Path::of).filter(Files::isDirectory).toList();
     private static final List<String> SHARED_SIMPLE_NAMES = List.of("Date", "Array", "Statement", "Field", "Value",
             "TypeInfo", "Session", "Result", "Timestamp", "Time");
 
     @Test
     void codeNamesTypesThroughImports() throws IOException {
         List<String> qualified = new ArrayList<>();
-        for (Path root : List.of(Path.of("src/main/java"), Path.of("src/test/java"))) {
+        for (Path root : ROOTS) {
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
                     scan(file, qualified);
@@ -47,7 +51,7 @@ class SourceHygieneTest {
     void everyImportIsUsed() throws IOException {
         List<String> unused = new ArrayList<>();
         Pattern single = Pattern.compile("^import (?:static )?[\\w.]+\\.(\\w+);$");
-        for (Path root : List.of(Path.of("src/main/java"), Path.of("src/test/java"))) {
+        for (Path root : ROOTS) {
             try (Stream<Path> files = Files.walk(root)) {
                 for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
                     List<String> lines = Files.readAllLines(file);

@@ -9,7 +9,9 @@ import static io.jdbccache.it.TestDb.scalar;
 import static io.jdbccache.it.TestDb.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jdbccache.CachingDriver;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -417,5 +419,25 @@ class InvalidationTest {
         update(c, "DELETE FROM products WHERE id = 3");
         assertThat(query(other, PRODUCTS)).hasSize(2);
         assertThat(query(db.raw(), PRODUCTS)).isEqualTo(query(other, PRODUCTS));
+    }
+
+    /** {@code invalidateAll} is one operator request: one invalidation, however many databases the cache has seen. */
+    @Test
+    void invalidateAllCountsOneInvalidationWhateverTheDatabasesSeen() throws Exception {
+        Assumptions.assumeTrue(!db.isPostgres(), "two databases under one cache: two H2 in-memory databases");
+        TestDb other = TestDb.open(database);
+        try {
+            other.createProducts();
+            String otherUrl = other.cachedUrl.replace(other.cacheName, db.cacheName);
+            try (Connection first = db.cached(); Connection second = DriverManager.getConnection(otherUrl)) {
+                query(first, "SELECT id FROM products ORDER BY id");
+                query(second, "SELECT id FROM products ORDER BY id");
+                long before = db.statistics().invalidationCount();
+                CachingDriver.invalidateAll(db.cacheName);
+                assertThat(db.statistics().invalidationCount() - before).isEqualTo(1);
+            }
+        } finally {
+            other.close();
+        }
     }
 }

@@ -384,9 +384,18 @@ public final class ResultCache {
 
     /** Drops every entry of every database (an operator's request), here and, through the listeners, elsewhere. */
     public void invalidateAll() {
+        List<InvalidationEvent> events = new ArrayList<>();
         for (DatabaseScope database : databases.values()) {
-            invalidate(new TableVersion[] {database.everything()}, InvalidationEvent.Phase.MANUAL);
+            events.add(new InvalidationEvent(database.everything().id(), InvalidationEvent.Phase.MANUAL));
         }
+        if (!listeners.isEmpty() && !events.isEmpty()) {
+            publish(events);
+        }
+        for (DatabaseScope database : databases.values()) {
+            database.everything().bump();
+        }
+        // One request, one invalidation, however many databases it reached; the clear below removes every entry.
+        invalidations.increment();
         entries.invalidateAll();
     }
 

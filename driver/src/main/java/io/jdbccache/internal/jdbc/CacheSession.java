@@ -662,13 +662,16 @@ final class CacheSession {
      * if there were any. A chained end starts the next transaction at once, with the same isolation.
      */
     private void finishTransaction(boolean chained, InvalidationEvent.Phase phase) {
+        if (transaction.ranDdl()) {
+            // Committed or rolled back, the DDL's catalog is now everyone's or no one's: read it again, before the
+            // written stamps stop holding uncommitted writes, so that no reader stores under a plan of the old
+            // catalog in between.
+            cache.catalogChanged(database);
+        }
         session.transactionEnded();
         // Invalidated while its stamps still hold uncommitted writes, so no reader can store in between.
         invalidateTransactionWrites(phase);
-        if (transaction.end(chained)) {
-            // Committed or rolled back, the DDL's catalog is now everyone's or no one's: read it again.
-            cache.catalogChanged(database);
-        }
+        transaction.end(chained);
     }
 
     private void invalidateTransactionWrites(InvalidationEvent.Phase phase) {

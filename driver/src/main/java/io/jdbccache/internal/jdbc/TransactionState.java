@@ -202,14 +202,19 @@ final class TransactionState {
     }
 
     /**
+     * True if the transaction about to end ran DDL (whatever the autocommit mode now): at its end the caller forgets
+     * catalog facts, which are then everyone's or no one's, before calling {@link #end}.
+     */
+    boolean ranDdl() {
+        return changedSchema;
+    }
+
+    /**
      * The transaction committed or rolled back (or its connection closed). Its stamps stop holding uncommitted
      * writes; a chained end starts the next transaction at once, with the same isolation.
-     *
-     * @return true if it had run DDL: the caller forgets catalog facts, which are now everyone's or no one's
      */
-    boolean end(boolean chained) {
+    void end(boolean chained) {
         boolean wasSnapshot = snapshot;
-        boolean hadChangedSchema = changedSchema;
         failed = false;
         changedSchema = false;
         for (TableVersion table : writes) {
@@ -222,6 +227,5 @@ final class TransactionState {
         wroteEverything = null;
         explicit = chained;
         snapshot = chained && wasSnapshot;
-        return hadChangedSchema;
     }
 }
