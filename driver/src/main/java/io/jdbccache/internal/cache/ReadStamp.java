@@ -8,6 +8,8 @@ package io.jdbccache.internal.cache;
 public final class ReadStamp {
     private final TableVersion[] dependencies;
     private final long[] stamps;
+    /** See {@link #ids()}; a race merely makes it twice. */
+    private volatile StampId[] ids;
 
     private ReadStamp(TableVersion[] dependencies, long[] stamps) {
         this.dependencies = dependencies;
@@ -23,13 +25,17 @@ public final class ReadStamp {
         return new ReadStamp(dependencies, stamps);
     }
 
-    /** The stamps' names apart from this JVM, for a second tier (made on each call: only a tier needs them). */
+    /** The stamps' names apart from this JVM, for a second tier: made on first use, as only a tier needs them. */
     StampId[] ids() {
-        StampId[] ids = new StampId[dependencies.length];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = dependencies[i].id();
+        StampId[] made = ids;
+        if (made == null) {
+            made = new StampId[dependencies.length];
+            for (int i = 0; i < made.length; i++) {
+                made[i] = dependencies[i].id();
+            }
+            ids = made;
         }
-        return ids;
+        return made;
     }
 
     TableVersion[] dependencies() {

@@ -384,11 +384,11 @@ public final class ResultCache {
 
     /** Drops every entry of every database (an operator's request), here and, through the listeners, elsewhere. */
     public void invalidateAll() {
-        List<InvalidationEvent> events = new ArrayList<>();
-        for (DatabaseScope database : databases.values()) {
-            events.add(new InvalidationEvent(database.everything().id(), InvalidationEvent.Phase.MANUAL));
-        }
-        if (!listeners.isEmpty() && !events.isEmpty()) {
+        if (!listeners.isEmpty() && !databases.isEmpty()) {
+            List<InvalidationEvent> events = new ArrayList<>();
+            for (DatabaseScope database : databases.values()) {
+                events.add(new InvalidationEvent(database.everything().id(), InvalidationEvent.Phase.MANUAL));
+            }
             publish(events);
         }
         for (DatabaseScope database : databases.values()) {

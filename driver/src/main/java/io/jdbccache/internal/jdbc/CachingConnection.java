@@ -24,8 +24,6 @@ import java.util.concurrent.Executor;
  */
 public final class CachingConnection extends DelegatingConnection {
     private final CacheSession session;
-    private final CacheConfig config;
-    private final DatabaseScope database;
     /** The real driver's own connection (reached through its metadata), for the result sets of hits. */
     private final Connection physical;
     private boolean closed;
@@ -35,8 +33,6 @@ public final class CachingConnection extends DelegatingConnection {
             DatabaseScope database, String catalogName, String urlOptions, boolean autoCommit, int isolation) {
         super(delegate);
         this.physical = physical;
-        this.config = config;
-        this.database = database;
         this.session = new CacheSession(delegate, physical, cache, config, database, catalogName, urlOptions,
                 autoCommit, isolation);
     }
@@ -53,7 +49,8 @@ public final class CachingConnection extends DelegatingConnection {
      * @return how many queries ran successfully
      */
     public int warmUpIfFirst() {
-        if (config.warmupQueries().isEmpty() || !database.claimWarmUp()) {
+        CacheConfig config = session.config();
+        if (config.warmupQueries().isEmpty() || !session.database().claimWarmUp()) {
             return 0;
         }
         int succeeded = 0;

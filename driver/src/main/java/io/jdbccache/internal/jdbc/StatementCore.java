@@ -132,9 +132,7 @@ final class StatementCore {
         if (entry != null) {
             ResultSet hit = served(entry.snapshot(), true);
             if (hit != null) {
-                cache.recordHit(start);
-                shape.recordHit();
-                return ours(hit);
+                return countedHit(hit, start, shape);
             }
         }
         if (session.database().forgetCatalogIfStale()) {
@@ -157,9 +155,7 @@ final class StatementCore {
                 ResultSnapshot shared = leader.await(followerWaitNanos());
                 ResultSet hit = shared == null ? null : served(shared, true);
                 if (hit != null) {
-                    cache.recordHit(start);
-                    shape.recordHit();
-                    return ours(hit);
+                    return countedHit(hit, start, shape);
                 }
             }
         }
@@ -175,9 +171,7 @@ final class StatementCore {
                 if (flight != null) {
                     cache.endFlight(key, flight, shared);
                 }
-                cache.recordHit(start);
-                shape.recordHit();
-                return ours(hit);
+                return countedHit(hit, start, shape);
             }
         }
         ResultSnapshot produced = null;
@@ -357,6 +351,13 @@ final class StatementCore {
             fetchSize = delegate.getFetchSize();
         }
         return !(updatable || fetchSize < 0 || maxFieldSize != 0);
+    }
+
+    /** A read answered without the database (locally, by a concurrent fetch, or by the second tier): counted once. */
+    private ResultSet countedHit(ResultSet hit, long start, ShapeStatistics shape) {
+        cache.recordHit(start);
+        shape.recordHit();
+        return ours(hit);
     }
 
     private ResultSet ours(ResultSet resultSet) {
