@@ -4,7 +4,7 @@ import io.jdbccache.internal.result.ResultSnapshot;
 
 /**
  * A cached result and the table-version stamps it was read under. Immutable; current only while every stamp still
- * matches its table's version.
+ * matches its table's version, and live until its own deadline (its jittered TTL from when it was stored).
  */
 public final class CacheEntry {
     /**
@@ -18,6 +18,8 @@ public final class CacheEntry {
     private final ResultSnapshot snapshot;
     private final ReadStamp stamp;
     private final long ttlNanos;
+    /** {@code System.nanoTime()} at which the TTL ends; compared with {@link CoarseClock#now} on each hit. */
+    private final long expiresAtNanos;
     private final int weight;
     private final ShapeStatistics shape;
 
@@ -27,6 +29,7 @@ public final class CacheEntry {
         this.shape = shape;
         this.stamp = stamp;
         this.ttlNanos = ttlNanos;
+        this.expiresAtNanos = System.nanoTime() + ttlNanos;
         long bytes = snapshot.estimatedBytes() + OVERHEAD_BYTES + keyBytes
                 + (long) PER_DEPENDENCY_BYTES * stamp.dependencies().length;
         this.weight = (int) Math.min(Integer.MAX_VALUE, bytes);
@@ -39,6 +42,11 @@ public final class CacheEntry {
     /** True while no table this result read has been written since it was read. */
     public boolean isCurrent() {
         return stamp.isCurrent();
+    }
+
+    /** True once the TTL ended at {@code nowNanos} (overflow-safe, as {@code System.nanoTime()} differences are). */
+    boolean isExpired(long nowNanos) {
+        return nowNanos - expiresAtNanos >= 0;
     }
 
     /** The statistics of the query shape this entry answers (may be null). */

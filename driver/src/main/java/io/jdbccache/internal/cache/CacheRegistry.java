@@ -57,6 +57,8 @@ public final class CacheRegistry {
         } else {
             config.requireSameCacheScope(CREATED_WITH.get(config.name()));
         }
+        // Here, not in the cache: a driver registered again after deregister() restarts the ticker for its caches.
+        CoarseClock.start();
         OBSERVERS.get(config.name()).acquired(cache);
         OPEN_CONNECTIONS.merge(config.name(), 1, Integer::sum);
         return cache;
@@ -83,6 +85,9 @@ public final class CacheRegistry {
         for (ResultCache cache : CACHES.values()) {
             OBSERVERS.get(cache.name()).dropped(cache);
         }
+        // No thread of the driver outlives its deregistration (a redeployed application's class loader would leak);
+        // caches still in use read the real clock until a connection starts the ticker again.
+        CoarseClock.stop();
     }
 
     /**

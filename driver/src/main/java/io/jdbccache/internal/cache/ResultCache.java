@@ -2,7 +2,6 @@ package io.jdbccache.internal.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.jdbccache.CacheStatistics;
 import io.jdbccache.internal.catalog.Dialect;
@@ -75,10 +74,12 @@ public final class ResultCache {
         for (int i = 0; i < bypassesByReason.length; i++) {
             bypassesByReason[i] = new LongAdder();
         }
+        // No Caffeine expiry: it reads the clock and rewrites the entry's node on every read, which made two threads
+        // reading the same entries slower than one. Each entry carries its own deadline instead (see CacheEntry,
+        // CoarseClock); an expired entry is removed when a read meets it, when statistics are read, or by eviction.
         this.entries = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((CacheKey key, CacheEntry entry) -> entry.weight())
-                .expireAfter(new EntryExpiry())
                 .executor(Runnable::run)
                 .removalListener(this::onRemoval)
                 .build();
@@ -124,7 +125,7 @@ public final class ResultCache {
      */
     public CacheEntry lookup(CacheKey key) {
         CacheEntry entry = entries.getIfPresent(key);
-        if (entry == null || entry.isCurrent()) {
+        if (entry == null || (entry.isCurrent() && !entry.isExpired(CoarseClock.now()))) {
             return entry;
         }
         entries.asMap().remove(key, entry);
@@ -377,6 +378,16 @@ public final class ResultCache {
         }
     }
 
+    /**
+     * Removes every entry whose TTL ended. A walk over all entries, so only where statistics are read (at most once a
+     * second by JMX); otherwise an expired entry waits for a read to meet it or for eviction, counted against
+     * cache.maxBytes like any cold entry.
+     */
+    private void removeExpired() {
+        long now = System.nanoTime();
+        entries.asMap().values().removeIf(entry -> entry.isExpired(now));
+    }
+
     /** Marks everything of one database written (a write whose tables are unknown). */
     public void invalidateDatabase(DatabaseScope database, InvalidationEvent.Phase phase) {
         invalidate(new TableVersion[] {database.everything()}, phase);
@@ -502,6 +513,7 @@ public final class ResultCache {
     private CacheStatistics statistics(boolean drain) {
         if (drain) {
             drainCleanups();
+            removeExpired();
             entries.cleanUp();
         }
         long weighted = entries.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
@@ -520,7 +532,9 @@ public final class ResultCache {
         if (cause == RemovalCause.REPLACED || key == null || entry == null) {
             return;
         }
-        if (cause.wasEvicted()) {
+        if (cause.wasEvicted() || (cause == RemovalCause.EXPLICIT && entry.isCurrent()
+                && entry.isExpired(System.nanoTime()))) {
+            // Met expired by a read or a sweep: an expiry, as Caffeine's own would have been.
             evictions.increment();
         } else if (cause == RemovalCause.EXPLICIT && entry.shape() != null) {
             entry.shape().recordInvalidation();
@@ -529,24 +543,6 @@ public final class ResultCache {
             if (dependency.keepsDependents()) {
                 dependency.dependents().remove(key);
             }
-        }
-    }
-
-    /** Each entry lives for its own (jittered) TTL from when it was stored; reads do not extend it. */
-    private static final class EntryExpiry implements Expiry<CacheKey, CacheEntry> {
-        @Override
-        public long expireAfterCreate(CacheKey key, CacheEntry entry, long currentTime) {
-            return entry.ttlNanos();
-        }
-
-        @Override
-        public long expireAfterUpdate(CacheKey key, CacheEntry entry, long currentTime, long currentDuration) {
-            return entry.ttlNanos();
-        }
-
-        @Override
-        public long expireAfterRead(CacheKey key, CacheEntry entry, long currentTime, long currentDuration) {
-            return currentDuration;
         }
     }
 }
