@@ -12,9 +12,11 @@ import java.sql.Blob;
 import java.sql.Clob;
 import java.sql.Date;
 import java.sql.NClob;
+import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
 import java.sql.Ref;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.RowId;
 import java.sql.SQLException;
 import java.sql.SQLType;
@@ -33,20 +35,40 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
     private final StatementCore core;
     private final AnalyzedSql analyzed;
     private final ParameterList parameters = new ParameterList();
+    /**
+     * Binds of indexes up to this may wait until the real statement needs them (ParameterList): a cacheable read's
+     * placeholders, which the real driver accepts as it counts them too. Elsewhere (other statements, an index the
+     * analysis does not count, a closed statement) the real driver binds at once and throws its own errors then.
+     */
+    private final int deferrableParameters;
 
     CachingPreparedStatement(CachingConnection connection, PreparedStatement delegate, String sql) {
         super(connection, delegate);
         this.core = new StatementCore(connection, this, delegate);
         this.analyzed = connection.session().analyzePrepared(sql);
+        this.deferrableParameters = analyzed.analysis().kind() == SqlAnalysis.Kind.QUERY
+                ? Math.max(0, analyzed.analysis().parameterCount()) : 0;
+        core.deferredBinds(parameters);
+    }
+
+    private boolean mayDefer(int parameterIndex) {
+        return parameterIndex >= 1 && parameterIndex <= deferrableParameters && !core.isClosed();
+    }
+
+    /** Before the real statement is used for anything the binds matter to. */
+    private void applyDeferredBinds() throws SQLException {
+        parameters.applyDeferred(preparedDelegate);
     }
 
     @Override
     public ResultSet executeQuery() throws SQLException {
         core.closeCurrent();
         if (analyzed.analysis().kind() == SqlAnalysis.Kind.QUERY) {
+            // The deferred binds reach the real statement only if the read does (StatementCore).
             return core.query(analyzed, null, parameters.values(),
                     parameters.state(analyzed.analysis().parameterCount()));
         }
+        applyDeferredBinds();
         return core.run(analyzed, parameters.values(), () -> wrapResultSet(preparedDelegate.executeQuery()));
     }
 
@@ -57,23 +79,27 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
             return core.query(analyzed, null, parameters.values(),
                     parameters.state(analyzed.analysis().parameterCount())) != null;
         }
+        applyDeferredBinds();
         return core.run(analyzed, parameters.values(), preparedDelegate::execute);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
         core.closeCurrent();
+        applyDeferredBinds();
         return core.run(analyzed, parameters.values(), preparedDelegate::executeUpdate);
     }
 
     @Override
     public long executeLargeUpdate() throws SQLException {
         core.closeCurrent();
+        applyDeferredBinds();
         return core.run(analyzed, parameters.values(), preparedDelegate::executeLargeUpdate);
     }
 
     @Override
     public void addBatch() throws SQLException {
+        applyDeferredBinds();
         preparedDelegate.addBatch();
         core.addBatch(analyzed);
     }
@@ -239,6 +265,28 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
     }
 
     @Override
+    public ResultSetMetaData getMetaData() throws SQLException {
+        // The real driver may describe the statement with the types bound so far.
+        applyDeferredBinds();
+        return super.getMetaData();
+    }
+
+    @Override
+    public ParameterMetaData getParameterMetaData() throws SQLException {
+        applyDeferredBinds();
+        return super.getParameterMetaData();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (!iface.isInstance(this)) {
+            // The real statement handed out may be executed directly: it must hold every bind.
+            applyDeferredBinds();
+        }
+        return super.unwrap(iface);
+    }
+
+    @Override
     public void clearParameters() throws SQLException {
         preparedDelegate.clearParameters();
         parameters.clear();
@@ -276,14 +324,26 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
 
     @Override
     public void setInt(int parameterIndex, int x) throws SQLException {
-        preparedDelegate.setInt(parameterIndex, x);
+        boolean defer = mayDefer(parameterIndex);
+        if (!defer) {
+            preparedDelegate.setInt(parameterIndex, x);
+        }
         parameters.set(parameterIndex, x);
+        if (defer) {
+            parameters.deferInt(parameterIndex, x);
+        }
     }
 
     @Override
     public void setLong(int parameterIndex, long x) throws SQLException {
-        preparedDelegate.setLong(parameterIndex, x);
+        boolean defer = mayDefer(parameterIndex);
+        if (!defer) {
+            preparedDelegate.setLong(parameterIndex, x);
+        }
         parameters.set(parameterIndex, x);
+        if (defer) {
+            parameters.deferLong(parameterIndex, x);
+        }
     }
 
     @Override
@@ -306,8 +366,14 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
 
     @Override
     public void setString(int parameterIndex, String x) throws SQLException {
-        preparedDelegate.setString(parameterIndex, x);
+        boolean defer = mayDefer(parameterIndex);
+        if (!defer) {
+            preparedDelegate.setString(parameterIndex, x);
+        }
         parameters.set(parameterIndex, x == null ? ParameterValues.nullSetBy("setString") : ParameterValues.ofString(x));
+        if (defer) {
+            parameters.deferString(parameterIndex, x);
+        }
     }
 
     @Override

@@ -61,6 +61,8 @@ final class StatementCore {
     private boolean closingCurrent;
     /** The distinct statements of the pending batch: a prepared batch of n rows invalidates once, not n times. */
     private final Set<AnalyzedSql> batch = new LinkedHashSet<>();
+    /** A prepared statement's binds that wait for the real statement (see ParameterList); null for none. */
+    private ParameterList deferredBinds;
     private static final int HIT_SAMPLE_MASK = 7;
     private int executions;
 
@@ -294,7 +296,23 @@ final class StatementCore {
 
     /** Runs the query on the real statement: its own SQL for a prepared statement ({@code sql} null). */
     private ResultSet executeOnDelegate(String sql) throws SQLException {
-        return sql == null ? ((PreparedStatement) delegate).executeQuery() : delegate.executeQuery(sql);
+        if (sql != null) {
+            return delegate.executeQuery(sql);
+        }
+        if (deferredBinds != null) {
+            deferredBinds.applyDeferred((PreparedStatement) delegate);
+        }
+        return ((PreparedStatement) delegate).executeQuery();
+    }
+
+    /** The owner's binds that wait until the real statement runs. */
+    void deferredBinds(ParameterList binds) {
+        this.deferredBinds = binds;
+    }
+
+    /** True once the owner was closed through its wrapper, or its connection was. */
+    boolean isClosed() {
+        return closed || connection.isClosedHere();
     }
 
     private static void closeQuietly(ResultSet resultSet, Exception cause) {

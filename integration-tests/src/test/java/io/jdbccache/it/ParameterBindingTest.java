@@ -1,0 +1,160 @@
+package io.jdbccache.it;
+
+import static io.jdbccache.it.Differential.sameOutcomes;
+import static io.jdbccache.it.TestDb.executions;
+import static io.jdbccache.it.TestDb.resetExecutions;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jdbccache.CacheStatistics;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Map;
+import org.h2.jdbc.JdbcPreparedStatement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.postgresql.PGStatement;
+
+/**
+ * A cacheable read's {@code setInt}, {@code setLong} and {@code setString} reach the real statement only when it runs
+ * (a hit never needs them): every bind must still behave as the real driver's. Each script runs on raw connections,
+ * then through the cache, and every step must have the same outcome (rows, or the driver's SQLState).
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Database.class)
+class ParameterBindingTest {
+    private static final String[] ITEMS = {
+        "CREATE TABLE items (id INT PRIMARY KEY, code VARCHAR(10), v BIGINT)",
+        "INSERT INTO items VALUES (1, 'a', 10), (2, 'b', 20), (3, 'c', 30)",
+    };
+    private static final String BY_ID = "SELECT v FROM items WHERE id = ?";
+    private static final String BY_ALL = "SELECT id FROM items WHERE id = ? AND code = ? AND v = ?";
+
+    @Parameter
+    Database database;
+
+    @Test
+    void hitsBetweenMissesKeepTheRealStatementsBindsRight() throws Exception {
+        CacheStatistics stats = sameOutcomes(database, ITEMS, Map.of(), s -> {
+            Connection c = s.session("A");
+            try (PreparedStatement ps = c.prepareStatement(BY_ALL)) {
+                for (int round = 0; round < 2; round++) {
+                    for (int id = 1; id <= 3; id++) {
+                        ps.setInt(1, id);
+                        ps.setString(2, String.valueOf((char) ('a' + id - 1)));
+                        ps.setLong(3, id * 10L);
+                        s.record("round " + round + " id " + id, outcome(ps));
+                    }
+                }
+                // Only the first parameter changes: the others were bound to the real statement long ago, or not.
+                ps.setInt(1, 2);
+                s.record("first changed only", outcome(ps));
+                ps.setString(2, "b");
+                s.record("second bound again", outcome(ps));
+                ps.setLong(3, 20);
+                s.record("all bound again", outcome(ps));
+            }
+        });
+        assertThat(stats.hitCount()).isPositive();
+    }
+
+    @Test
+    void aLaterBindOfAnyKindReplacesAnEarlierOne() throws Exception {
+        sameOutcomes(database, ITEMS, Map.of(), s -> {
+            Connection c = s.session("A");
+            try (PreparedStatement ps = c.prepareStatement(BY_ID)) {
+                ps.setInt(1, 1);
+                s.record("int 1", outcome(ps));
+                ps.setInt(1, 2);
+                ps.setObject(1, 3);
+                s.record("int 2 then object 3", outcome(ps));
+                ps.setLong(1, 1);
+                ps.setNull(1, Types.INTEGER);
+                s.record("long 1 then null", outcome(ps));
+                ps.setString(1, "2");
+                ps.setInt(1, 3);
+                s.record("string then int", outcome(ps));
+                ps.setInt(1, 1);
+                ps.setBigDecimal(1, BigDecimal.valueOf(2));
+                s.record("int then decimal", outcome(ps));
+                ps.setString(1, "abc");
+                s.record("a string the database cannot convert", outcome(ps));
+            }
+        });
+    }
+
+    @Test
+    void badIndexesClosedStatementsAndClearedParametersFailAsTheRealDriverDoes() throws Exception {
+        sameOutcomes(database, ITEMS, Map.of(), s -> {
+            Connection c = s.session("A");
+            PreparedStatement ps = c.prepareStatement(BY_ID);
+            s.record("index 0", Differential.Script.outcome(() -> bind(ps, 0)));
+            s.record("index 2 of 1", Differential.Script.outcome(() -> bind(ps, 2)));
+            s.record("string at index 2 of 1", Differential.Script.outcome(() -> {
+                ps.setString(2, "x");
+                return "bound";
+            }));
+            ps.setInt(1, 1);
+            s.record("bound", outcome(ps));
+            ps.setInt(1, 2);
+            ps.clearParameters();
+            s.record("cleared", outcome(ps));
+            ps.setInt(1, 2);
+            s.record("bound after clear", outcome(ps));
+            ps.close();
+            s.record("bind on a closed statement", Differential.Script.outcome(() -> bind(ps, 1)));
+            s.record("long on a closed statement", Differential.Script.outcome(() -> {
+                ps.setLong(1, 1);
+                return "bound";
+            }));
+        });
+    }
+
+    @Test
+    void metadataAndAnUnwrappedStatementSeeEveryBind() throws Exception {
+        try (TestDb db = TestDb.open(database)) {
+            db.setup(ITEMS);
+            Connection c = db.cached();
+            try (PreparedStatement ps = c.prepareStatement(BY_ID)) {
+                ps.setInt(1, 1);
+                assertThat(values(ps.executeQuery())).isEqualTo("10");
+                ps.setInt(1, 2);
+                assertThat(values(ps.executeQuery())).isEqualTo("20");
+                ps.setInt(1, 1);
+                resetExecutions();
+                assertThat(values(ps.executeQuery())).isEqualTo("10");
+                assertThat(executions()).as("a hit").isZero();
+                assertThat(ps.getParameterMetaData().getParameterCount()).isEqualTo(1);
+
+                ps.setInt(1, 3);
+                PreparedStatement real = (PreparedStatement) ps.unwrap(realStatementInterface());
+                assertThat(real).isNotSameAs(ps);
+                assertThat(values(real.executeQuery())).as("the real statement holds the deferred bind").isEqualTo("30");
+            }
+        }
+    }
+
+    private Class<?> realStatementInterface() {
+        return database == Database.POSTGRESQL ? PGStatement.class : JdbcPreparedStatement.class;
+    }
+
+    private static String bind(PreparedStatement ps, int index) throws SQLException {
+        ps.setInt(index, 1);
+        return "bound";
+    }
+
+    private static String outcome(PreparedStatement ps) {
+        return Differential.Script.outcome(() -> values(ps.executeQuery()));
+    }
+
+    private static String values(ResultSet rs) throws SQLException {
+        try (rs) {
+            return TestDb.rows(rs).toString().replace("[", "").replace("]", "");
+        }
+    }
+}
