@@ -67,9 +67,9 @@ public final class BenchmarkRunner {
                 .build();
         Collection<RunResult> results = new Runner(jmh).run();
 
-        System.out.println("End to end: plain pgjdbc, then jdbc-cache, " + e2eSeconds + " s each");
-        EndToEnd.Result raw = EndToEnd.run(false, Math.min(5, e2eSeconds / 2), e2eSeconds);
-        EndToEnd.Result cached = EndToEnd.run(true, Math.min(5, e2eSeconds / 2), e2eSeconds);
+        EndToEnd.Comparison e2e = EndToEnd.run(e2eSeconds);
+        EndToEnd.Result raw = e2e.raw();
+        EndToEnd.Result cached = e2e.cached();
 
         System.out.println("Memory: filling a 32MB cache, then streaming 1,000,000 rows");
         MemoryCheck.Fill fill = MemoryCheck.fill();
