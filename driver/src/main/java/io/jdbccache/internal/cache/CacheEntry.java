@@ -17,7 +17,6 @@ public final class CacheEntry {
     private static final int PER_DEPENDENCY_BYTES = 48;
     private final ResultSnapshot snapshot;
     private final ReadStamp stamp;
-    private final long ttlNanos;
     /** {@code System.nanoTime()} at which the TTL ends; compared with {@link CoarseClock#now} on each hit. */
     private final long expiresAtNanos;
     private final int weight;
@@ -28,7 +27,6 @@ public final class CacheEntry {
         this.snapshot = snapshot;
         this.shape = shape;
         this.stamp = stamp;
-        this.ttlNanos = ttlNanos;
         this.expiresAtNanos = System.nanoTime() + ttlNanos;
         long bytes = snapshot.estimatedBytes() + OVERHEAD_BYTES + keyBytes
                 + (long) PER_DEPENDENCY_BYTES * stamp.dependencies().length;
@@ -56,10 +54,6 @@ public final class CacheEntry {
 
     TableVersion[] dependencies() {
         return stamp.dependencies();
-    }
-
-    long ttlNanos() {
-        return ttlNanos;
     }
 
     int weight() {

@@ -7,8 +7,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Why not {@code System.nanoTime()} on each hit: on a virtual machine's clock source (kvm-clock) it costs about
  * 30 ns, more than the rest of a cache lookup; and Caffeine's own per-entry expiry, which reads it and rewrites the
- * entry's node on every read, made two threads reading the same entries slower than one (docs/benchmarks.md,
- * "Profile"). One volatile read of a field written once a millisecond is shared by every core without contention.
+ * entry's node on every read, made two threads reading the same entries slower than one (docs/design.md,
+ * "The hit path"). One volatile read of a field written once a millisecond is shared by every core without contention.
  *
  * <p>The published value is a {@code System.nanoTime()} reading, so it is never ahead of real time, and behind it by
  * at most one tick plus the ticker's scheduling delay: an entry may be served that much after its TTL, never
