@@ -6,6 +6,7 @@ import static io.jdbccache.it.TestDb.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdbccache.CachingDriver;
+import io.jdbccache.internal.jmx.JmxExporter;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -68,6 +69,7 @@ class ConnectionLifecycleTest {
             assertThat(only.isClosed()).isTrue();
             assertThat(CachingDriver.statistics(db.cacheName)).as("cache of a name with no open connection")
                     .isEmpty();
+            JmxExporter.INSTANCE.awaitRegistrations();
             assertThat(ManagementFactory.getPlatformMBeanServer()
                     .isRegistered(new ObjectName("io.jdbccache:type=Cache,name=" + db.cacheName)))
                     .as("bean of a cache with no open connection").isFalse();

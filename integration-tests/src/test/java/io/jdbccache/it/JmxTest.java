@@ -8,6 +8,7 @@ import io.jdbccache.CacheMXBean;
 import io.jdbccache.CachingDriver;
 import io.jdbccache.QueryShapeStatistics;
 import io.jdbccache.TableStatistics;
+import io.jdbccache.internal.jmx.JmxExporter;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,6 +17,7 @@ import java.sql.ResultSet;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import javax.management.JMX;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -55,11 +57,18 @@ class JmxTest {
         db.close();
     }
 
+    /** Whether the bean is registered once the exporter did what it was asked (it registers on a thread of its own). */
+    private static boolean registered(ObjectName name) throws Exception {
+        JmxExporter.INSTANCE.awaitRegistrations();
+        return SERVER.isRegistered(name);
+    }
+
     private ObjectName name() throws Exception {
         return new ObjectName("io.jdbccache:type=Cache,name=" + db.cacheName);
     }
 
     private CacheMXBean bean() throws Exception {
+        JmxExporter.INSTANCE.awaitRegistrations();
         return JMX.newMXBeanProxy(SERVER, name(), CacheMXBean.class);
     }
 
@@ -221,15 +230,20 @@ class JmxTest {
         Connection other = DriverManager.getConnection(db.cachedUrl("cache.name", db.cacheName + "-other"));
         ObjectName otherName = new ObjectName("io.jdbccache:type=Cache,name=" + db.cacheName + "-other");
         byId(first, 1);
-        assertThat(SERVER.isRegistered(name())).isTrue();
-        assertThat(SERVER.isRegistered(otherName)).isTrue();
+        assertThat(registered(name())).isTrue();
+        assertThat(registered(otherName)).isTrue();
         assertThat(JMX.newMXBeanProxy(SERVER, otherName, CacheMXBean.class).getMissCount()).isZero();
         assertThat(bean().getMissCount()).isEqualTo(1);
         int threadsBefore = Thread.activeCount();
         CachingDriver.deregister();
         try {
-            assertThat(SERVER.isRegistered(name())).isFalse();
-            assertThat(SERVER.isRegistered(otherName)).isFalse();
+            assertThat(registered(name())).isFalse();
+            assertThat(registered(otherName)).isFalse();
+            // The exporter's thread ends a second after its last task; the clock's stops with deregistration.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (Thread.activeCount() > threadsBefore && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
             assertThat(Thread.activeCount()).isLessThanOrEqualTo(threadsBefore);
         } finally {
             CachingDriver.register();
@@ -241,15 +255,15 @@ class JmxTest {
     void theBeanLivesAsLongAsTheCacheHasConnections() throws Exception {
         Connection first = db.cached();
         Connection second = db.cached();
-        assertThat(SERVER.isRegistered(name())).isTrue();
+        assertThat(registered(name())).isTrue();
         first.close();
-        assertThat(SERVER.isRegistered(name())).isTrue();
+        assertThat(registered(name())).isTrue();
         second.close();
-        assertThat(SERVER.isRegistered(name())).isFalse();
+        assertThat(registered(name())).isFalse();
         Connection again = db.cached();
-        assertThat(SERVER.isRegistered(name())).isTrue();
+        assertThat(registered(name())).isTrue();
         again.close();
-        assertThat(SERVER.isRegistered(name())).isFalse();
+        assertThat(registered(name())).isFalse();
     }
 
     @Test
@@ -259,7 +273,7 @@ class JmxTest {
         try {
             Connection c = DriverManager.getConnection(db.cachedUrl); // logs "JMX name ... is taken"
             c.close();
-            assertThat(SERVER.isRegistered(name())).as("the other application's bean").isTrue();
+            assertThat(registered(name())).as("the other application's bean").isTrue();
         } finally {
             if (SERVER.isRegistered(name())) {
                 SERVER.unregisterMBean(name());

@@ -14,7 +14,7 @@ import java.util.function.Function;
  * first connection (the JMX bean's registrar) hears of each connection and of the drop; {@link #clear} (driver
  * deregistration) tells it every cache is gone while caches still in use by open connections stay until those
  * close, so one name never splits into two caches. Redeploying an application leaks neither beans nor threads:
- * none are ever started.
+ * the beans go with their caches or with {@link #clear}, which also stops {@link CoarseClock}'s thread.
  *
  * <p>Opening and closing connections take this class's lock; queries never do.
  */
@@ -62,6 +62,20 @@ public final class CacheRegistry {
         OBSERVERS.get(config.name()).acquired(cache);
         OPEN_CONNECTIONS.merge(config.name(), 1, Integer::sum);
         return cache;
+    }
+
+    /**
+     * Refuses {@code config} now if the open cache of its name was made with other cache-scoped values, so that a
+     * connection that {@link #acquire} would refuse opens no physical connection first ({@code acquire} checks
+     * again: a cache may be dropped and made anew in between).
+     *
+     * @throws SQLException (HY024) as {@link #acquire} would
+     */
+    public static synchronized void requireCompatible(CacheConfig config) throws SQLException {
+        CacheConfig creator = CREATED_WITH.get(config.name());
+        if (creator != null) {
+            config.requireSameCacheScope(creator);
+        }
     }
 
     /** A connection of {@code cache} closed; the last one drops the cache. */

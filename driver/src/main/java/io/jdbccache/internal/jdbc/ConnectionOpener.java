@@ -17,9 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * physical connections (a {@code DataSource} wrapper, a Spring integration), so that they all share caches,
  * configurations and failure handling.
  *
- * <p>The sequence: intern the configuration; acquire the named cache (refused before any physical connection is
- * opened when cache-scoped values conflict); open the physical connection; find its dialect and the database's
- * scope in the cache; register the source for diagnostics; wrap; run the warm-up if this is the cache's first
+ * <p>The sequence: start the JVM's one-time warm-up ({@link StartupWarmer}); intern the configuration; refuse it
+ * if cache-scoped values conflict with the open cache of its name (before any physical connection opens); open the
+ * physical connection; acquire the named cache (checked again); find the dialect and the database's scope in the
+ * cache; register the source for diagnostics; wrap; run the warm-up queries if this is the cache's first
  * connection to the database. Whatever fails after the cache is acquired releases it, and whatever fails after the
  * physical connection is open closes it; the real driver's own exception is thrown unchanged.
  */
@@ -48,18 +49,24 @@ public final class ConnectionOpener {
      */
     public static CachingConnection open(DatabaseScope.ConnectionSource source, CacheConfig config,
             String databaseIdentity, String sessionOptions) throws SQLException {
+        StartupWarmer.startOnce();
         CacheConfig shared = intern(config);
-        ResultCache cache = CacheRegistry.acquire(shared, JmxExporter.INSTANCE);
-        Connection delegate;
-        try {
-            delegate = source.open();
-        } catch (SQLException | RuntimeException | Error e) {
-            CacheRegistry.release(cache);
-            throw e;
-        }
+        CacheRegistry.requireCompatible(shared);
+        // The real connection first, the cache second: meanwhile StartupWarmer loads what a cache is made of.
+        Connection delegate = source.open();
         if (delegate == null) {
-            CacheRegistry.release(cache);
             throw new SQLException("jdbc-cache: no connection to " + databaseIdentity + " was opened", "08001");
+        }
+        ResultCache cache;
+        try {
+            cache = CacheRegistry.acquire(shared, JmxExporter.INSTANCE);
+        } catch (SQLException | RuntimeException | Error e) {
+            try {
+                delegate.close();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
         CachingConnection connection = wrap(delegate, source, cache, shared, databaseIdentity, sessionOptions);
         try {
