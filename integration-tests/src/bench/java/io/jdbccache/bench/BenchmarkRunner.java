@@ -22,8 +22,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Arguments after the folder, each optional: {@code forks=N} (default 2), {@code warmups=N} (3, 1 s each),
  * {@code iterations=N} (5), {@code iterationMillis=N} (1500), {@code e2eSeconds=N} (20), {@code include=REGEX}
- * (benchmarks to run; default all), {@code quick} (1 fork, 1 warm-up, 2 iterations of 1 s, 3 s end to end: checks
- * the pipeline, not the numbers), {@code pg=host:port/db}.
+ * (benchmarks to run; default all), {@code overheadSeconds=N} (20: measured seconds per path of the paired
+ * overhead check), {@code coldRuns=N} (9: child JVMs each way for the cold start), {@code quick} (1 fork, 1
+ * warm-up, 2 iterations of 1 s, 3 s end to end, 2 s per overhead path, 2 cold starts: checks the pipeline, not
+ * the numbers), {@code pg=host:port/db}.
  */
 public final class BenchmarkRunner {
     static final String COMMAND = "mvn -B -Pbench -DskipTests package";
@@ -46,6 +48,8 @@ public final class BenchmarkRunner {
         int iterationMillis = Integer.parseInt(options.getOrDefault("iterationMillis", quick ? "1000" : "1500"));
         double e2eSeconds = Double.parseDouble(options.getOrDefault("e2eSeconds", quick ? "3" : "20"));
         String include = options.getOrDefault("include", "io\\.jdbccache\\.bench\\..*Benchmark");
+        double overheadSeconds = Double.parseDouble(options.getOrDefault("overheadSeconds", quick ? "2" : "20"));
+        int coldRuns = Integer.parseInt(options.getOrDefault("coldRuns", quick ? "2" : "9"));
         if (options.containsKey("pg")) {
             System.setProperty("bench.pg", options.get("pg"));
         }
@@ -67,6 +71,11 @@ public final class BenchmarkRunner {
                 .build();
         Collection<RunResult> results = new Runner(jmh).run();
 
+        System.out.println("Miss, bypass and write overheads: raw and cached interleaved in one JVM");
+        List<OverheadCheck.Overhead> overheads = OverheadCheck.run(overheadSeconds);
+        System.out.println("Cold start: " + coldRuns + " child JVMs each way");
+        ColdStart.Result coldStart = ColdStart.run(coldRuns);
+
         EndToEnd.Comparison e2e = EndToEnd.run(e2eSeconds);
         EndToEnd.Result raw = e2e.raw();
         EndToEnd.Result cached = e2e.cached();
@@ -78,7 +87,7 @@ public final class BenchmarkRunner {
         streams.add(MemoryCheck.stream(true));
 
         double minutes = (System.nanoTime() - started) / 60e9;
-        Report report = new Report(results, raw, cached, fill, streams, postgresVersion, minutes,
+        Report report = new Report(results, overheads, coldStart, raw, cached, fill, streams, postgresVersion, minutes,
                 String.join(" ", List.of(args).subList(1, args.length)), forks, warmups, iterations,
                 iterationMillis, e2eSeconds);
         Files.createDirectories(docs);

@@ -57,7 +57,8 @@ final class PgjdbcCapture implements DriverRowsCapture {
         if (!AVAILABLE || live.getClass() != PgResultSet.class || !(factory instanceof BaseStatement)) {
             return null;
         }
-        Field[] liveFields = (Field[]) FIELDS.get(live);
+        // The exact static types of the var handle's coordinates: an inexact call adapts its types on every call.
+        Field[] liveFields = (Field[]) FIELDS.get((PgResultSet) live);
         // Copies: the live fields belong to the statement's prepared query and pgjdbc keeps updating them.
         Field[] copies = new Field[liveFields.length];
         for (int i = 0; i < copies.length; i++) {
