@@ -6,6 +6,7 @@ import static io.jdbccache.it.TestDb.resetExecutions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdbccache.CacheStatistics;
+import java.io.StringReader;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,6 +35,7 @@ class ParameterBindingTest {
     };
     private static final String BY_ID = "SELECT v FROM items WHERE id = ?";
     private static final String BY_ALL = "SELECT id FROM items WHERE id = ? AND code = ? AND v = ?";
+    private static final String BY_CODE = "SELECT id FROM items WHERE code = ?";
 
     @Parameter
     Database database;
@@ -112,6 +114,28 @@ class ParameterBindingTest {
                 ps.setLong(1, 1);
                 return "bound";
             }));
+        });
+    }
+
+    @Test
+    void aStatementItsResultCompletedRefusesBindsAsTheRealDriverDoes() throws Exception {
+        sameOutcomes(database, ITEMS, Map.of(), s -> {
+            Connection c = s.session("A");
+            try (PreparedStatement other = c.prepareStatement(BY_CODE)) {
+                other.setString(1, "b");
+                s.record("b, by another statement", outcome(other));
+            }
+            PreparedStatement ps = c.prepareStatement(BY_CODE);
+            ps.closeOnCompletion();
+            // A stream is never cached: the real driver's own result set, whose close completes the real statement.
+            ps.setCharacterStream(1, new StringReader("a"));
+            s.record("a, streamed", outcome(ps));
+            s.record("closed by completion", Differential.Script.outcome(() -> String.valueOf(ps.isClosed())));
+            s.record("string on the completed statement", Differential.Script.outcome(() -> {
+                ps.setString(1, "b");
+                return "bound";
+            }));
+            s.record("the completed statement run", outcome(ps));
         });
     }
 

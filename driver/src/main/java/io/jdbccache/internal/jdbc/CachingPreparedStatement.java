@@ -51,7 +51,7 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
         core.deferredBinds(parameters);
     }
 
-    private boolean mayDefer(int parameterIndex) {
+    private boolean mayDefer(int parameterIndex) throws SQLException {
         return parameterIndex >= 1 && parameterIndex <= deferrableParameters && !core.isClosed();
     }
 
