@@ -6,12 +6,14 @@ import static io.jdbccache.it.TestDb.resetExecutions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdbccache.CacheStatistics;
+import java.io.StringReader;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.Arrays;
 import java.util.Map;
 import org.h2.jdbc.JdbcPreparedStatement;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ class ParameterBindingTest {
     };
     private static final String BY_ID = "SELECT v FROM items WHERE id = ?";
     private static final String BY_ALL = "SELECT id FROM items WHERE id = ? AND code = ? AND v = ?";
+    private static final String BY_CODE = "SELECT id FROM items WHERE code = ?";
 
     @Parameter
     Database database;
@@ -112,6 +115,66 @@ class ParameterBindingTest {
                 ps.setLong(1, 1);
                 return "bound";
             }));
+        });
+    }
+
+    @Test
+    void aStatementItsResultCompletedRefusesBindsAsTheRealDriverDoes() throws Exception {
+        sameOutcomes(database, ITEMS, Map.of(), s -> {
+            Connection c = s.session("A");
+            try (PreparedStatement other = c.prepareStatement(BY_CODE)) {
+                other.setString(1, "b");
+                s.record("b, by another statement", outcome(other));
+            }
+            PreparedStatement ps = c.prepareStatement(BY_CODE);
+            ps.closeOnCompletion();
+            // A stream is never cached: the real driver's own result set, whose close completes the real statement.
+            ps.setCharacterStream(1, new StringReader("a"));
+            s.record("a, streamed", outcome(ps));
+            s.record("closed by completion", Differential.Script.outcome(() -> String.valueOf(ps.isClosed())));
+            s.record("string on the completed statement", Differential.Script.outcome(() -> {
+                ps.setString(1, "b");
+                return "bound";
+            }));
+            s.record("the completed statement run", outcome(ps));
+        });
+    }
+
+    @Test
+    void aBatchLeavesTheRealStatementsBindsAsTheRealDriverDoes() throws Exception {
+        // H2 runs a batch by binding each row's values in turn, so the last row's values stay bound after it; pgjdbc
+        // keeps the values bound last. Either way the statement run afterwards must read what the database does.
+        sameOutcomes(database, ITEMS, Map.of(), s -> {
+            Connection c = s.session("A");
+            try (PreparedStatement ps = c.prepareStatement(BY_ID)) {
+                ps.setInt(1, 3);
+                s.record("3, cached", outcome(ps));
+                ps.setInt(1, 1);
+                ps.addBatch();
+                ps.setInt(1, 2);
+                ps.addBatch();
+                ps.setInt(1, 3);
+                s.record("a batch of reads", Differential.Script.outcome(() -> Arrays.toString(ps.executeBatch())));
+                s.record("run after the batch", outcome(ps));
+                ps.setInt(1, 3);
+                s.record("3 bound again", outcome(ps));
+            }
+            try (PreparedStatement update = c.prepareStatement("UPDATE items SET v = v + 1 WHERE id = ?");
+                    PreparedStatement read = c.prepareStatement(BY_ID)) {
+                update.setInt(1, 1);
+                update.addBatch();
+                update.setInt(1, 2);
+                update.addBatch();
+                update.setInt(1, 3);
+                s.record("a batch of updates", Differential.Script.outcome(() -> Arrays.toString(update.executeBatch())));
+                read.setInt(1, 2);
+                s.record("2, cached after the batch", outcome(read));
+                // A write of the row the real statement holds: the cache must not take it for a write of row 3.
+                s.record("update after the batch", Differential.Script.outcome(() -> "count " + update.executeUpdate()));
+                s.record("2 after the update", outcome(read));
+                read.setInt(1, 3);
+                s.record("3 after the update", outcome(read));
+            }
         });
     }
 

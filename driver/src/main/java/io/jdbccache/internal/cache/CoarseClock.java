@@ -60,6 +60,9 @@ final class CoarseClock {
         try {
             while (publish(self)) {
                 LockSupport.parkNanos(TICK_NANOS);
+                // Only stop() ends the ticker (publish then says so); its interrupt merely wakes it. An interrupt
+                // from elsewhere is cleared: while the status is set, parkNanos returns at once and the thread spins.
+                Thread.interrupted();
             }
         } finally {
             synchronized (CoarseClock.class) {

@@ -51,7 +51,7 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
         core.deferredBinds(parameters);
     }
 
-    private boolean mayDefer(int parameterIndex) {
+    private boolean mayDefer(int parameterIndex) throws SQLException {
         return parameterIndex >= 1 && parameterIndex <= deferrableParameters && !core.isClosed();
     }
 
@@ -118,12 +118,23 @@ final class CachingPreparedStatement extends DelegatingPreparedStatement {
 
     @Override
     public int[] executeBatch() throws SQLException {
-        return core.runBatch(preparedDelegate::executeBatch);
+        // Binds made since the last addBatch stay on the real statement or not, as the real driver decides.
+        applyDeferredBinds();
+        try {
+            return core.runBatch(preparedDelegate::executeBatch);
+        } finally {
+            parameters.forgetValues();
+        }
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        return core.runBatch(preparedDelegate::executeLargeBatch);
+        applyDeferredBinds();
+        try {
+            return core.runBatch(preparedDelegate::executeLargeBatch);
+        } finally {
+            parameters.forgetValues();
+        }
     }
 
     // Statement methods taking SQL text run that text, not the prepared one.

@@ -114,6 +114,22 @@ final class ParameterList {
         }
     }
 
+    /**
+     * After a batch ran (or failed): which values the real statement holds is no longer known. H2 runs a batch by
+     * binding each row's values in turn and leaves the last row's bound; pgjdbc keeps the values bound last. Every
+     * bound parameter then keys nothing (a read goes to the database, a write may touch any row) until it is bound
+     * again. Call after {@link #applyDeferred}, with nothing deferred.
+     */
+    void forgetValues() {
+        for (int index = 0; index < size; index++) {
+            if (bound[index] && values[index] != ParameterValues.UNCACHEABLE) {
+                values[index] = ParameterValues.UNCACHEABLE;
+                uncacheable++;
+            }
+        }
+        snapshot = null;
+    }
+
     void clear() {
         Arrays.fill(deferredSetter, 0, size, NONE);
         Arrays.fill(deferredText, 0, size, null);

@@ -113,7 +113,7 @@ final class StatementCore {
         // hit would cost more than the rest of the bookkeeping.
         long start = (executions++ & HIT_SAMPLE_MASK) == 0 ? System.nanoTime() : 0;
         ShapeStatistics shape = shape(analyzed);
-        if (closed || connection.isClosedHere()) {
+        if (isClosed()) {
             // Never answer for a closed statement or connection: the real driver throws its own error.
             return bypass(analyzed, sql, parameters, shape, BypassReason.CLOSED);
         }
@@ -310,9 +310,13 @@ final class StatementCore {
         this.deferredBinds = binds;
     }
 
-    /** True once the owner was closed through its wrapper, or its connection was. */
-    boolean isClosed() {
-        return closed || connection.isClosedHere();
+    /**
+     * True once the owner was closed through its wrapper, or its connection was, or the real driver closed the real
+     * statement itself (under {@code closeOnCompletion}, when the user closes a live result set of the real driver's,
+     * which the wrapper does not see).
+     */
+    boolean isClosed() throws SQLException {
+        return closed || connection.isClosedHere() || delegate.isClosed();
     }
 
     private static void closeQuietly(ResultSet resultSet, Exception cause) {

@@ -2,6 +2,8 @@ package io.jdbccache.internal.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,5 +46,23 @@ class CoarseClockTest {
         assertThat(CoarseClock.now()).isGreaterThan(started);
         assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("jdbc-cache-clock")))
                 .as("one ticker however often started").hasSize(1);
+    }
+
+    @Test
+    void anInterruptFromElsewhereNeitherStopsTheTickerNorMakesItSpin() throws InterruptedException {
+        CoarseClock.start();
+        Thread ticker = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("jdbc-cache-clock")).findFirst().orElseThrow();
+        // Someone else's interrupt (a container stopping threads, a library interrupting its pool): parkNanos
+        // returns at once while the interrupt status is set, so a ticker that keeps it would never sleep again.
+        ticker.interrupt();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpuBefore = threads.getThreadCpuTime(ticker.getId());
+        long started = CoarseClock.now();
+        TimeUnit.MILLISECONDS.sleep(200);
+        long cpu = threads.getThreadCpuTime(ticker.getId()) - cpuBefore;
+        assertThat(cpu).as("CPU time the ticker used in 200 ms").isLessThan(TimeUnit.MILLISECONDS.toNanos(50));
+        assertThat(ticker.isAlive()).isTrue();
+        assertThat(CoarseClock.now() - started).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
     }
 }
