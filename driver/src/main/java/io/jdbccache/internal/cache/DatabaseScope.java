@@ -127,6 +127,23 @@ public final class DatabaseScope {
     }
 
     /**
+     * The estimated bytes of the analyses held, summed over the syntaxes: each one's own estimate, without the
+     * per-entry floor ({@code cache.analysisCacheBytes / cache.analysisCacheSize}) by which the count bound is
+     * enforced, so it says what is kept rather than how close the bound is. A walk over the entries (for tests and
+     * statistics, never on a statement's path).
+     */
+    public long analysisBytesHeld() {
+        long bytes = 0;
+        for (Cache<String, AnalyzedSql> cache : analyses.values()) {
+            cache.cleanUp();
+            for (Map.Entry<String, AnalyzedSql> entry : cache.asMap().entrySet()) {
+                bytes += weight(entry.getKey(), entry.getValue().analysis());
+            }
+        }
+        return bytes;
+    }
+
+    /**
      * The one shared instance equal to {@code context}, so that comparing the contexts of two keys on the hit path
      * is an identity check instead of comparing several strings.
      */
