@@ -51,7 +51,8 @@ public final class DatabaseScope {
         this.identity = identity;
         this.dialect = dialect;
         this.catalog = new Catalog(dialect, catalogRefreshNanos);
-        long floor = Math.max(1, analysisCacheBytes / analysisCacheSize);
+        // Every analysis weighs at least bytes / size, rounded up: rounded down, the remainder let one more in.
+        long floor = Math.max(1, (analysisCacheBytes + analysisCacheSize - 1) / analysisCacheSize);
         for (SqlSyntax syntax : SqlSyntax.values()) {
             analyses.put(syntax, Caffeine.newBuilder()
                     .maximumWeight(analysisCacheBytes)
