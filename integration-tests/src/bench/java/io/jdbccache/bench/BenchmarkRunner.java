@@ -17,15 +17,17 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs every benchmark of this folder (JMH, programmatically), then the end-to-end workload and the memory checks,
- * and writes {@code benchmarks.md} and {@code benchmarks.svg} into the folder given as the first argument.
+ * Runs every benchmark of this folder (JMH, programmatically), then the end-to-end workload, the memory checks and
+ * the many-distinct-statements check, and writes {@code benchmarks.md} and {@code benchmarks.svg} into the folder
+ * given as the first argument.
  *
  * <p>Arguments after the folder, each optional: {@code forks=N} (default 2), {@code warmups=N} (3, 1 s each),
  * {@code iterations=N} (5), {@code iterationMillis=N} (1500), {@code e2eSeconds=N} (20), {@code include=REGEX}
  * (benchmarks to run; default all), {@code overheadSeconds=N} (20: measured seconds per path of the paired
- * overhead check), {@code coldRuns=N} (9: child JVMs each way for the cold start), {@code quick} (1 fork, 1
- * warm-up, 2 iterations of 1 s, 3 s end to end, 2 s per overhead path, 2 cold starts: checks the pipeline, not
- * the numbers), {@code pg=host:port/db}.
+ * overhead check), {@code coldRuns=N} (9: child JVMs each way for the cold start), {@code manyScale=N} (1: the
+ * many-statements check's counts, 100,000 SQL texts and 1,000,000 keys, times N), {@code quick} (1 fork, 1
+ * warm-up, 2 iterations of 1 s, 3 s end to end, 2 s per overhead path, 2 cold starts, many-statements scale 0.05:
+ * checks the pipeline, not the numbers), {@code pg=host:port/db}.
  */
 public final class BenchmarkRunner {
     static final String COMMAND = "mvn -B -Pbench -DskipTests package";
@@ -50,6 +52,7 @@ public final class BenchmarkRunner {
         String include = options.getOrDefault("include", "io\\.jdbccache\\.bench\\..*Benchmark");
         double overheadSeconds = Double.parseDouble(options.getOrDefault("overheadSeconds", quick ? "2" : "20"));
         int coldRuns = Integer.parseInt(options.getOrDefault("coldRuns", quick ? "2" : "9"));
+        double manyScale = Double.parseDouble(options.getOrDefault("manyScale", quick ? "0.05" : "1"));
         if (options.containsKey("pg")) {
             System.setProperty("bench.pg", options.get("pg"));
         }
@@ -86,9 +89,12 @@ public final class BenchmarkRunner {
         streams.add(MemoryCheck.stream(false));
         streams.add(MemoryCheck.stream(true));
 
+        System.out.printf("Many distinct statements (scale %s): distinct SQL texts, then distinct keys%n", manyScale);
+        ManyStatementsCheck.Result many = ManyStatementsCheck.run(manyScale);
+
         double minutes = (System.nanoTime() - started) / 60e9;
-        Report report = new Report(results, overheads, coldStart, raw, cached, fill, streams, postgresVersion, minutes,
-                String.join(" ", List.of(args).subList(1, args.length)), forks, warmups, iterations,
+        Report report = new Report(results, overheads, coldStart, raw, cached, fill, streams, many, postgresVersion,
+                minutes, String.join(" ", List.of(args).subList(1, args.length)), forks, warmups, iterations,
                 iterationMillis, e2eSeconds);
         Files.createDirectories(docs);
         Files.writeString(docs.resolve("benchmarks.svg"), report.svg());

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.openjdk.jmh.results.RunResult;
 
 /** Turns one run's results into docs/benchmarks.md (tables, ratios against targets) and docs/benchmarks.svg. */
@@ -38,6 +39,7 @@ final class Report {
     private final EndToEnd.Result cached;
     private final MemoryCheck.Fill fill;
     private final List<MemoryCheck.Stream> streams;
+    private final ManyStatementsCheck.Result many;
     private final String postgresVersion;
     private final double minutes;
     private final String extraArgs;
@@ -46,8 +48,8 @@ final class Report {
 
     Report(Collection<RunResult> results, List<OverheadCheck.Overhead> overheads, ColdStart.Result coldStart,
             EndToEnd.Result raw, EndToEnd.Result cached, MemoryCheck.Fill fill, List<MemoryCheck.Stream> streams,
-            String postgresVersion, double minutes, String extraArgs, int forks, int warmups, int iterations,
-            int iterationMillis, double e2eSeconds) {
+            ManyStatementsCheck.Result many, String postgresVersion, double minutes, String extraArgs, int forks,
+            int warmups, int iterations, int iterationMillis, double e2eSeconds) {
         for (RunResult result : results) {
             String benchmark = result.getParams().getBenchmark();
             String name = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
@@ -65,6 +67,7 @@ final class Report {
         this.cached = cached;
         this.fill = fill;
         this.streams = streams;
+        this.many = many;
         this.postgresVersion = postgresVersion;
         this.minutes = minutes;
         this.extraArgs = extraArgs;
@@ -217,6 +220,36 @@ final class Report {
                         stream.rows() == BenchDatabase.BIG && growth < (16L << 20) && stream.stores() == 0, ""));
             }
         }
+        if (many != null) {
+            manyStatementsChecks();
+        }
+    }
+
+    /** The many-statements targets: the analysis cache within its bounds; per run, live heap and hot-hit latency. */
+    private void manyStatementsChecks() {
+        String scale = many.scale() == 1 ? "" : "scale " + fmt(many.scale());
+        ManyStatementsCheck.Run sql = many.statements();
+        checks.add(new Check(String.format(Locale.ROOT, "Many statements: analysis cache over %,d distinct SQL texts",
+                sql.distinct()), String.format(Locale.ROOT, "peak %,d held, %s estimated", sql.peakAnalyses(),
+                        mb(sql.peakAnalysisBytes())), String.format(Locale.ROOT, "<= %,d and <= %s (the defaults)",
+                        sql.analysisCacheSize(), mb(sql.analysisCacheBytes())), sql.analysisBounded(), scale));
+        for (ManyStatementsCheck.Run run : List.of(sql, many.keys())) {
+            String what = String.format(Locale.ROOT, "%,d %s", run.distinct(),
+                    run == sql ? "distinct SQL texts" : "distinct keys of one statement");
+            checks.add(new Check("Many statements: live heap growth, " + what, String.format(Locale.ROOT,
+                    "+%s at peak; second half %+.1f MB beyond the store's growth", mb(run.peakGrowth()),
+                    run.secondHalfGrowth() / 1048576.0), String.format(Locale.ROOT, "<= %s (%.2f x (maxBytes + "
+                            + "analysisCacheBytes)); second half < %s", mb(run.heapAllowance()),
+                            ManyStatementsCheck.HEAP_MARGIN, mb(ManyStatementsCheck.FLAT_BYTES)),
+                    run.heapBounded(), scale));
+            String note = run.cacheable() ? scale : (scale.isEmpty() ? "" : scale + "; ")
+                    + "bypasses or misses among the timed hits";
+            checks.add(new Check("Many statements: hot-hit p50 at the end vs the start, " + what,
+                    String.format(Locale.ROOT, "%.2fx prepared (%.2f vs %.2f us), %.2fx plain", run.latencyRatio(true),
+                            run.end().prepared().p50Micros(), run.start().prepared().p50Micros(),
+                            run.latencyRatio(false)), "<= " + fmt(ManyStatementsCheck.LATENCY_FACTOR) + "x",
+                    run.latencyBounded() && run.cacheable(), note));
+        }
     }
 
     /** The end-to-end targets: open loop (database time, p99 per class of operation), hit rate, closed loop. */
@@ -291,11 +324,11 @@ final class Report {
         md.append("JDK 17+, Maven, and PostgreSQL on 127.0.0.1:5432 (user `postgres` without password, database "
                 + "`test`). The runner creates the tables `bench_items` (100,000 rows), `bench_big` (1,000,000 rows) "
                 + "and, for the end-to-end run, a database `bench_e2e` with `bench_products`, `bench_categories`, "
-                + "`bench_cart_items`. H2 runs in-process. The whole run takes about 9 minutes on 2 cores.\n\n");
+                + "`bench_cart_items`. H2 runs in-process. The whole run takes about 12 minutes on 2 cores.\n\n");
         md.append("## Usage\n\n```sh\n").append(BenchmarkRunner.COMMAND).append("\n```\n\n");
         md.append("from the repository root. It builds the driver, compiles the benchmarks (run only with profile `bench`: "
-                + "`mvn verify` compiles them but never runs them), runs them with JMH, then the end-to-end and "
-                + "memory checks, and rewrites `docs/benchmarks.md` and `docs/benchmarks.svg`. One benchmark "
+                + "`mvn verify` compiles them but never runs them), runs them with JMH, then the end-to-end, "
+                + "memory and many-statements checks, and rewrites `docs/benchmarks.md` and `docs/benchmarks.svg`. One benchmark "
                 + "class, quickly: `-Dbench.args=\"quick include=H2Benchmark\"`.\n\n");
         md.append("## Configuration\n\nPassed as `-Dbench.args=\"key=value ...\"`.\n\n");
         md.append("| key | type | default | description |\n|---|---|---|---|\n");
@@ -306,8 +339,10 @@ final class Report {
         md.append("| `e2eSeconds` | number | 20 | measured seconds of each end-to-end open-loop run (closed loop: "
                 + "half of it), each way |\n");
         md.append("| `include` | regex | all | JMH benchmarks to run (ratios of benchmarks not run show \"not run\") |\n");
-        md.append("| `quick` | flag | off | 1 fork, 1 warm-up, 2 iterations of 1 s, 3 s end to end: checks the "
-                + "pipeline, not the numbers |\n");
+        md.append("| `manyScale` | number | 1 | the many-statements check's counts (100,000 SQL texts, 1,000,000 keys) "
+                + "times this |\n");
+        md.append("| `quick` | flag | off | 1 fork, 1 warm-up, 2 iterations of 1 s, 3 s end to end, many-statements "
+                + "scale 0.05: checks the pipeline, not the numbers |\n");
         md.append("| `pg` | host:port/db | 127.0.0.1:5432/test | the PostgreSQL database |\n\n");
         md.append(Files.exists(Path.of("/nonexistent")) ? "" : "");
         md.append(DESIGN);
@@ -387,7 +422,61 @@ final class Report {
             }
             md.append('\n');
         }
+        if (many != null) {
+            manyStatements(md);
+        }
         return md.toString();
+    }
+
+    /** The many-statements section: per run, the figures at the start, the middle and the end. */
+    private void manyStatements(StringBuilder md) {
+        md.append("### Many distinct statements\n\n");
+        md.append(String.format(Locale.ROOT, "One cache (`cache.maxBytes` = %s, the analysis bounds at their defaults) "
+                + "on PostgreSQL, in the runner's JVM, %s. **Distinct SQL**: texts `SELECT t<i>.id, t<i>.name FROM "
+                + "bench_items t<i> WHERE t<i>.id = <literal>` through a plain `Statement`, each a cacheable read of a shape of "
+                + "its own, the whole list twice in a cycle. **Distinct keys**: `SELECT id, name FROM bench_items "
+                + "WHERE id = ? AND ? > 0`, one prepared statement, each parameter pair once. At the start, the "
+                + "middle and the end: live heap after three `System.gc()` (growth over the start, the hot entries "
+                + "cached), and hits of one hot 8-column row, prepared and plain, after 200 untimed ones: %d rounds of %,d timed "
+                + "hits, the round with the lowest p50 standing (another process may take the shared core). "
+                + "Bounded: the analysis cache within both bounds, live heap growth within %.2f x (`cache.maxBytes` "
+                + "+ `cache.analysisCacheBytes`) and less than %s over the second half beyond what the store's "
+                + "weight grew, and the hot hits' p50 at the end within %sx of the start's.%n%n",
+                mb(ManyStatementsCheck.MAX_BYTES), many.scale() == 1 ? "full scale"
+                        : "scale " + fmt(many.scale()) + " of the full counts", ManyStatementsCheck.ROUNDS,
+                ManyStatementsCheck.TIMED_HITS,
+                ManyStatementsCheck.HEAP_MARGIN, mb(ManyStatementsCheck.FLAT_BYTES),
+                fmt(ManyStatementsCheck.LATENCY_FACTOR)));
+        for (ManyStatementsCheck.Run run : List.of(many.statements(), many.keys())) {
+            List<ManyStatementsCheck.Point> points = List.of(run.start(), run.middle(), run.end());
+            md.append(String.format(Locale.ROOT, "| %s: %,d distinct, %,d executions | start | middle | end |%n"
+                    + "|---|---:|---:|---:|%n", run.name(), run.distinct(), run.executions()));
+            manyRow(md, "executed", points, p -> String.format(Locale.ROOT, "%,d", p.sample().executed()));
+            manyRow(md, "analyses held (estimated bytes)", points, p -> String.format(Locale.ROOT, "%,d (%s)",
+                    p.sample().analyses(), mb(p.sample().analysisBytes())));
+            manyRow(md, "entries held (WeightedSizeBytes)", points, p -> String.format(Locale.ROOT, "%,d (%s)",
+                    p.sample().entries(), mb(p.sample().weightedBytes())));
+            manyRow(md, "evictions", points, p -> String.format(Locale.ROOT, "%,d", p.sample().evictions()));
+            manyRow(md, "live heap growth", points, p -> String.format(Locale.ROOT, "%+.1f MB",
+                    (p.sample().liveHeap() - run.liveBaseline()) / 1048576.0));
+            manyRow(md, "hot hit p50 / p99, prepared (us)", points, p -> String.format(Locale.ROOT, "%.2f / %.2f",
+                    p.prepared().p50Micros(), p.prepared().p99Micros()));
+            manyRow(md, "hot hit p50 / p99, plain Statement (us)", points, p -> String.format(Locale.ROOT,
+                    "%.2f / %.2f", p.plain().p50Micros(), p.plain().p99Micros()));
+            md.append(String.format(Locale.ROOT, "%n%s: peak %,d analyses (%s), live heap +%s at peak (allowed %s); "
+                    + "%.0f s with the samples; %,d hits, %,d misses, %,d bypasses. Verdict: **%s**.%n%n", run.name(),
+                    run.peakAnalyses(), mb(run.peakAnalysisBytes()), mb(run.peakGrowth()), mb(run.heapAllowance()),
+                    run.seconds(), run.hits(), run.misses(), run.bypasses(), run.verdict()));
+        }
+    }
+
+    private static void manyRow(StringBuilder md, String label, List<ManyStatementsCheck.Point> points,
+            Function<ManyStatementsCheck.Point, String> cell) {
+        md.append("| ").append(label);
+        for (ManyStatementsCheck.Point point : points) {
+            md.append(" | ").append(cell.apply(point));
+        }
+        md.append(" |\n");
     }
 
     /** The end-to-end section: open loop (overall, then per operation), then closed loop. */

@@ -51,7 +51,8 @@ public final class DatabaseScope {
         this.identity = identity;
         this.dialect = dialect;
         this.catalog = new Catalog(dialect, catalogRefreshNanos);
-        long floor = Math.max(1, analysisCacheBytes / analysisCacheSize);
+        // Every analysis weighs at least bytes / size, rounded up: rounded down, the remainder let one more in.
+        long floor = Math.max(1, (analysisCacheBytes + analysisCacheSize - 1) / analysisCacheSize);
         for (SqlSyntax syntax : SqlSyntax.values()) {
             analyses.put(syntax, Caffeine.newBuilder()
                     .maximumWeight(analysisCacheBytes)
@@ -124,6 +125,23 @@ public final class DatabaseScope {
             held += cache.estimatedSize();
         }
         return held;
+    }
+
+    /**
+     * The estimated bytes of the analyses held, summed over the syntaxes: each one's own estimate, without the
+     * per-entry floor ({@code cache.analysisCacheBytes / cache.analysisCacheSize}) by which the count bound is
+     * enforced, so it says what is kept rather than how close the bound is. A walk over the entries (for tests and
+     * statistics, never on a statement's path).
+     */
+    public long analysisBytesHeld() {
+        long bytes = 0;
+        for (Cache<String, AnalyzedSql> cache : analyses.values()) {
+            cache.cleanUp();
+            for (Map.Entry<String, AnalyzedSql> entry : cache.asMap().entrySet()) {
+                bytes += weight(entry.getKey(), entry.getValue().analysis());
+            }
+        }
+        return bytes;
     }
 
     /**

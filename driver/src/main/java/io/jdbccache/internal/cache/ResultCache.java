@@ -60,9 +60,19 @@ public final class ResultCache {
     private final LatencyRecorder hitLatency = new LatencyRecorder();
     private final LatencyRecorder missLatency =
             new LatencyRecorder();
-    private final Cache<String, ShapeStatistics> shapes =
-            Caffeine.newBuilder().maximumSize(MAX_SHAPES).executor(Runnable::run).build();
-    /** Shapes tracked at once; the least recently used beyond this are forgotten, so memory stays bounded. */
+    /** A forgotten shape is retired: the analyses and entries still linking to it keep its counters only. */
+    private final Cache<String, ShapeStatistics> shapes = Caffeine.newBuilder().maximumSize(MAX_SHAPES)
+            .executor(Runnable::run)
+            .removalListener((String shape, ShapeStatistics stats, RemovalCause cause) -> {
+                if (stats != null) {
+                    stats.retire();
+                }
+            })
+            .build();
+    /**
+     * Shapes tracked at once; the least recently used beyond this are forgotten and retired, so memory stays
+     * bounded.
+     */
     static final int MAX_SHAPES = 1000;
 
     ResultCache(String name, long maxBytes, int analysisCacheSize, long analysisCacheBytes, long catalogRefreshNanos) {

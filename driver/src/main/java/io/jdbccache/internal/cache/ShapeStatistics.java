@@ -1,12 +1,19 @@
 package io.jdbccache.internal.cache;
 
 import io.jdbccache.internal.sql.BypassReason;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Statistics of one query shape: the normalized SQL with literal values replaced by {@code ?}, so queries that
  * differ only in values are one shape. Parameter values are kept (last seen only) for on-demand EXPLAIN and are
  * never exposed through JMX or logs.
+ *
+ * <p>The cache tracks a bounded number of shapes ({@code ResultCache.MAX_SHAPES}), but an analysis and a cached
+ * entry link to theirs for as long as they live, so a shape the cache has forgotten can outlive it many times over
+ * (an application with 100,000 distinct shapes). A forgotten shape is therefore {@linkplain #retire retired}: it
+ * drops its latency histograms and kept SQL, the large parts; its holders' counts still land in its counters,
+ * which nothing reads any more.
  */
 public final class ShapeStatistics {
     private final String id;
@@ -18,10 +25,17 @@ public final class ShapeStatistics {
     private final LongAdder bytes = new LongAdder();
     private final LongAdder stores = new LongAdder();
     private final LongAdder invalidations = new LongAdder();
-    private final LatencyRecorder databaseTime = new LatencyRecorder();
+    /** Shared and never recorded into: the empty database time of every retired shape. */
+    private static final LatencyRecorder RETIRED = LatencyRecorder.forDatabaseTime();
+    /** Recorded after database round trips only (see forDatabaseTime); {@link #RETIRED} once the shape is forgotten. */
+    private volatile LatencyRecorder databaseTime = LatencyRecorder.forDatabaseTime();
     /** SQL longer than this is not kept for EXPLAIN, so a thousand huge shapes cannot hold the heap. */
     static final int MAX_KEPT_SQL = 16 * 1024;
-    private final LongAdder[] bypassesByReason = new LongAdder[BypassReason.values().length];
+    /**
+     * One plain counter per reason, not a LongAdder each: a bypass pays a database round trip anyway, and 21 adders
+     * were most of what a forgotten shape keeps.
+     */
+    private final AtomicLongArray bypassesByReason = new AtomicLongArray(BypassReason.values().length);
     private volatile String lastBypassDetail;
     private volatile String lastSql;
     private volatile Object[] lastParameters;
@@ -32,9 +46,6 @@ public final class ShapeStatistics {
     public ShapeStatistics(String shape) {
         this.shape = shape;
         this.id = String.format("%08x", shape.hashCode());
-        for (int i = 0; i < bypassesByReason.length; i++) {
-            bypassesByReason[i] = new LongAdder();
-        }
     }
 
     /** A short stable id (hex hash of the shape) to name the shape in JMX operations. */
@@ -64,15 +75,33 @@ public final class ShapeStatistics {
             misses.increment();
         }
         this.cacheable = miss;
-        databaseTime.record(nanos);
-        lastSql = sql.length() <= MAX_KEPT_SQL ? sql : null;
-        lastParameters = sql.length() <= MAX_KEPT_SQL ? parameters : null;
+        LatencyRecorder recorder = databaseTime;
+        if (recorder != RETIRED) {
+            recorder.record(nanos);
+            lastSql = sql.length() <= MAX_KEPT_SQL ? sql : null;
+            lastParameters = sql.length() <= MAX_KEPT_SQL ? parameters : null;
+        }
+    }
+
+    /**
+     * Called when the cache stops tracking this shape (nothing reads it any more): lets go of the histograms and
+     * the kept SQL, so the analyses and entries that still link to it keep only its counters.
+     */
+    void retire() {
+        databaseTime = RETIRED;
+        lastSql = null;
+        lastParameters = null;
+    }
+
+    /** True once the cache stopped tracking this shape. */
+    boolean retired() {
+        return databaseTime == RETIRED;
     }
 
     /** A read of this shape that did not use the cache, and why (with its particulars). */
     public void recordBypass(BypassReason reason, String detail) {
         bypasses.increment();
-        bypassesByReason[reason.ordinal()].increment();
+        bypassesByReason.incrementAndGet(reason.ordinal());
         lastBypassDetail = detail;
     }
 
@@ -81,7 +110,7 @@ public final class ShapeStatistics {
         BypassReason main = null;
         long most = 0;
         for (BypassReason reason : BypassReason.values()) {
-            long count = bypassesByReason[reason.ordinal()].sum();
+            long count = bypassesByReason.get(reason.ordinal());
             if (count > most) {
                 most = count;
                 main = reason;
@@ -94,7 +123,7 @@ public final class ShapeStatistics {
     public String bypassReasons() {
         StringBuilder out = new StringBuilder();
         for (BypassReason reason : BypassReason.values()) {
-            long count = bypassesByReason[reason.ordinal()].sum();
+            long count = bypassesByReason.get(reason.ordinal());
             if (count > 0) {
                 out.append(out.length() == 0 ? "" : ", ").append(reason.name()).append('=').append(count);
             }
@@ -188,13 +217,16 @@ public final class ShapeStatistics {
         hits.reset();
         misses.reset();
         bypasses.reset();
-        for (LongAdder reason : bypassesByReason) {
-            reason.reset();
+        for (int i = 0; i < bypassesByReason.length(); i++) {
+            bypassesByReason.set(i, 0);
         }
         rows.reset();
         bytes.reset();
         stores.reset();
         invalidations.reset();
-        databaseTime.reset();
+        LatencyRecorder recorder = databaseTime;
+        if (recorder != RETIRED) {
+            recorder.reset();
+        }
     }
 }

@@ -30,6 +30,7 @@ class AnalysisCacheBoundTest {
         }
         // 2 MB of 60 KB statements (each weighed at about twice its text: the text and its canonical form).
         assertThat(scope.analysesHeld()).isBetween(5L, 20L);
+        assertThat(scope.analysisBytesHeld()).isBetween(1L << 19, 2L << 20);
     }
 
     @Test
@@ -39,5 +40,17 @@ class AnalysisCacheBoundTest {
             scope.analyze("SELECT * FROM t WHERE id = " + i, SqlSyntax.H2);
         }
         assertThat(scope.analysesHeld()).isBetween(50L, 100L);
+        // The estimate of what is kept, not the floor (bound / count) that enforces the count: about 512 + 2 x 28.
+        assertThat(scope.analysisBytesHeld()).isBetween(50L * 512, 100L * 1024);
+    }
+
+    @Test
+    void theCountBoundHoldsWhenTheBytesDoNotDivideByIt() throws Exception {
+        // 600,999 / 1,000 leaves a remainder larger than the floor of 600 bytes each small analysis is weighed at.
+        DatabaseScope scope = new DatabaseScope("jdbc:h2:mem:remainder", h2(), 1_000, 600_999, 0);
+        for (int i = 0; i < 1_100; i++) {
+            scope.analyze("SELECT * FROM t WHERE id = " + i, SqlSyntax.H2);
+        }
+        assertThat(scope.analysesHeld()).isBetween(900L, 1_000L);
     }
 }
