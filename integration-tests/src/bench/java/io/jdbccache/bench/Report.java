@@ -101,17 +101,17 @@ final class Report {
      */
     private void scaling(String what, String prefix, int threads) {
         Score one = score(prefix + "1");
-        Score many = score(prefix + threads);
+        Score more = score(prefix + threads);
         Score floorOne = score("ThroughputBenchmark.floorThreads1");
         Score floorMany = score("ThroughputBenchmark.floorThreads" + threads);
-        if (one == null || many == null || floorOne == null || floorMany == null) {
+        if (one == null || more == null || floorOne == null || floorMany == null) {
             checks.add(new Check(what, "not run", ">= 90% of the floor's", false, ""));
             return;
         }
-        double hit = many.score / one.score;
+        double hit = more.score / one.score;
         double floor = floorMany.score / floorOne.score;
         double share = hit / floor;
-        double error = share * Math.sqrt(Math.pow(relative(many, one), 2) + Math.pow(relative(floorMany, floorOne), 2));
+        double error = share * Math.sqrt(Math.pow(relative(more, one), 2) + Math.pow(relative(floorMany, floorOne), 2));
         checks.add(new Check(what, String.format(Locale.ROOT, "%.0f%% ± %.0f (hits %.2fx, floor %.2fx)", 100 * share,
                 100 * error, hit, floor), ">= 90% of the floor's", share >= 0.9, within(share, error, 0.9)));
     }
