@@ -145,6 +145,11 @@ public final class ResultCache {
         }
     }
 
+    /** False when every read must be checked against the second tier: nothing is served from here, nor shared. */
+    public boolean allowsLocalHits() {
+        return localHitsAllowed;
+    }
+
     /** The second tier, or null. */
     public ResultTier tier() {
         return tier;
@@ -392,7 +397,9 @@ public final class ResultCache {
                 }
                 if (event.phase() == InvalidationEvent.Phase.CATALOG_CHANGED) {
                     database.forgetCatalog();
-                } else {
+                } else if (localHitsAllowed) {
+                    // Without entries of its own (every read checked against the tier), nothing here can be stale:
+                    // moving the stamp would only keep the read in flight from storing into the tier.
                     moveLocally(new TableVersion[] {database.stamp(event.stamp())});
                 }
             }

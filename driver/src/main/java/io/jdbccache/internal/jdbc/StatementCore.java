@@ -148,7 +148,8 @@ final class StatementCore {
         ReadStamp stamp = ReadStamp.take(plan.dependencies(parameters));
         boolean mayStore = plan.storable();
         Flight flight = null;
-        if (mayStore && config.singleFlightWaitNanos() > 0) {
+        // Not when every read must be checked against the tier: a leader's read may predate another instance's write.
+        if (mayStore && config.singleFlightWaitNanos() > 0 && cache.allowsLocalHits()) {
             Flight mine = new Flight(stamp);
             Flight leader = cache.joinFlight(key, mine);
             if (leader == null) {

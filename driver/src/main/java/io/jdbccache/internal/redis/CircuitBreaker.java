@@ -4,13 +4,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Stops paying Redis's timeout on every query while Redis is down: after {@link #FAILURES_TO_OPEN} failures in a
- * row the circuit opens and every call is skipped (answered as if Redis were empty) for a pause; then one call is
+ * Stops paying Redis's timeout on every query while Redis is down: after {@link #FAILURES_TO_OPEN} failure (one,
+ * so that a query whose first Redis call timed out skips its next ones and pays the timeout once) the circuit opens and every call is skipped (answered as if Redis were empty) for a pause; then one call is
  * let through as a probe (half-open): its success closes the circuit, its failure opens it again for twice the
  * pause, up to {@link #MAX_PAUSE_NANOS}. Lock-free: queries never wait on each other here.
  */
 final class CircuitBreaker {
-    static final int FAILURES_TO_OPEN = 3;
+    static final int FAILURES_TO_OPEN = 1;
     static final long FIRST_PAUSE_NANOS = 500_000_000L;
     static final long MAX_PAUSE_NANOS = 10_000_000_000L;
 
