@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Redis for the tests: the shared server on 127.0.0.1:6379 (its tests fail under {@code CI=true} when it does not
@@ -42,6 +44,23 @@ final class RedisServers {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** Deletes every key under {@code prefix} on the shared server; returns how many there were. */
+    static long deleteKeys(String prefix) {
+        long deleted = 0;
+        try (Jedis jedis = new Jedis(SHARED_HOST, SHARED_PORT)) {
+            ScanParams match = new ScanParams().match(prefix + ":*").count(1000);
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = jedis.scan(cursor, match);
+                for (String key : page.getResult()) {
+                    deleted += jedis.del(key);
+                }
+                cursor = page.getCursor();
+            } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        }
+        return deleted;
     }
 
     /** A port nothing listens on now (the kernel's choice, released at once). */

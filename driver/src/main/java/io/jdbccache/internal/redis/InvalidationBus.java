@@ -72,6 +72,25 @@ final class InvalidationBus {
         }
     }
 
+    /** Waits until the subscription is confirmed, at most {@code nanos}. */
+    void awaitListening(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        synchronized (state) {
+            while (!listening && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(state, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     boolean isListening() {
         synchronized (state) {
             return listening;
@@ -152,6 +171,7 @@ final class InvalidationBus {
             if (!heard) {
                 resyncs.increment();
             }
+            state.notifyAll();
             for (ResultTier.ContactListener contact : listeners) {
                 try {
                     if (heard) {

@@ -75,9 +75,14 @@ public final class RedisTier implements ResultTier {
         this.bus = new InvalidationBus(connector, channel, this, cacheName, settings.timeoutMillis());
     }
 
-    /** Starts listening; separate from the constructor so that nothing half-built is seen by the bus's thread. */
+    /**
+     * Starts listening, and waits up to the timeout for the subscription, so that a cache made while Redis is up
+     * serves its own hits from its first read (until contact is confirmed it serves none). Separate from the
+     * constructor so that the bus's threads never see a tier half built.
+     */
     void start() {
         bus.start();
+        bus.awaitListening(TimeUnit.MILLISECONDS.toNanos(settings.timeoutMillis()));
     }
 
     // ---- versions ----

@@ -2,6 +2,7 @@ package io.jdbccache.internal.redis;
 
 import io.jdbccache.internal.cache.ResultTier;
 import io.jdbccache.internal.config.CacheConfig;
+import io.jdbccache.internal.config.RedisSettings;
 import java.sql.SQLException;
 
 /**
@@ -14,17 +15,21 @@ public final class RedisTiers {
     }
 
     /**
-     * @throws SQLException (08001) if Jedis is not on the class path; (HY024) if the database is one only this
-     *                      process can see (H2 in memory), which other instances' results must never answer for
+     * @throws SQLException (08001) if Jedis is not on the class path
      */
     public static ResultTier open(CacheConfig config) throws SQLException {
+        return open(config.redis(), config.name());
+    }
+
+    /** The tier of cache {@code cacheName} over {@code settings} (tests give every cache one). */
+    public static ResultTier open(RedisSettings settings, String cacheName) throws SQLException {
         try {
             Class.forName("redis.clients.jedis.UnifiedJedis", false, RedisTiers.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
             throw new SQLException("jdbc-cache: cache.redis.url is set, but Jedis is not on the class path: add the "
                     + "dependency redis.clients:jedis (8.x) to the application, or remove cache.redis.url", "08001", e);
         }
-        RedisTier tier = new RedisTier(config.redis(), config.name());
+        RedisTier tier = new RedisTier(settings, cacheName);
         tier.start();
         return tier;
     }
