@@ -6,9 +6,12 @@ import static io.jdbccache.it.TestDb.row;
 import static io.jdbccache.it.TestDb.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.jdbccache.CacheMXBean;
 import io.jdbccache.internal.cache.CacheRegistry;
 import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.cache.TierStatistics;
+import io.jdbccache.internal.jmx.JmxExporter;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.management.JMX;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,6 +128,15 @@ class RedisTierTest {
             assertThat(cache("b").tierHits()).isEqualTo(1);
             assertThat(query(b, ALL)).hasSize(3);
             assertThat(executions()).as("then by its own cache").isEqualTo(afterA);
+            JmxExporter.INSTANCE.awaitRegistrations();
+            CacheMXBean bean = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(),
+                    JmxExporter.objectName(name("b")), CacheMXBean.class);
+            assertThat(bean.isL2Enabled()).isTrue();
+            assertThat(bean.getL2HitCount()).isEqualTo(1);
+            assertThat(bean.isL2BusConnected()).isTrue();
+            assertThat(bean.getL2CircuitState()).isEqualTo("closed");
+            assertThat(bean.getL2ErrorCount()).isZero();
+            assertThat(bean.getL2RejectedCount()).isZero();
             for (byte[] key : keys(RedisServers.SHARED_PORT, "e")) {
                 String name = new String(key, StandardCharsets.US_ASCII);
                 assertThat(name).as("no SQL or parameter in key names").doesNotContain("products").doesNotContain(" ");
@@ -218,12 +231,14 @@ class RedisTierTest {
                 long started = System.nanoTime();
                 assertThat(query(a, BY_ID, 1 + i % 3)).hasSize(1);
                 update(a, "UPDATE products SET price = price + 1 WHERE id = 3");
-                slowest = Math.max(slowest, System.nanoTime() - started);
+                // The first round also loads Jedis's classes and plans the statements: not what is measured.
+                slowest = i == 0 ? 0 : Math.max(slowest, System.nanoTime() - started);
             }
             TierStatistics stats = CacheRegistry.find(db.cacheName).tier().statistics();
             assertThat(stats.errors()).isPositive();
             assertThat(stats.busConnected()).isFalse();
             assertThat(query(a, ALL)).containsExactly(row(1, "apple", 10), row(2, "pear", 20), row(3, "plum", 50));
+            // Refused at once on loopback, then skipped by the open circuit: far below one timeout per call.
             assertThat(TimeUnit.NANOSECONDS.toMillis(slowest)).as("slowest query and write, ms").isLessThan(1_000);
         }
     }
