@@ -61,12 +61,41 @@ public interface CacheMXBean {
 
     double getMissLatencyP99Micros();
 
-    /** False until the shared Redis tier exists; its counters are then reported here. */
+    /** True if the cache has a shared second tier (Redis, {@code cache.redis.url}); its figures follow. */
     boolean isL2Enabled();
 
+    /** Reads answered by the second tier after a miss here. */
     long getL2HitCount();
 
+    /** Lookups in the second tier that found nothing it could serve. */
     long getL2MissCount();
+
+    /** Results handed to the second tier to store. */
+    long getL2StoreCount();
+
+    /** Redis commands that failed or timed out (each answered as if Redis were empty). */
+    long getL2ErrorCount();
+
+    /** Entries or messages read from Redis that were corrupt, truncated, foreign or wrongly signed: never trusted. */
+    long getL2RejectedCount();
+
+    /** Writes whose invalidation could not reach Redis (their databases are published as written once it is back). */
+    long getL2PublishFailureCount();
+
+    /** {@code closed} (Redis in use), {@code open} (skipped after a failure), {@code half-open} (probing), or none. */
+    String getL2CircuitState();
+
+    /** True while other instances' invalidations are heard; while false, nothing is served from this instance. */
+    boolean isL2BusConnected();
+
+    /** Median delay from another instance's write to its invalidation arriving here, in ms; -1 before any. */
+    double getL2BusDelayP50Millis();
+
+    /** 99th percentile of that delay, in ms; -1 before any. */
+    double getL2BusDelayP99Millis();
+
+    /** Times this instance dropped its own entries because it could not hear the others for a while. */
+    long getL2ResyncCount();
 
     /** Per table: reads served, writes seen, invalidations, entries depending on it. */
     TableStatistics[] getTableStatistics();

@@ -77,6 +77,38 @@ public enum CacheProperty {
                     + "cached."),
     ONLY_CACHE_TABLES("cache.onlyCacheTables", "", ValueType.LIST, Scope.CONNECTION, Bounds.NONE,
             "Allow-list mode: if set, only queries reading nothing but these tables are cached."),
+    REDIS_MAX_ENTRY_BYTES("cache.redis.maxEntryBytes", "512KB", ValueType.SIZE, Scope.CACHE, Bounds.atLeast("1"),
+            "The largest result (encoded) stored in Redis; larger ones stay in the in-process cache only."),
+    REDIS_MODE("cache.redis.mode", "standalone", ValueType.STRING, Scope.CACHE,
+            Bounds.matching("standalone|sentinel|cluster", "standalone, sentinel or cluster"),
+            "How cache.redis.url is read: one server (standalone), Sentinel nodes that name the master "
+                    + "(sentinel, with cache.redis.sentinelMaster), or seed nodes of a Redis Cluster (cluster)."),
+    REDIS_POOL_SIZE("cache.redis.poolSize", "16", ValueType.INTEGER, Scope.CACHE, Bounds.atLeast("1"),
+            "Connections to Redis per cache (per node in a cluster), besides the one that listens for "
+                    + "other instances' invalidations."),
+    REDIS_PREFIX("cache.redis.prefix", "jdbc-cache", ValueType.STRING, Scope.CACHE,
+            Bounds.matching("[A-Za-z0-9_.:-]+", "letters, digits, '_', '.', ':' or '-'"),
+            "Start of every Redis key and of the invalidation channel: instances with the same prefix share "
+                    + "results and invalidations; applications sharing one Redis use different prefixes."),
+    REDIS_SECRET("cache.redis.secret", "", ValueType.STRING, Scope.CACHE, Bounds.NONE,
+            "Optional shared secret: entries and invalidation messages are signed with HMAC-SHA256 under it, "
+                    + "and whatever lacks a valid signature is rejected and counted. Never shown in messages."),
+    REDIS_SENTINEL_MASTER("cache.redis.sentinelMaster", "mymaster", ValueType.STRING, Scope.CACHE, Bounds.NONE,
+            "With cache.redis.mode=sentinel: the name of the master the Sentinels watch."),
+    REDIS_STRICT("cache.redis.strict", "false", ValueType.BOOLEAN, Scope.CACHE, Bounds.NONE,
+            "true: every read is checked against the versions in Redis (no in-process hits), so every instance "
+                    + "sees every write through any instance on its very next read, at one or two Redis round "
+                    + "trips per read; false: other instances' writes reach the in-process cache through the "
+                    + "invalidation channel, within its delay."),
+    REDIS_TIMEOUT("cache.redis.timeout", "100ms", ValueType.DURATION, Scope.CACHE, Bounds.atLeast("1ms"),
+            "Connect and command timeout of Redis; a query that meets a slow or absent Redis waits at most "
+                    + "this long for it before asking the database."),
+    REDIS_TTL("cache.redis.ttl", "1h", ValueType.DURATION, Scope.CACHE, Bounds.atLeast("1ms"),
+            "Upper bound of how long an entry is kept in Redis; an entry also keeps its own TTL (cache.ttl)."),
+    REDIS_URL("cache.redis.url", "", ValueType.STRING, Scope.CACHE, Bounds.NONE,
+            "Redis shared by every instance: redis://[user:password@]host:port[/database], rediss:// for TLS; "
+                    + "for Sentinel or Cluster, a comma-separated list of such nodes. Empty: no shared tier. "
+                    + "Needs Jedis (redis.clients:jedis) on the class path. The password is never shown."),
     SINGLE_FLIGHT_WAIT("cache.singleFlightWait", "2s", ValueType.DURATION, Scope.CONNECTION, Bounds.atLeast("0"),
             "How long concurrent callers of a query already being fetched wait to share its result before going "
                     + "to the database themselves; 0 turns sharing off."),
@@ -182,6 +214,11 @@ public enum CacheProperty {
         this.scope = scope;
         this.bounds = bounds;
         this.description = description;
+    }
+
+    /** True if a value of this key must never appear in a message (a password, a secret). */
+    public boolean isSecret() {
+        return this == REDIS_SECRET || this == REDIS_URL;
     }
 
     /** The key as written in a properties file; a per-table key is shown with a {@code <table>} placeholder. */

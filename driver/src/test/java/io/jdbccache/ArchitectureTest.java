@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The driver's packages form layers, each importing only those below it (see docs/design.md):
  * {@code sql}, {@code result} (pure values) → {@code catalog}, {@code config} → {@code cache} (store, stamps, keys,
- * plans, shape statistics, seams) → {@code jmx} → {@code jdbc} → {@link CachingDriver}. The public API (the rest of
+ * plans, shape statistics, seams) → {@code jmx}, {@code redis} (the shared tier, over Jedis) → {@code jdbc} →
+ * {@link CachingDriver}. The public API (the rest of
  * {@code io.jdbccache}) sits beneath them all and never mentions an internal type.
  */
 class ArchitectureTest {
@@ -49,16 +50,19 @@ class ArchitectureTest {
                 .layer("Config").definedBy("io.jdbccache.internal.config..")
                 .layer("Cache").definedBy("io.jdbccache.internal.cache..")
                 .layer("Jmx").definedBy("io.jdbccache.internal.jmx..")
+                .layer("Redis").definedBy("io.jdbccache.internal.redis..")
                 .layer("Jdbc").definedBy("io.jdbccache.internal.jdbc..")
                 .layer("Driver").definedBy(JavaClass.Predicates.belongToAnyOf(CachingDriver.class))
                 .whereLayer("Driver").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Jdbc").mayOnlyBeAccessedByLayers("Driver")
                 .whereLayer("Jmx").mayOnlyBeAccessedByLayers("Jdbc", "Driver")
-                .whereLayer("Cache").mayOnlyBeAccessedByLayers("Jmx", "Jdbc", "Driver")
-                .whereLayer("Catalog").mayOnlyBeAccessedByLayers("Cache", "Jmx", "Jdbc", "Driver")
-                .whereLayer("Config").mayOnlyBeAccessedByLayers("Cache", "Jmx", "Jdbc", "Driver")
-                .whereLayer("Sql").mayOnlyBeAccessedByLayers("Catalog", "Config", "Cache", "Jmx", "Jdbc", "Driver")
-                .whereLayer("Result").mayOnlyBeAccessedByLayers("Catalog", "Config", "Cache", "Jmx", "Jdbc",
+                .whereLayer("Redis").mayOnlyBeAccessedByLayers("Jdbc", "Driver")
+                .whereLayer("Cache").mayOnlyBeAccessedByLayers("Jmx", "Redis", "Jdbc", "Driver")
+                .whereLayer("Catalog").mayOnlyBeAccessedByLayers("Cache", "Jmx", "Redis", "Jdbc", "Driver")
+                .whereLayer("Config").mayOnlyBeAccessedByLayers("Cache", "Jmx", "Redis", "Jdbc", "Driver")
+                .whereLayer("Sql").mayOnlyBeAccessedByLayers("Catalog", "Config", "Cache", "Jmx", "Redis", "Jdbc",
+                        "Driver")
+                .whereLayer("Result").mayOnlyBeAccessedByLayers("Catalog", "Config", "Cache", "Jmx", "Redis", "Jdbc",
                         "Driver")
                 .check(classes);
     }

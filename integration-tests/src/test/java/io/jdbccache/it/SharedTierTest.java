@@ -56,8 +56,7 @@ class SharedTierTest {
         try {
             db.close();
         } finally {
-            MemoryTier.Store matrix = TierMatrix.store();
-            CacheRegistry.useTiers(matrix == null ? config -> null : matrix::tierFor);
+            CacheRegistry.useTiers(TierMatrix.factory());
         }
     }
 

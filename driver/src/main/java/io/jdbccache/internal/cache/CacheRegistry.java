@@ -26,6 +26,14 @@ public final class CacheRegistry {
     private static final Map<String, CacheConfig> CREATED_WITH = new HashMap<>();
     /** Makes the second tier of each new cache from its configuration, or null for none. */
     private static Function<CacheConfig, ResultTier> tiers = config -> null;
+    /** Makes the Redis tier of a cache whose configuration names one (set by the layer that knows Redis). */
+    private static TierFactory redisTiers;
+
+    /** Opens a cache's second tier; may refuse the configuration (a missing library). */
+    @FunctionalInterface
+    public interface TierFactory {
+        ResultTier open(CacheConfig config) throws SQLException;
+    }
 
     private CacheRegistry() {
     }
@@ -47,7 +55,9 @@ public final class CacheRegistry {
         if (cache == null) {
             cache = new ResultCache(config.name(), config.maxBytes(), config.analysisCacheSize(),
                     config.analysisCacheBytes(), config.catalogRefreshNanos());
-            ResultTier tier = tiers.apply(config);
+            // A configured Redis wins over the test hook: its tests run in every execution of the suite.
+            ResultTier tier = config.redis() != null && redisTiers != null ? redisTiers.open(config)
+                    : tiers.apply(config);
             if (tier != null) {
                 cache.useTier(tier);
             }
@@ -92,6 +102,7 @@ public final class CacheRegistry {
         CACHES.remove(cache.name());
         CREATED_WITH.remove(cache.name());
         OBSERVERS.remove(cache.name()).dropped(cache);
+        cache.close();
     }
 
     /** Tells every observer its cache is gone (driver deregistration); the caches go with their last connections. */
@@ -110,6 +121,11 @@ public final class CacheRegistry {
      */
     public static synchronized void useTiers(Function<CacheConfig, ResultTier> factory) {
         tiers = factory;
+    }
+
+    /** Chooses how caches whose configuration names a Redis get their tier (once, by the JDBC layer). */
+    public static synchronized void useRedisTiers(TierFactory factory) {
+        redisTiers = factory;
     }
 
     /** The cache of that name, or null if no open connection uses it. */

@@ -57,6 +57,10 @@ public final class ResultCache {
     private final CopyOnWriteArrayList<InvalidationListener> listeners = new CopyOnWriteArrayList<>();
     /** Set once, before the cache is handed to any connection (see CacheRegistry); null for none. */
     private ResultTier tier;
+    /** False when the tier checks every read itself ({@code cache.redis.strict}): nothing is kept here. */
+    private boolean localHitsAllowed = true;
+    /** True while the tier cannot hear other instances: nothing of this instance's own is served. */
+    private volatile boolean localHitsSuspended;
     private final LatencyRecorder hitLatency = new LatencyRecorder();
     private final LatencyRecorder missLatency =
             new LatencyRecorder();
@@ -114,8 +118,46 @@ public final class ResultCache {
      */
     void useTier(ResultTier secondTier) {
         this.tier = secondTier;
+        this.localHitsAllowed = secondTier.allowsLocalHits();
         listeners.add(0, secondTier);
         secondTier.subscribe(this::apply);
+        secondTier.watchContact(new ResultTier.ContactListener() {
+            @Override
+            public void lost() {
+                localHitsSuspended = true;
+                forgetLocally();
+            }
+
+            @Override
+            public void regained() {
+                // Again, now that events are heard: what was read while deaf may have missed a write meanwhile.
+                forgetLocally();
+                localHitsSuspended = false;
+            }
+        });
+    }
+
+    /**
+     * Makes every entry of this instance unservable and every read in flight unstorable, without telling anyone:
+     * the second tier lost contact, so writes elsewhere may go unheard.
+     */
+    private void forgetLocally() {
+        for (DatabaseScope database : databases.values()) {
+            database.everything().bump();
+        }
+        entries.invalidateAll();
+    }
+
+    /** Drops the second tier's connections and threads (the cache is dropped). */
+    void close() {
+        if (tier != null) {
+            tier.close();
+        }
+    }
+
+    /** False when every read must be checked against the second tier: nothing is served from here, nor shared. */
+    public boolean allowsLocalHits() {
+        return localHitsAllowed;
     }
 
     /** The second tier, or null. */
@@ -143,6 +185,9 @@ public final class ResultCache {
      * knows which it served.
      */
     public CacheEntry lookup(CacheKey key) {
+        if (localHitsSuspended) {
+            return null;
+        }
         CacheEntry entry = entries.getIfPresent(key);
         if (entry == null || (entry.isCurrent() && !entry.isExpired(CoarseClock.now()))) {
             return entry;
@@ -181,6 +226,9 @@ public final class ResultCache {
     }
 
     private boolean storeLocally(CacheKey key, CacheEntry entry) {
+        if (!localHitsAllowed) {
+            return false;
+        }
         for (TableVersion dependency : entry.dependencies()) {
             if (dependency.keepsDependents()) {
                 dependency.dependents().add(key);
@@ -359,7 +407,9 @@ public final class ResultCache {
                 }
                 if (event.phase() == InvalidationEvent.Phase.CATALOG_CHANGED) {
                     database.forgetCatalog();
-                } else {
+                } else if (localHitsAllowed) {
+                    // Without entries of its own (every read checked against the tier), nothing here can be stale:
+                    // moving the stamp would only keep the read in flight from storing into the tier.
                     moveLocally(new TableVersion[] {database.stamp(event.stamp())});
                 }
             }

@@ -38,4 +38,35 @@ public interface ResultTier extends InvalidationListener {
      * never with the events this cache itself published.
      */
     void subscribe(InvalidationListener subscriber);
+
+    /**
+     * Told when the tier stops hearing other instances' invalidations and when it hears them again: meanwhile a
+     * write elsewhere may have gone unheard, so the cache serves nothing of its own (see {@link ContactListener}).
+     * A tier that always hears (an in-process fake) never calls it.
+     */
+    default void watchContact(ContactListener listener) {
+    }
+
+    /** False if the cache must not serve or keep results of its own (every read checked against the tier). */
+    default boolean allowsLocalHits() {
+        return true;
+    }
+
+    /** The tier's own counters and state, for the JMX bean; {@link TierStatistics#NONE} if it keeps none. */
+    default TierStatistics statistics() {
+        return TierStatistics.NONE;
+    }
+
+    /** Releases the tier's connections and threads: the cache is dropped. Never throws. */
+    default void close() {
+    }
+
+    /** Hears whether the tier can hear other instances. Called from the tier's own thread; never throws. */
+    interface ContactListener {
+        /** Invalidations from elsewhere may be missed from now on. */
+        void lost();
+
+        /** Invalidations from elsewhere are heard again (those in between may have been missed). */
+        void regained();
+    }
 }

@@ -47,6 +47,7 @@ public final class CacheConfig {
     private final long singleFlightWaitNanos;
     private final boolean unknownFunctionsMayWrite;
     private final List<String> warmupQueries;
+    private final RedisSettings redis;
     /** The parsed value of every {@link Scope#CACHE} key, to compare with the configuration a cache was made with. */
     private final Map<CacheProperty, Object> cacheScoped;
 
@@ -76,8 +77,28 @@ public final class CacheConfig {
         singleFlightWaitNanos = parser.nanos(CacheProperty.SINGLE_FLIGHT_WAIT);
         unknownFunctionsMayWrite = parser.bool(CacheProperty.UNKNOWN_FUNCTIONS_MAY_WRITE);
         warmupQueries = List.copyOf(new TreeMap<>(parser.perName(CacheProperty.WARMUP)).values());
+        redis = redisSettings(parser);
         parser.rejectUnknownKeys();
         cacheScoped = Collections.unmodifiableMap(parser.cacheScoped);
+    }
+
+    /** Every cache.redis key is read (and so checked) even without a URL: a typo fails at once, not later. */
+    private static RedisSettings redisSettings(ValueParser parser) throws SQLException {
+        String url = parser.string(CacheProperty.REDIS_URL);
+        String mode = parser.string(CacheProperty.REDIS_MODE);
+        String sentinelMaster = parser.string(CacheProperty.REDIS_SENTINEL_MASTER);
+        String prefix = parser.string(CacheProperty.REDIS_PREFIX);
+        long timeoutMillis = parser.nanos(CacheProperty.REDIS_TIMEOUT) / 1_000_000;
+        int poolSize = parser.integer(CacheProperty.REDIS_POOL_SIZE);
+        long ttlNanos = parser.nanos(CacheProperty.REDIS_TTL);
+        long maxEntryBytes = parser.bytes(CacheProperty.REDIS_MAX_ENTRY_BYTES);
+        byte[] secret = RedisSettings.secretBytes(parser.string(CacheProperty.REDIS_SECRET));
+        boolean strict = parser.bool(CacheProperty.REDIS_STRICT);
+        if (url.isEmpty()) {
+            return null;
+        }
+        return new RedisSettings(RedisSettings.parseNodes(url), mode, sentinelMaster, prefix,
+                (int) Math.min(Integer.MAX_VALUE, timeoutMillis), poolSize, ttlNanos, maxEntryBytes, secret, strict);
     }
 
     /**
@@ -137,6 +158,9 @@ public final class CacheConfig {
     /** The value of a key as given, or its default marked as such. */
     private String written(CacheProperty property) {
         String value = raw.get(property.key());
+        if (property.isSecret() && value != null) {
+            return "(a value not shown)";
+        }
         return value == null ? property.defaultValue() + " (the default)" : value.trim();
     }
 
@@ -240,6 +264,11 @@ public final class CacheConfig {
     }
 
     /** The merged {@code cache.} keys this configuration was built from. */
+    /** The shared Redis tier's settings, or null without {@code cache.redis.url}. */
+    public RedisSettings redis() {
+        return redis;
+    }
+
     public Map<String, String> raw() {
         return raw;
     }

@@ -6,6 +6,7 @@ import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.catalog.Dialect;
 import io.jdbccache.internal.config.CacheConfig;
 import io.jdbccache.internal.jmx.JmxExporter;
+import io.jdbccache.internal.redis.RedisTiers;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
@@ -27,6 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ConnectionOpener {
     /** Equal configurations share one instance, so per-statement decisions memoized against it stay valid. */
     private static final Map<Map<String, String>, CacheConfig> CONFIGS = new ConcurrentHashMap<>();
+
+    static {
+        // Here, in the layer that knows Redis, so that the cache layer does not (RedisTiers itself names no Jedis type).
+        CacheRegistry.useRedisTiers(RedisTiers::open);
+    }
 
     private ConnectionOpener() {
     }

@@ -148,7 +148,8 @@ final class StatementCore {
         ReadStamp stamp = ReadStamp.take(plan.dependencies(parameters));
         boolean mayStore = plan.storable();
         Flight flight = null;
-        if (mayStore && config.singleFlightWaitNanos() > 0) {
+        // Not when every read must be checked against the tier: a leader's read may predate another instance's write.
+        if (mayStore && config.singleFlightWaitNanos() > 0 && cache.allowsLocalHits()) {
             Flight mine = new Flight(stamp);
             Flight leader = cache.joinFlight(key, mine);
             if (leader == null) {
@@ -163,8 +164,6 @@ final class StatementCore {
         }
         long[] tierVersions = null;
         if (cache.tier() != null) {
-            // Taken before the second tier is asked, as before a database read: a write meanwhile moves one.
-            tierVersions = cache.tierVersions(stamp);
             // A plan decided before DDL may name tables the statement no longer reads: never stored under.
             boolean planCurrent = plan.catalogEpoch() == session.database().catalogEpoch();
             ResultSnapshot shared = cache.lookupTier(key, stamp, mayStore && planCurrent, plan.ttlNanos(), shape);
@@ -175,6 +174,9 @@ final class StatementCore {
                 }
                 return countedHit(hit, start, shape);
             }
+            // Taken after the tier missed and before the database read, so that a write meanwhile moves one (a hit
+            // needs none: it is checked against the tier's current versions).
+            tierVersions = mayStore ? cache.tierVersions(stamp) : null;
         }
         ResultSnapshot produced = null;
         long missStart = start != 0 ? start : System.nanoTime();

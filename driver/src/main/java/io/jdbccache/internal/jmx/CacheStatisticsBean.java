@@ -8,6 +8,8 @@ import io.jdbccache.internal.cache.DatabaseScope;
 import io.jdbccache.internal.cache.InvalidationEvent;
 import io.jdbccache.internal.cache.LatencyRecorder;
 import io.jdbccache.internal.cache.ResultCache;
+import io.jdbccache.internal.cache.ResultTier;
+import io.jdbccache.internal.cache.TierStatistics;
 import io.jdbccache.internal.cache.ShapeStatistics;
 import io.jdbccache.internal.cache.TableVersion;
 import io.jdbccache.internal.sql.TableRef;
@@ -167,6 +169,56 @@ public final class CacheStatisticsBean implements CacheMXBean {
     @Override
     public long getL2MissCount() {
         return cache.tierMisses();
+    }
+
+    @Override
+    public long getL2StoreCount() {
+        return cache.tierStores();
+    }
+
+    private TierStatistics tier() {
+        ResultTier tier = cache.tier();
+        return tier == null ? TierStatistics.NONE : tier.statistics();
+    }
+
+    @Override
+    public long getL2ErrorCount() {
+        return tier().errors();
+    }
+
+    @Override
+    public long getL2RejectedCount() {
+        return tier().rejected();
+    }
+
+    @Override
+    public long getL2PublishFailureCount() {
+        return tier().publishFailures();
+    }
+
+    @Override
+    public String getL2CircuitState() {
+        return tier().circuit();
+    }
+
+    @Override
+    public boolean isL2BusConnected() {
+        return tier().busConnected();
+    }
+
+    @Override
+    public double getL2BusDelayP50Millis() {
+        return tier().busDelayP50Millis();
+    }
+
+    @Override
+    public double getL2BusDelayP99Millis() {
+        return tier().busDelayP99Millis();
+    }
+
+    @Override
+    public long getL2ResyncCount() {
+        return tier().resyncs();
     }
 
     @Override

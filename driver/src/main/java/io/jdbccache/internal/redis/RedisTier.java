@@ -1,0 +1,444 @@
+package io.jdbccache.internal.redis;
+
+import io.jdbccache.internal.cache.CacheKey;
+import io.jdbccache.internal.cache.InvalidationEvent;
+import io.jdbccache.internal.cache.InvalidationListener;
+import io.jdbccache.internal.cache.KeyBytes;
+import io.jdbccache.internal.cache.LatencyRecorder;
+import io.jdbccache.internal.cache.ResultTier;
+import io.jdbccache.internal.cache.StampId;
+import io.jdbccache.internal.cache.TierEntry;
+import io.jdbccache.internal.cache.TierStatistics;
+import io.jdbccache.internal.config.RedisSettings;
+import io.jdbccache.internal.result.ResultSnapshot;
+import io.jdbccache.internal.result.SnapshotCodec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * The shared second tier on Redis: results every instance can serve, versions every instance moves, and the
+ * channel on which each instance hears the others' writes ({@link InvalidationBus}). See docs/redis.md.
+ *
+ * <p><b>Versions.</b> Each stamp ({@link StampId}) has a version key holding a random 64-bit token. A write sets a
+ * new token before it runs and again after it ran and when its transaction ends, exactly when it moves the local
+ * stamps; a read takes the tokens before it goes to the database ({@code SET NX GET}: a missing key gets a new
+ * token, never a reused one) and its entry carries them. An entry is served only while every token is still the
+ * one it carries. Tokens are random, never counted, so a Redis restart, a flush or an evicted version key can never
+ * bring back a token that validates an old entry: a new token is a new epoch.
+ *
+ * <p><b>Faults.</b> Every call is guarded by the {@link CircuitBreaker} and the configured timeout; a failure is
+ * counted and answered as if Redis were empty, never thrown. A write whose tokens could not be moved is remembered
+ * by its database, and the whole database is published as written once Redis answers again.
+ */
+public final class RedisTier implements ResultTier {
+    static final int INSTANCE_ID_BYTES = 16;
+    private static final Logger LOG = Logger.getLogger("io.jdbccache");
+
+    private final RedisSettings settings;
+    private final RedisConnector connector;
+    private final WireCodec codec;
+    private final CircuitBreaker breaker = new CircuitBreaker();
+    private final byte[] instance = new byte[INSTANCE_ID_BYTES];
+    private final byte[] channel;
+    private final InvalidationBus bus;
+    private final List<InvalidationListener> subscribers = new CopyOnWriteArrayList<>();
+    /** Databases with a write whose tokens could not be moved: published as wholly written when Redis is back. */
+    private final Set<String> unpublished = ConcurrentHashMap.newKeySet();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder publishFailures = new LongAdder();
+    private final LatencyRecorder busDelay = new LatencyRecorder();
+    private volatile UnifiedJedis client;
+    private volatile boolean closed;
+
+    RedisTier(RedisSettings settings, String cacheName) {
+        this.settings = settings;
+        this.connector = new RedisConnector(settings);
+        this.codec = new WireCodec(settings.secret());
+        new SecureRandom().nextBytes(instance);
+        this.channel = (settings.prefix() + ":bus").getBytes(StandardCharsets.UTF_8);
+        this.bus = new InvalidationBus(connector, channel, this, cacheName, settings.timeoutMillis());
+    }
+
+    /**
+     * Starts listening, and waits up to the timeout for the subscription, so that a cache made while Redis is up
+     * serves its own hits from its first read (until contact is confirmed it serves none). Separate from the
+     * constructor so that the bus's threads never see a tier half built.
+     */
+    void start() {
+        bus.start();
+        bus.awaitListening(TimeUnit.MILLISECONDS.toNanos(settings.timeoutMillis()));
+    }
+
+    // ---- versions ----
+
+    @Override
+    public long[] versions(StampId[] stamps) {
+        if (!shareable(stamps) || !breaker.allow()) {
+            return null;
+        }
+        try {
+            UnifiedJedis redis = client();
+            long[] mine = new long[stamps.length];
+            List<Response<byte[]>> previous = new ArrayList<>(stamps.length);
+            try (AbstractPipeline pipeline = redis.pipelined()) {
+                for (int i = 0; i < stamps.length; i++) {
+                    mine[i] = newToken();
+                    previous.add(pipeline.setGet(versionKey(stamps[i]), token(mine[i]),
+                            SetParams.setParams().nx().px(versionTtlMillis())));
+                }
+                pipeline.sync();
+            }
+            long[] versions = new long[stamps.length];
+            for (int i = 0; i < stamps.length; i++) {
+                byte[] old = previous.get(i).get();
+                versions[i] = old == null ? mine[i] : token(old);
+            }
+            succeeded();
+            return versions;
+        } catch (WireCodec.Rejected e) {
+            rejected.increment();
+            succeeded();
+            return null;
+        } catch (RuntimeException e) {
+            failed("take versions", e);
+            return null;
+        }
+    }
+
+    /** The current tokens of {@code stamps} (a missing key reads as 0, which no token is). */
+    private long[] current(UnifiedJedis redis, StampId[] stamps) throws WireCodec.Rejected {
+        List<Response<byte[]>> values = new ArrayList<>(stamps.length);
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (StampId stamp : stamps) {
+                values.add(pipeline.get(versionKey(stamp)));
+            }
+            pipeline.sync();
+        }
+        long[] now = new long[stamps.length];
+        for (int i = 0; i < stamps.length; i++) {
+            byte[] value = values.get(i).get();
+            now[i] = value == null ? 0 : token(value);
+        }
+        return now;
+    }
+
+    /** False for a database only this process can see (H2 in memory): its results are never shared. */
+    private static boolean shareable(StampId[] stamps) {
+        for (StampId stamp : stamps) {
+            if (stamp.database().startsWith("jdbc:h2:mem:")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean same(long[] a, long[] b) {
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- entries ----
+
+    @Override
+    public TierEntry lookup(CacheKey key) {
+        byte[] keyBytes = KeyBytes.of(key).orElse(null);
+        if (keyBytes == null || !breaker.allow()) {
+            return null;
+        }
+        try {
+            UnifiedJedis redis = client();
+            byte[] stored = redis.get(entryKey(keyBytes));
+            if (stored == null) {
+                succeeded();
+                return null;
+            }
+            WireCodec.Entry entry = codec.decodeEntry(stored, keyBytes);
+            long ageMillis = Math.max(0, System.currentTimeMillis() - entry.storedAtMillis());
+            long leftMillis = entry.ttlMillis() - ageMillis;
+            if (leftMillis <= 0 || !same(entry.versions(), current(redis, entry.stamps()))) {
+                succeeded();
+                return null;
+            }
+            ResultSnapshot snapshot = SnapshotCodec.decode(entry.snapshot());
+            succeeded();
+            return new TierEntry(snapshot, entry.stamps(), entry.versions(), TimeUnit.MILLISECONDS.toNanos(leftMillis),
+                    TimeUnit.MILLISECONDS.toNanos(ageMillis));
+        } catch (WireCodec.Rejected | IllegalArgumentException e) {
+            // Corrupt, truncated, foreign or forged: counted, never trusted, answered by the database.
+            rejected.increment();
+            succeeded();
+            return null;
+        } catch (RuntimeException e) {
+            failed("look up", e);
+            return null;
+        }
+    }
+
+    @Override
+    public void store(CacheKey key, TierEntry entry) {
+        byte[] keyBytes = KeyBytes.of(key).orElse(null);
+        byte[] snapshot = keyBytes == null ? null : SnapshotCodec.encode(entry.snapshot());
+        if (snapshot == null || !breaker.allow()) {
+            return; // no portable form (H2's own rows), or Redis is skipped for now
+        }
+        long ttlMillis = Math.min(TimeUnit.NANOSECONDS.toMillis(entry.ttlNanos()),
+                TimeUnit.NANOSECONDS.toMillis(settings.ttlNanos()));
+        if (ttlMillis <= 0) {
+            return;
+        }
+        byte[] bytes = codec.encodeEntry(keyBytes, entry.stamps(), entry.versions(), System.currentTimeMillis(),
+                ttlMillis, snapshot);
+        if (bytes.length > settings.maxEntryBytes()) {
+            return;
+        }
+        try {
+            UnifiedJedis redis = client();
+            // A write that overlapped the read moved a token: its result is not stored (lookups check again).
+            if (same(entry.versions(), current(redis, entry.stamps()))) {
+                redis.set(entryKey(keyBytes), bytes, SetParams.setParams().px(ttlMillis));
+            }
+            succeeded();
+        } catch (WireCodec.Rejected e) {
+            rejected.increment();
+            succeeded();
+        } catch (RuntimeException e) {
+            failed("store", e);
+        }
+    }
+
+    @Override
+    public void remove(CacheKey key) {
+        byte[] keyBytes = KeyBytes.of(key).orElse(null);
+        if (keyBytes == null || !breaker.allow()) {
+            return;
+        }
+        try {
+            client().del(entryKey(keyBytes));
+            succeeded();
+        } catch (RuntimeException e) {
+            failed("remove", e);
+        }
+    }
+
+    // ---- invalidation ----
+
+    @Override
+    public void invalidated(List<InvalidationEvent> events) {
+        if (closed) {
+            return;
+        }
+        if (!breaker.allow()) {
+            unpublishable(events);
+            return;
+        }
+        try {
+            publish(client(), events);
+            succeeded();
+        } catch (RuntimeException e) {
+            failed("publish an invalidation", e);
+            unpublishable(events);
+        }
+    }
+
+    /**
+     * Moves the tokens of the events' stamps and, but before a write (whose local effect others need not hear:
+     * they hear the same write's later events), publishes the events for the other instances' own caches.
+     */
+    private void publish(UnifiedJedis redis, List<InvalidationEvent> events) {
+        boolean announce = false;
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (InvalidationEvent event : events) {
+                if (event.phase() != InvalidationEvent.Phase.CATALOG_CHANGED) {
+                    pipeline.set(versionKey(event.stamp()), token(newToken()),
+                            SetParams.setParams().px(versionTtlMillis()));
+                }
+                announce |= event.phase() != InvalidationEvent.Phase.BEFORE_WRITE;
+            }
+            pipeline.sync();
+        }
+        if (announce) {
+            redis.publish(channel, codec.encodeMessage(instance, System.currentTimeMillis(), events));
+        }
+    }
+
+    private void unpublishable(List<InvalidationEvent> events) {
+        publishFailures.increment();
+        for (InvalidationEvent event : events) {
+            unpublished.add(event.stamp().database());
+        }
+    }
+
+    /** After a success: if writes went unpublished meanwhile, their databases are published as wholly written. */
+    private void succeeded() {
+        breaker.success();
+        if (!unpublished.isEmpty()) {
+            List<InvalidationEvent> whole = new ArrayList<>();
+            for (String database : unpublished) {
+                if (unpublished.remove(database)) {
+                    whole.add(new InvalidationEvent(StampId.database(database), InvalidationEvent.Phase.MANUAL));
+                }
+            }
+            if (!whole.isEmpty()) {
+                try {
+                    publish(client(), whole);
+                } catch (RuntimeException e) {
+                    failed("publish the writes made while Redis was away", e);
+                    unpublishable(whole);
+                }
+            }
+        }
+    }
+
+    private void failed(String what, RuntimeException e) {
+        errors.increment();
+        breaker.failure();
+        // The message of a Jedis exception names the failure (timeout, refused), never a command's arguments.
+        LOG.log(Level.FINE, "jdbc-cache: Redis failed to " + what + ": " + e);
+    }
+
+    // ---- the bus ----
+
+    @Override
+    public void subscribe(InvalidationListener subscriber) {
+        subscribers.add(subscriber);
+    }
+
+    @Override
+    public void watchContact(ContactListener listener) {
+        bus.watch(listener);
+    }
+
+    /** A message arrived on the channel (the bus's thread). */
+    void received(byte[] payload) {
+        WireCodec.Message message;
+        try {
+            message = codec.decodeMessage(payload);
+        } catch (WireCodec.Rejected e) {
+            rejected.increment();
+            return;
+        }
+        if (ByteBuffer.wrap(message.instance()).equals(ByteBuffer.wrap(instance))) {
+            return; // this instance's own write: applied here before it was published
+        }
+        long delay = System.currentTimeMillis() - message.sentAtMillis();
+        if (delay >= 0) {
+            busDelay.record(TimeUnit.MILLISECONDS.toNanos(delay));
+        }
+        for (InvalidationListener subscriber : subscribers) {
+            try {
+                subscriber.invalidated(message.events());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "jdbc-cache: applying another instance's invalidation failed", e);
+            }
+        }
+    }
+
+    @Override
+    public boolean allowsLocalHits() {
+        return !settings.strict();
+    }
+
+    @Override
+    public TierStatistics statistics() {
+        double p50 = busDelay.percentileMicros(50);
+        double p99 = busDelay.percentileMicros(99);
+        return new TierStatistics(errors.sum() + bus.errors(), rejected.sum(), publishFailures.sum(), breaker.state(),
+                bus.isListening(), p50 < 0 ? -1 : p50 / 1000, p99 < 0 ? -1 : p99 / 1000, bus.resyncs());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        bus.close();
+        UnifiedJedis redis;
+        synchronized (this) {
+            redis = client;
+            client = null;
+        }
+        if (redis != null) {
+            try {
+                redis.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "jdbc-cache: closing the Redis client failed: " + e);
+            }
+        }
+    }
+
+    // ---- names and tokens ----
+
+    private UnifiedJedis client() {
+        UnifiedJedis redis = client;
+        if (redis == null) {
+            synchronized (this) {
+                if (closed) {
+                    throw new IllegalStateException("the cache is closed");
+                }
+                redis = client;
+                if (redis == null) {
+                    redis = connector.client();
+                    client = redis;
+                }
+            }
+        }
+        return redis;
+    }
+
+    private byte[] entryKey(byte[] keyBytes) {
+        return RedisKeys.entry(settings.prefix(), keyBytes);
+    }
+
+    private byte[] versionKey(StampId stamp) {
+        return RedisKeys.version(settings.prefix(), stamp);
+    }
+
+    /** Version keys outlive every entry that may carry their token; one that expires early only drops entries. */
+    private long versionTtlMillis() {
+        return 2 * TimeUnit.NANOSECONDS.toMillis(settings.ttlNanos()) + 60_000;
+    }
+
+    private static long newToken() {
+        long token;
+        do {
+            token = ThreadLocalRandom.current().nextLong();
+        } while (token == 0);
+        return token;
+    }
+
+    private static byte[] token(long value) {
+        return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
+    }
+
+    private static long token(byte[] value) throws WireCodec.Rejected {
+        if (value.length != Long.BYTES) {
+            throw new WireCodec.Rejected("not a version token");
+        }
+        long token = ByteBuffer.wrap(value).getLong();
+        if (token == 0) {
+            throw new WireCodec.Rejected("not a version token");
+        }
+        return token;
+    }
+}
