@@ -36,8 +36,10 @@ public final class TwoInstancesDemo {
             statement.execute("INSERT INTO demo_two.products SELECT i, 'product ' || i, i FROM generate_series(1, "
                     + PRODUCTS + ") i");
         }
+        // A prefix per run: the table was just made anew outside the driver, which no instance hears of, so the
+        // results an earlier run left in Redis must not be met (they would be served until their TTL).
         String shared = "jdbc:cache:postgresql://" + database + "?currentSchema=demo_two&cache.redis.url=" + redis
-                + "&cache.redis.prefix=jdbc-cache-demo&cache.ttl=5m&cache.name=";
+                + "&cache.redis.prefix=jdbc-cache-demo-" + ProcessHandle.current().pid() + "&cache.ttl=1m&cache.name=";
         System.out.printf("Two instances over %s and %s%n", database, redis);
         try (Connection a = DriverManager.getConnection(shared + "demo-a", "postgres", "");
                 Connection b = DriverManager.getConnection(shared + "demo-b", "postgres", "")) {
