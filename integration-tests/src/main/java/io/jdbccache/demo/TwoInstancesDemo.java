@@ -15,8 +15,8 @@ import javax.management.ObjectName;
  * Two application instances (two caches, as two JVMs would have) over one PostgreSQL database and one Redis:
  * instance B is served what instance A read, with no database execution, and hears A's write on the channel.
  *
- * <pre>mvn -q -B -DskipTests package exec:java -pl integration-tests -am \
- *     -Dexec.mainClass=io.jdbccache.demo.TwoInstancesDemo [-Dexec.args="127.0.0.1:5432/test redis://127.0.0.1:6379"]</pre>
+ * <pre>mvn -q -B -DskipTests package exec:java -Ddemo.mainClass=io.jdbccache.demo.TwoInstancesDemo \
+ *     [-Dexec.args="127.0.0.1:5432/test redis://127.0.0.1:6379"]</pre>
  */
 public final class TwoInstancesDemo {
     private static final int PRODUCTS = 200;
