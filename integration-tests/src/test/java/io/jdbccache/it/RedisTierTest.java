@@ -280,11 +280,21 @@ class RedisTierTest {
                 Connection b = instance("b", redis.url(), "cache.redis.timeout", "100ms")) {
             query(a, BY_ID, 1);
             redis.pause();
-            long slowest = 0;
-            for (int i = 0; i < 30; i++) {
-                long started = System.nanoTime();
-                assertThat(query(b, BY_ID, 1 + i % 3)).hasSize(1);
-                slowest = Math.max(slowest, System.nanoTime() - started);
+            // Each query beside the same query on a plain connection, so that what the machine's load adds to
+            // both cancels out: what is left is what waiting for the paused Redis cost.
+            long mostExtra = 0;
+            List<Long> extras = new ArrayList<>();
+            try (Connection raw = db.raw()) {
+                for (int i = 0; i < 30; i++) {
+                    long started = System.nanoTime();
+                    assertThat(query(raw, BY_ID, 1 + i % 3)).hasSize(1);
+                    long rawNanos = System.nanoTime() - started;
+                    started = System.nanoTime();
+                    assertThat(query(b, BY_ID, 1 + i % 3)).hasSize(1);
+                    long extra = System.nanoTime() - started - rawNanos;
+                    extras.add(TimeUnit.NANOSECONDS.toMillis(extra));
+                    mostExtra = Math.max(mostExtra, extra);
+                }
             }
             awaitContact("b", false);
             update(a, "UPDATE products SET price = 14 WHERE id = 1");
@@ -292,8 +302,10 @@ class RedisTierTest {
             redis.resume();
             awaitContact("b", true);
             assertThat(query(b, BY_ID, 1)).containsExactly(row(1, "apple", 14));
-            // With a 100 ms timeout, a query pays it at most once before the circuit opens.
-            assertThat(TimeUnit.NANOSECONDS.toMillis(slowest)).as("slowest query while paused, ms").isLessThan(600);
+            // With a 100 ms timeout, a query pays it at most once before the circuit opens (never waits for Redis
+            // to come back); the margin is for a loaded machine.
+            assertThat(TimeUnit.NANOSECONDS.toMillis(mostExtra)).as("most a query paused for Redis, ms " + extras)
+                    .isLessThan(600);
         }
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -16,6 +17,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 
@@ -69,7 +71,10 @@ final class RedisConnector {
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                 .connectionTimeoutMillis(settings.timeoutMillis())
                 .socketTimeoutMillis(settings.timeoutMillis())
-                .clientName("jdbc-cache")
+                // No handshake beyond AUTH and SELECT: Jedis ignores a failed CLIENT SETNAME/SETINFO or HELLO and
+                // goes on, so against a paused server each of them cost a whole timeout on a new connection.
+                .protocol(RedisProtocol.RESP2)
+                .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
                 .ssl("rediss".equals(node.getScheme()));
         String userInfo = node.getRawUserInfo();
         if (userInfo != null && !userInfo.isEmpty()) {
