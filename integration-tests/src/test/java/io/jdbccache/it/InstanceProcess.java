@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <li>{@code stats}: {@code ok <executions> <tierHits> <messages heard from other instances> <nanoTime>};</li>
  * <li>{@code quit}.</li>
  * </ul>
- * Errors are answered {@code error <message>}. The parent kills the child if it does not quit.
+ * Errors are answered {@code sqlerror <SQLState> <message>} (an SQLException) or {@code error <message>}. The
+ * parent kills the child if it does not quit.
  */
 final class InstanceProcess implements AutoCloseable {
     private static final String ROW = "\u001e";
@@ -75,7 +76,7 @@ final class InstanceProcess implements AutoCloseable {
     }
 
     /** Starts a child JVM with this JVM's test class path, connected to {@code cachedUrl}; waits for it. */
-    static InstanceProcess start(String cachedUrl) throws IOException, InterruptedException {
+    static InstanceProcess start(String cachedUrl) throws IOException, InterruptedException, SQLException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path log = Files.createTempFile("jdbc-cache-instance-", ".log");
         Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
@@ -88,8 +89,11 @@ final class InstanceProcess implements AutoCloseable {
         return child;
     }
 
-    /** Sends a command and returns the fields of its {@code ok} answer (fails on {@code error} or silence). */
-    String[] call(String... fields) throws IOException, InterruptedException {
+    /**
+     * Sends a command and returns the fields of its {@code ok} answer; an SQLException in the child is thrown here
+     * with its SQLState, any other error or a silence fails.
+     */
+    String[] call(String... fields) throws IOException, InterruptedException, SQLException {
         send(fields);
         return expectOk(next(60));
     }
@@ -110,7 +114,11 @@ final class InstanceProcess implements AutoCloseable {
         return line;
     }
 
-    String[] expectOk(String line) throws IOException {
+    String[] expectOk(String line) throws IOException, SQLException {
+        if (line.startsWith("sqlerror\t")) {
+            String[] error = line.split("\t", 3);
+            throw new SQLException("in the child: " + error[2], error[1].isEmpty() ? null : error[1]);
+        }
         if (!line.startsWith("ok")) {
             throw new IllegalStateException("the child answered [" + line + "]; its log:\n" + Files.readString(log));
         }
@@ -119,17 +127,17 @@ final class InstanceProcess implements AutoCloseable {
     }
 
     /** The rows of a query run in the child, decoded. */
-    List<List<Object>> query(String sql, Object... params) throws IOException, InterruptedException {
+    List<List<Object>> query(String sql, Object... params) throws IOException, InterruptedException, SQLException {
         return decode(call(command("query", sql, params))[0]);
     }
 
     /** An update run in the child: its count. */
-    int update(String sql, Object... params) throws IOException, InterruptedException {
+    int update(String sql, Object... params) throws IOException, InterruptedException, SQLException {
         return Integer.parseInt(call(command("update", sql, params))[0]);
     }
 
     /** The child's statement executions that reached the database, since it started. */
-    long executions() throws IOException, InterruptedException {
+    long executions() throws IOException, InterruptedException, SQLException {
         return Long.parseLong(call("stats")[0]);
     }
 
@@ -252,7 +260,9 @@ final class InstanceProcess implements AutoCloseable {
                             + heard.sum() + "\t" + System.nanoTime());
                     default -> reply(out, "error unknown command " + fields[0]);
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
+                reply(out, sqlError(e));
+            } catch (RuntimeException e) {
                 reply(out, "error " + e.toString().replace('\n', ' '));
             }
         }
@@ -266,9 +276,16 @@ final class InstanceProcess implements AutoCloseable {
     private static String runQuery(Connection connection, String[] fields) {
         try (PreparedStatement statement = prepare(connection, fields)) {
             return "ok\t" + encode(TestDb.rows(statement.executeQuery()));
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException e) {
+            return sqlError(e);
+        } catch (RuntimeException e) {
             return "error " + e.toString().replace('\n', ' ');
         }
+    }
+
+    private static String sqlError(SQLException e) {
+        return "sqlerror\t" + (e.getSQLState() == null ? "" : e.getSQLState()) + "\t"
+                + e.toString().replace('\n', ' ').replace('\t', ' ');
     }
 
     private static PreparedStatement prepare(Connection connection, String[] fields) throws SQLException {
