@@ -41,6 +41,8 @@ import java.util.concurrent.atomic.LongAdder;
  * stores it (the child prints {@code held}); {@code query} then runs in the background and its answer comes after
  * {@code release};</li>
  * <li>{@code release}: lets the held read go on ({@code ok}, then later the held query's answer);</li>
+ * <li>{@code block-bus}: the next message from another instance is applied, then the channel's thread stops (later
+ * messages wait) until {@code unblock-bus};</li>
  * <li>{@code stats}: {@code ok <executions> <tierHits> <messages heard from other instances> <nanoTime>};</li>
  * <li>{@code quit}.</li>
  * </ul>
@@ -216,8 +218,13 @@ final class InstanceProcess implements AutoCloseable {
         String cacheName = url.substring(url.indexOf("cache.name=") + "cache.name=".length()).split("[&;]")[0];
         ResultCache cache = CacheRegistry.find(cacheName);
         LongAdder heard = new LongAdder();
+        BusGate gate = new BusGate();
         if (cache.tier() != null) {
-            cache.tier().subscribe(events -> heard.increment());
+            // Subscribed after the cache itself: a message is applied to the cache before it is counted here.
+            cache.tier().subscribe(events -> {
+                heard.increment();
+                gate.pass();
+            });
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!cache.tier().statistics().busConnected() && System.nanoTime() < deadline) {
                 Thread.sleep(5);
@@ -250,6 +257,14 @@ final class InstanceProcess implements AutoCloseable {
                     }
                     case "hold" -> {
                         held.arm(fields[1], out);
+                        reply(out, "ok");
+                    }
+                    case "block-bus" -> {
+                        gate.close();
+                        reply(out, "ok");
+                    }
+                    case "unblock-bus" -> {
+                        gate.open();
                         reply(out, "ok");
                     }
                     case "release" -> {
@@ -303,6 +318,29 @@ final class InstanceProcess implements AutoCloseable {
 
     private static synchronized void reply(PrintStream out, String line) {
         out.println(line);
+    }
+
+    /** Stops the channel's thread once closed, after the message it applies next, until opened. */
+    private static final class BusGate {
+        private volatile CountDownLatch open = new CountDownLatch(0);
+
+        void close() {
+            open = new CountDownLatch(1);
+        }
+
+        void open() {
+            open.countDown();
+        }
+
+        void pass() {
+            try {
+                if (!open.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the bus was never unblocked");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The hook that stops one execution of one statement after the database answered, until released. */

@@ -173,9 +173,11 @@ class RedisAcrossProcessesTest {
 
     /**
      * B's read gets the old row from the database, then stops (before its result is stored, locally and in Redis)
-     * until A's write has completed and B has heard of it; then it goes on and returns the old row, which is a
-     * correct answer for a read that began before the write. Nothing may serve that row afterwards: not B's own
-     * cache, not Redis (to A or to a third instance), whether B heard of the write before it went on (forced) or not.
+     * until A's write has completed; then it goes on and returns the old row, which is a correct answer for a read
+     * that began before the write. Nothing may serve that row afterwards: not B's own cache, not Redis (to A or to a
+     * third instance). Both orders are forced: B hears of A's write before it goes on (its local stamp moved, so it
+     * stores nothing), or after it stored (B's channel thread is held up behind an earlier message, so only the
+     * Redis versions can keep B's result from being served).
      */
     @Test
     void aReadInAnotherJvmOverlappingAWriteHereNeverLeavesAServableStaleEntry() throws Exception {
@@ -184,30 +186,29 @@ class RedisAcrossProcessesTest {
             for (int round = 0; round < 2; round++) {
                 boolean heardFirst = round == 0;
                 int id = 1 + round;
-                int oldPrice = 10 * id;
                 int newPrice = 500 + id;
                 b.call("hold", BY_ID);
                 b.send(InstanceProcess.command("query", BY_ID, id));
                 assertThat(b.next(30)).as("B's read has the old row and has not stored it").isEqualTo("held");
-                long heardBefore = Long.parseLong(b.call("stats")[2]);
+                if (!heardFirst) {
+                    // Another write's message reaches B and holds its channel thread: A's next message waits.
+                    b.call("block-bus");
+                    long heard = heard();
+                    update(a, "UPDATE categories SET title = 'fruits' WHERE id = 1");
+                    awaitHeard(heard);
+                }
+                long heardBefore = heard();
                 update(a, "UPDATE products SET price = " + newPrice + " WHERE id = " + id);
                 if (heardFirst) {
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    while (Long.parseLong(b.call("stats")[2]) == heardBefore) {
-                        assertThat(System.nanoTime()).as("B hears A's write").isLessThan(deadline);
-                        Thread.sleep(1);
-                    }
+                    awaitHeard(heardBefore);
                 }
                 b.call("release");
                 assertThat(InstanceProcess.decode(b.expectOk(b.next(30))[0])).as("B's overlapping read")
-                        .containsExactly(row(id, NAMES[id], oldPrice));
+                        .containsExactly(row(id, NAMES[id], 10 * id));
                 if (!heardFirst) {
-                    // Released at once: B's store and the message race (not forced); once it came, nothing is stale.
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    while (Long.parseLong(b.call("stats")[2]) == heardBefore) {
-                        assertThat(System.nanoTime()).as("B hears A's write").isLessThan(deadline);
-                        Thread.sleep(1);
-                    }
+                    assertThat(heard()).as("B has not heard of A's write yet").isEqualTo(heardBefore);
+                    b.call("unblock-bus");
+                    awaitHeard(heardBefore);
                 }
                 List<List<Object>> fresh = List.of(row(id, NAMES[id], newPrice));
                 assertThat(b.query(BY_ID, id)).as("B's next read, round " + round).isEqualTo(fresh);
@@ -216,6 +217,20 @@ class RedisAcrossProcessesTest {
                 }
                 assertThat(query(a, BY_ID, id)).as("A's next read, round " + round).isEqualTo(fresh);
             }
+        }
+    }
+
+    /** Messages B heard from other instances (each counted once the cache applied it). */
+    private long heard() throws Exception {
+        return Long.parseLong(b.call("stats")[2]);
+    }
+
+    /** Waits until B heard more than {@code before} messages; fails after 10 s. */
+    private void awaitHeard(long before) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (heard() <= before) {
+            assertThat(System.nanoTime()).as("B hears A's write").isLessThan(deadline);
+            Thread.sleep(1);
         }
     }
 }
