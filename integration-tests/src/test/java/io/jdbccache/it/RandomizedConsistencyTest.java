@@ -4,6 +4,8 @@ import static io.jdbccache.it.TestDb.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdbccache.CacheStatistics;
+import io.jdbccache.CachingDriver;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -33,12 +35,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A seeded random workload of four threads on cached connections of one cache, checked against the driver's promise:
@@ -61,11 +65,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * RESET, set_config, a plpgsql function, DO). A read must show exactly what the session may see: only marker rows
  * on the shadow path, never one of them elsewhere, and no account the session's policy hides.
  *
+ * <p>The threads' connections are in one cache, or spread over several instances on one Redis prefix in strict mode
+ * (writes through every instance, every instance's reads checked against the same floors), in this JVM or partly in
+ * a child JVM ({@link Instances}).
+ *
  * <p>Operation choices depend only on the seed ({@code -Djdbccache.seed=N}), not on the interleaving. Bounded by
  * {@code -Djdbccache.randomized.seconds} (8) and {@code -Djdbccache.randomized.operations} (5000 per thread).
  */
-@ParameterizedClass(name = "{0}")
-@EnumSource(Database.class)
+@ParameterizedClass(name = "{0}, {1}")
+@MethodSource("configurations")
 class RandomizedConsistencyTest {
     /** Fixed by default so CI runs are repeatable; {@code -Djdbccache.seed=N} explores other workloads. */
     private static final long SEED = Long.getLong("jdbccache.seed", 20261126L);
@@ -174,9 +182,52 @@ class RandomizedConsistencyTest {
         }
     }
 
-    @Parameter
+    /**
+     * Where the threads' connections live. With Redis, the strict mode's promise is the one this test checks: every
+     * instance sees every write through any instance on its very next read, so the floors a write raised through
+     * one instance bind the reads of all of them. (Without strict mode another instance sees a write only once the
+     * channel delivered it, so these checks would report violations by design; that bounded staleness is measured
+     * by RedisAcrossProcessesTest.)
+     */
+    enum Instances {
+        /** Every connection in one cache (over the tier matrix's second tier, if any). */
+        ONE_CACHE(1, false),
+        /** Three caches in this JVM on one Redis prefix, strict: thread i on cache i % 3, its observer on the next. */
+        REDIS_STRICT(3, false),
+        /**
+         * Two caches in this JVM (threads 0-2, their observers on the other one) and one in a child JVM: thread 3
+         * reads and writes there, in autocommit only (no transactions, no session changes: its draws for those
+         * become autocommit writes and reads).
+         */
+        REDIS_STRICT_TWO_JVMS(3, true);
+
+        final int caches;
+        final boolean child;
+
+        Instances(int caches, boolean child) {
+            this.caches = caches;
+            this.child = child;
+        }
+    }
+
+    static Stream<Arguments> configurations() {
+        return Stream.of(Arguments.of(Database.H2, Instances.ONE_CACHE),
+                Arguments.of(Database.POSTGRESQL, Instances.ONE_CACHE),
+                Arguments.of(Database.POSTGRESQL, Instances.REDIS_STRICT),
+                Arguments.of(Database.POSTGRESQL, Instances.REDIS_STRICT_TWO_JVMS));
+    }
+
+    private static final String SHARED_REDIS = "redis://" + RedisServers.SHARED_HOST + ":" + RedisServers.SHARED_PORT;
+
+    @Parameter(0)
     Database database;
+    @Parameter(1)
+    Instances instances;
     TestDb db;
+    /** The Redis prefix all instances share (Redis configurations only). */
+    String prefix;
+    /** The instance in the child JVM (REDIS_STRICT_TWO_JVMS only). */
+    InstanceProcess child;
     private final Map<Table, Floors> floors = new EnumMap<>(Table.class);
     /** Transactions whose commit was issued: only their marked values may be seen by other connections. */
     private final Set<Integer> committing = ConcurrentHashMap.newKeySet();
@@ -187,7 +238,11 @@ class RandomizedConsistencyTest {
 
     @BeforeEach
     void setUp() throws SQLException {
+        if (instances != Instances.ONE_CACHE) {
+            RedisServers.requireShared();
+        }
         db = TestDb.open(database);
+        prefix = "jdbc-cache-test:" + db.cacheName;
         for (Table table : Table.values()) {
             floors.put(table, new Floors());
         }
@@ -247,22 +302,59 @@ class RandomizedConsistencyTest {
     }
 
     @AfterEach
-    void tearDown() throws SQLException {
-        if (db.isPostgres()) {
-            db.setup("DROP SCHEMA IF EXISTS " + shadowSchema() + " CASCADE");
-            db.setup("DROP OWNED BY " + ROLE, "DROP ROLE IF EXISTS " + ROLE);
+    void tearDown() throws Exception {
+        try {
+            if (child != null) {
+                child.close();
+            }
+            if (db.isPostgres()) {
+                db.setup("DROP SCHEMA IF EXISTS " + shadowSchema() + " CASCADE");
+                db.setup("DROP OWNED BY " + ROLE, "DROP ROLE IF EXISTS " + ROLE);
+            }
+            db.close();
+        } finally {
+            if (instances != Instances.ONE_CACHE) {
+                RedisServers.deleteKeys(prefix);
+            }
         }
-        db.close();
+    }
+
+    /** The name of cache {@code instance}: the test's own with one cache, else one per instance. */
+    private String cacheName(int instance) {
+        return instances == Instances.ONE_CACHE ? db.cacheName : db.cacheName + "_" + instance;
+    }
+
+    /** The cached URL of cache {@code instance}: with Redis, the shared server, the test's prefix, strict mode. */
+    private String cachedUrl(int instance) {
+        if (instances == Instances.ONE_CACHE) {
+            return db.cachedUrl;
+        }
+        // A generous timeout: on a loaded machine a call slower than the default 100 ms would open the circuit.
+        return db.cachedUrl("cache.redis.url", SHARED_REDIS, "cache.redis.prefix", prefix, "cache.redis.strict",
+                "true", "cache.redis.timeout", "2s").replace("cache.name=" + db.cacheName,
+                "cache.name=" + cacheName(instance));
+    }
+
+    /** Caches in this JVM (the child's is the last of {@link Instances#caches} when there is one). */
+    private int localCaches() {
+        return instances.child ? instances.caches - 1 : instances.caches;
     }
 
     @Test
     void readsNeverSeeLessThanCompletedWritesNorUncommittedOnes() throws Exception {
-        System.out.printf("RandomizedConsistencyTest[%s]: seed %d (rerun with -Djdbccache.seed=%d)%n",
-                database, SEED, SEED);
+        System.out.printf("RandomizedConsistencyTest[%s, %s]: seed %d (rerun with -Djdbccache.seed=%d)%n",
+                database, instances, SEED, SEED);
+        if (instances.child) {
+            child = InstanceProcess.start(cachedUrl(instances.caches - 1));
+        }
         long start = System.nanoTime();
         List<Worker> workers = new ArrayList<>();
+        int local = localCaches();
         for (int i = 0; i < THREADS; i++) {
-            workers.add(new Worker(i, db.cached(), db.cached(), start + RUN_NANOS));
+            Worker worker = new Worker(i, db.connect(cachedUrl(i % local)), db.connect(cachedUrl((i + 1) % local)),
+                    start + RUN_NANOS);
+            worker.remote = instances.child && i == THREADS - 1 ? child : null;
+            workers.add(worker);
         }
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
@@ -271,7 +363,7 @@ class RandomizedConsistencyTest {
                 try {
                     futures.get(i).get();
                 } catch (ExecutionException e) {
-                    throw new AssertionError("seed " + SEED + ", " + database + ", thread " + i + " failed at"
+                    throw new AssertionError("seed " + SEED + ", " + database + " " + instances + ", thread " + i + " failed at"
                             + " operation " + workers.get(i).operation + ": " + e.getCause(), e.getCause());
                 }
             }
@@ -279,7 +371,10 @@ class RandomizedConsistencyTest {
             pool.shutdownNow();
         }
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        CacheStatistics duringRun = db.statistics();
+        List<CacheStatistics> duringRun = new ArrayList<>();
+        for (int i = 0; i < localCaches(); i++) {
+            duringRun.add(CachingDriver.statistics(cacheName(i)).orElseThrow());
+        }
         int compared = compareWithDatabaseAfterQuiescence();
         report(workers, elapsedMillis, duringRun, compared);
 
@@ -290,8 +385,14 @@ class RandomizedConsistencyTest {
                 + " cascade checks").isZero();
         assertThat(readsChecked.sum()).as("reads checked").isGreaterThan(100);
         assertThat(countOf("transaction committed")).as("committed transactions").isPositive();
-        assertThat(duringRun.hitCount()).as("cache hits while the threads ran (else this test proves nothing)")
-                .isPositive();
+        for (CacheStatistics stats : duringRun) {
+            assertThat(stats.hitCount()).as("hits of cache %s while the threads ran (else this test proves nothing)",
+                    stats.cacheName()).isPositive();
+        }
+        if (instances.child) {
+            assertThat(Long.parseLong(child.call("stats")[1])).as("the child's hits in Redis").isPositive();
+            assertThat(countOf("remote read ACCOUNT_BY_ID")).as("reads in the child").isPositive();
+        }
     }
 
     /** One thread: its connection, its observer connection, its random stream and its position. */
@@ -306,6 +407,8 @@ class RandomizedConsistencyTest {
         int transactions;
         /** The id of the open transaction on {@link #connection}, or -1. */
         int openTransaction = -1;
+        /** The instance in the child JVM that this thread reads and writes through instead, or null. */
+        InstanceProcess remote;
         /** The session state of {@link #connection}: the shadow search path, the restricted role, app.view. */
         boolean shadow;
         boolean role;
@@ -326,7 +429,7 @@ class RandomizedConsistencyTest {
                 // Alternate read-mostly and write-heavy phases of 100 operations: entries live long enough to be hit.
                 boolean quiet = operation / 100 % 2 == 0;
                 int roll = random.nextInt(1000);
-                if (roll < 15) {
+                if (roll < 15 && remote == null) {
                     changeSession(this);
                 } else if (roll < (quiet ? 970 : 700) || shadow) {
                     // On the shadow path a thread only reads: the shadow rows must stay as they were made.
@@ -335,7 +438,7 @@ class RandomizedConsistencyTest {
                         randomWrite(this); // the same draws whatever the session: the seed alone fixes the run
                     }
                     read(this, read, connection);
-                } else if (roll < (quiet ? 990 : 900)) {
+                } else if (roll < (quiet ? 990 : 900) || remote != null) {
                     autocommitWrite(this, randomWrite(this));
                 } else {
                     transaction(this);
@@ -513,11 +616,12 @@ class RandomizedConsistencyTest {
         for (Table table : read.kind().tables) {
             before.put(table, floors.get(table).snapshot());
         }
-        List<List<Object>> rows = read.params().length == 0 ? query(c, read.sql())
-                : query(c, read.sql(), read.params());
+        boolean remote = own && w.remote != null;
+        List<List<Object>> rows = remote ? remoteQuery(w.remote, read)
+                : read.params().length == 0 ? query(c, read.sql()) : query(c, read.sql(), read.params());
         executed.add(new Query(read.sql(), List.of(read.params())));
         readsChecked.increment();
-        count((c == w.observer ? "observer read " : "read ") + read.kind());
+        count((remote ? "remote read " : c == w.observer ? "observer read " : "read ") + read.kind());
         checkCommitted(w, read, rows, c == w.connection ? w.openTransaction : -1);
         checkSession(w, read, rows, shadow, role, narrow);
         if (shadow) {
@@ -653,11 +757,17 @@ class RandomizedConsistencyTest {
         if (accountDelete) {
             read(w, Read.itemsOf(write.id()), w.connection); // cached now, must be invalidated by the cascade
         }
+        // Over several instances, the row is cached in another instance (the observer's) before the write, and read
+        // there again at once after it: that read must see the write however soon it comes (strict mode's promise).
+        boolean otherInstance = instances.caches > 1;
+        if (otherInstance) {
+            read(w, Read.point(write.table(), write.id()), w.observer);
+        }
         Floors rowFloors = floors.get(write.table());
         long before = rowFloors.get(write.id());
         int changed;
         try {
-            changed = execute(w.connection, write);
+            changed = w.remote != null ? remoteUpdate(w.remote, write) : execute(w.connection, write);
         } catch (SQLException e) {
             expectFailure(e);
             count("write failed (" + e.getSQLState() + ")");
@@ -679,6 +789,9 @@ class RandomizedConsistencyTest {
         }
         if (accountDelete) {
             read(w, Read.itemsOf(write.id()), w.connection);
+        }
+        if (otherInstance) {
+            read(w, Read.point(write.table(), write.id()), w.observer);
         }
     }
 
@@ -794,20 +907,47 @@ class RandomizedConsistencyTest {
     }
 
     private static int execute(Connection connection, Write write) throws SQLException {
+        Object[] params = parameters(write);
+        try (PreparedStatement statement = connection.prepareStatement(sql(write))) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            return statement.executeUpdate();
+        }
+    }
+
+    /** The write in the child JVM's instance. */
+    private static int remoteUpdate(InstanceProcess remote, Write write) throws SQLException {
+        try {
+            return remote.update(sql(write), parameters(write));
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("the child JVM failed", e);
+        }
+    }
+
+    /** A read in the child JVM's instance. */
+    private static List<List<Object>> remoteQuery(InstanceProcess remote, Read read) throws SQLException {
+        try {
+            return remote.query(read.sql(), read.params());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("the child JVM failed", e);
+        }
+    }
+
+    private static String sql(Write write) {
+        Table table = write.table();
+        return write.action() == Action.UPDATE ? table.updateSql
+                : write.action() == Action.DELETE ? table.deleteSql : table.insertSql;
+    }
+
+    private static Object[] parameters(Write write) {
         Table table = write.table();
         Object value = table == Table.OWNERS ? "owner-" + write.value() : (Object) write.value();
         Object[] params = write.action() == Action.UPDATE ? new Object[] {value, write.id()}
                 : write.action() == Action.DELETE ? new Object[] {write.id()}
                 : table == Table.OWNERS ? new Object[] {write.id(), value}
                 : new Object[] {write.id(), write.ref(), value};
-        String sql = write.action() == Action.UPDATE ? table.updateSql
-                : write.action() == Action.DELETE ? table.deleteSql : table.insertSql;
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                statement.setObject(i + 1, params[i]);
-            }
-            return statement.executeUpdate();
-        }
+        return params;
     }
 
     /**
@@ -826,43 +966,55 @@ class RandomizedConsistencyTest {
     // ---- after the run ----------------------------------------------------------------------------------------
 
     /** Every distinct query of the run, through the cache and through the real driver: equal answers. */
+    /** Every distinct query of the run, through every instance's cache and through the real driver: equal answers. */
     private int compareWithDatabaseAfterQuiescence() throws SQLException {
-        Connection cached = db.cached();
+        List<Connection> caches = new ArrayList<>();
+        for (int i = 0; i < localCaches(); i++) {
+            caches.add(db.connect(cachedUrl(i)));
+        }
         Connection raw = db.raw();
         List<Query> queries = new ArrayList<>(executed);
         queries.sort(Comparator.comparing(Query::toString));
         for (Query q : queries) {
             Object[] params = q.params().toArray();
-            List<List<Object>> fromCache = params.length == 0 ? query(cached, q.sql())
-                    : query(cached, q.sql(), params);
             List<List<Object>> fromDatabase = params.length == 0 ? query(raw, q.sql())
                     : query(raw, q.sql(), params);
-            if (!fromCache.equals(fromDatabase)) {
-                violations.add("seed " + SEED + ", " + database + ", after quiescence: [" + q.sql() + "] "
-                        + q.params() + ": cache returned " + fromCache + ", the database " + fromDatabase);
+            for (int i = 0; i < instances.caches; i++) {
+                List<List<Object>> fromCache = i == localCaches() ? remoteQuery(child, new Read(null, q.sql(), params))
+                        : params.length == 0 ? query(caches.get(i), q.sql()) : query(caches.get(i), q.sql(), params);
+                if (!fromCache.equals(fromDatabase)) {
+                    violations.add("seed " + SEED + ", " + database + " " + instances + ", after quiescence: ["
+                            + q.sql() + "] " + q.params() + ": cache " + i + " returned " + fromCache
+                            + ", the database " + fromDatabase);
+                }
             }
         }
         return queries.size();
     }
 
-    private void report(List<Worker> workers, long elapsedMillis, CacheStatistics stats, int compared) {
+    private void report(List<Worker> workers, long elapsedMillis, List<CacheStatistics> caches, int compared) {
         StringBuilder out = new StringBuilder(String.format(
-                "RandomizedConsistencyTest[%s] seed %d: %d operations by %d threads in %d ms%n", database, SEED,
+                "RandomizedConsistencyTest[%s, %s] seed %d: %d operations by %d threads in %d ms%n", database,
+                instances, SEED,
                 workers.stream().mapToLong(w -> w.operation).sum(), THREADS, elapsedMillis));
         new TreeMap<>(operations).forEach((kind, n) -> out.append(String.format("  %-40s %7d%n", kind, n.sum())));
         floors.forEach((table, f) -> out.append(String.format("  completed writes to %-20s %7d%n", table,
                 f.completedWrites.sum())));
         out.append(String.format("  reads checked %d, distinct queries compared after quiescence %d, violations %d%n",
                 readsChecked.sum(), compared, violations.size()));
-        out.append(String.format("  cache during the run: hits %d, misses %d, bypasses %d, stores %d,"
-                + " invalidations %d, hit rate %.1f%%, session read-backs %d%n  bypasses by reason %s%n",
-                stats.hitCount(), stats.missCount(), stats.bypassCount(), stats.storeCount(),
-                stats.invalidationCount(), 100 * stats.hitRate(), stats.sessionReadBacks(), stats.bypassesByReason()));
+        for (CacheStatistics stats : caches) {
+            out.append(String.format("  cache %s during the run: hits %d, misses %d, bypasses %d, stores %d,"
+                    + " invalidations %d, hit rate %.1f%%, session read-backs %d%n  bypasses by reason %s%n",
+                    stats.cacheName(), stats.hitCount(), stats.missCount(), stats.bypassCount(), stats.storeCount(),
+                    stats.invalidationCount(), 100 * stats.hitRate(), stats.sessionReadBacks(),
+                    stats.bypassesByReason()));
+        }
         System.out.print(out);
     }
 
     private void violation(Worker w, Read read, String what, String expected, Object actual) {
-        violations.add("seed " + SEED + ", " + database + ", thread " + w.index + ", operation " + w.operation
+        violations.add("seed " + SEED + ", " + database + " " + instances + ", thread " + w.index + ", operation "
+                + w.operation
                 + (w.openTransaction >= 0 ? " (transaction " + w.openTransaction + " open)" : "") + ": ["
                 + read.sql() + "] " + Arrays.toString(read.params()) + ": " + what + ": expected " + expected
                 + ", got " + actual);

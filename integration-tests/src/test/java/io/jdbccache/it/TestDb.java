@@ -86,6 +86,11 @@ final class TestDb implements AutoCloseable {
         return database.withParameter("jdbc:cache:" + rawUrl.substring("jdbc:".length()), "cache.name", cacheName);
     }
 
+    /** A tracked connection to any URL (a cached one of another cache name, say), closed with this database. */
+    Connection connect(String url) throws SQLException {
+        return track(DriverManager.getConnection(url));
+    }
+
     String cachedUrl(String... keyValues) {
         String url = cachedUrl;
         for (int i = 0; i < keyValues.length; i += 2) {
