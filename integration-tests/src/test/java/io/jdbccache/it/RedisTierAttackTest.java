@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
@@ -199,6 +200,53 @@ class RedisTierAttackTest {
         } finally {
             TenantRoles.drop(roles, true);
         }
+    }
+
+    /**
+     * The reader's own TTL bounds what it serves from the tier, whatever the writer's clock says: an entry stored by
+     * an instance whose clock runs an hour ahead is not served past the reader's TTL.
+     */
+    @Test
+    void aStoringInstancesClockAheadDoesNotStretchTheReadersTtl() throws Exception {
+        try (Connection a = instance("a", SHARED_URL, "cache.ttl", "60s");
+                Connection b = instance("b", SHARED_URL, "cache.ttl", "1s");
+                Jedis jedis = new Jedis(RedisServers.SHARED_HOST, RedisServers.SHARED_PORT);
+                Connection raw = db.raw()) {
+            assertThat(query(a, BY_ID, 1)).containsExactly(row(1, "apple", 10));
+            byte[] key = entryKeys(jedis).get(0);
+            long pttl = jedis.pttl(key);
+            jedis.set(key, withStoredAt(jedis.get(key), System.currentTimeMillis() + TimeUnit.HOURS.toMillis(1)),
+                    SetParams.setParams().px(pttl));
+            long before = executions();
+            assertThat(query(b, BY_ID, 1)).containsExactly(row(1, "apple", 10));
+            assertThat(executions()).as("B served by Redis").isEqualTo(before);
+            update(raw, "UPDATE products SET price = 13 WHERE id = 1"); // outside the driver: only TTLs bound it
+            Thread.sleep(1_500);
+            assertThat(query(b, BY_ID, 1)).as("past B's 1 s TTL").containsExactly(row(1, "apple", 13));
+        }
+    }
+
+    /** An unsigned entry with its stored-at field replaced (the layout of WireCodec, format 1). */
+    private static byte[] withStoredAt(byte[] entry, long storedAt) {
+        ByteBuffer in = ByteBuffer.wrap(entry);
+        in.position(5); // magic and version, flags
+        skipBytes(in); // the key
+        int stamps = in.getInt();
+        for (int i = 0; i < stamps; i++) {
+            skipBytes(in); // database
+            in.get(); // kind
+            skipBytes(in); // table
+            in.getLong(); // row key
+            in.getLong(); // version
+        }
+        byte[] copy = entry.clone();
+        ByteBuffer.wrap(copy).putLong(in.position(), storedAt);
+        return copy;
+    }
+
+    private static void skipBytes(ByteBuffer in) {
+        int length = in.getInt();
+        in.position(in.position() + length);
     }
 
     /**

@@ -176,15 +176,29 @@ public final class RedisTier implements ResultTier {
         try {
             UnifiedJedis redis = client();
             publishPending(redis);
-            byte[] stored = redis.get(entryKey(keyBytes));
-            if (stored == null) {
-                succeeded();
+            byte[] name = entryKey(keyBytes);
+            // The age is Redis's own (the entry's TTL less what its key has left), never the storing instance's
+            // clock, which may run ahead of this one's. PTTL before GET: a key replaced in between makes the newer
+            // entry look older than it is, never younger.
+            Response<Long> pttl;
+            Response<byte[]> value;
+            try (AbstractPipeline pipeline = redis.pipelined()) {
+                pttl = pipeline.pttl(name);
+                value = pipeline.get(name);
+                pipeline.sync();
+            }
+            byte[] stored = value.get();
+            if (stored != null && pttl.get() == -1) {
+                throw new WireCodec.Rejected("an entry without expiry: not one the driver wrote");
+            }
+            if (stored == null || pttl.get() <= 0) {
+                succeeded(); // gone, or written between the two commands (read again next time)
                 return null;
             }
             WireCodec.Entry entry = codec.decodeEntry(stored, keyBytes);
-            long ageMillis = Math.max(0, System.currentTimeMillis() - entry.storedAtMillis());
-            long leftMillis = entry.ttlMillis() - ageMillis;
-            if (leftMillis <= 0 || !same(entry.versions(), current(redis, entry.stamps()))) {
+            long leftMillis = Math.min(pttl.get(), entry.ttlMillis());
+            long ageMillis = entry.ttlMillis() - leftMillis;
+            if (!same(entry.versions(), current(redis, entry.stamps()))) {
                 succeeded();
                 return null;
             }
