@@ -145,6 +145,7 @@ final class InvalidationBus {
         while (!closed) {
             LockSupport.parkNanos(silenceNanos / 3);
             Thread.interrupted(); // only close() ends this loop
+            tier.publishPendingWrites();
             Subscriber current = subscriber;
             if (current == null || !current.isSubscribed()) {
                 continue;

@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -43,7 +43,8 @@ import redis.clients.jedis.params.SetParams;
  *
  * <p><b>Faults.</b> Every call is guarded by the {@link CircuitBreaker} and the configured timeout; a failure is
  * counted and answered as if Redis were empty, never thrown. A write whose tokens could not be moved is remembered
- * by its database, and the whole database is published as written once Redis answers again.
+ * by its database, and the whole database is published as written before the next call to Redis (or by the bus's
+ * pinging thread, whichever comes first), so that nothing is validated against the tokens it should have moved.
  */
 public final class RedisTier implements ResultTier {
     static final int INSTANCE_ID_BYTES = 16;
@@ -57,8 +58,11 @@ public final class RedisTier implements ResultTier {
     private final byte[] channel;
     private final InvalidationBus bus;
     private final List<InvalidationListener> subscribers = new CopyOnWriteArrayList<>();
-    /** Databases with a write whose tokens could not be moved: published as wholly written when Redis is back. */
-    private final Set<String> unpublished = ConcurrentHashMap.newKeySet();
+    /**
+     * Databases with a write whose tokens could not be moved, each with a count of such writes: published as wholly
+     * written before the next call to Redis, and kept until then (see {@link #publishPending}).
+     */
+    private final ConcurrentHashMap<String, Long> unpublished = new ConcurrentHashMap<>();
     private final LongAdder errors = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder publishFailures = new LongAdder();
@@ -94,6 +98,7 @@ public final class RedisTier implements ResultTier {
         }
         try {
             UnifiedJedis redis = client();
+            publishPending(redis);
             long[] mine = new long[stamps.length];
             List<Response<byte[]>> previous = new ArrayList<>(stamps.length);
             try (AbstractPipeline pipeline = redis.pipelined()) {
@@ -170,15 +175,30 @@ public final class RedisTier implements ResultTier {
         }
         try {
             UnifiedJedis redis = client();
-            byte[] stored = redis.get(entryKey(keyBytes));
-            if (stored == null) {
-                succeeded();
+            publishPending(redis);
+            byte[] name = entryKey(keyBytes);
+            // The age is Redis's own (the entry's TTL less what its key has left), never the storing instance's
+            // clock, which may run ahead of this one's. PTTL before GET: a key replaced in between makes the newer
+            // entry look older than it is, never younger.
+            Response<Long> pttl;
+            Response<byte[]> value;
+            try (AbstractPipeline pipeline = redis.pipelined()) {
+                pttl = pipeline.pttl(name);
+                value = pipeline.get(name);
+                pipeline.sync();
+            }
+            byte[] stored = value.get();
+            if (stored != null && pttl.get() == -1) {
+                throw new WireCodec.Rejected("an entry without expiry: not one the driver wrote");
+            }
+            if (stored == null || pttl.get() <= 0) {
+                succeeded(); // gone, or written between the two commands (read again next time)
                 return null;
             }
             WireCodec.Entry entry = codec.decodeEntry(stored, keyBytes);
-            long ageMillis = Math.max(0, System.currentTimeMillis() - entry.storedAtMillis());
-            long leftMillis = entry.ttlMillis() - ageMillis;
-            if (leftMillis <= 0 || !same(entry.versions(), current(redis, entry.stamps()))) {
+            long leftMillis = Math.min(pttl.get(), entry.ttlMillis());
+            long ageMillis = entry.ttlMillis() - leftMillis;
+            if (!same(entry.versions(), current(redis, entry.stamps()))) {
                 succeeded();
                 return null;
             }
@@ -216,6 +236,7 @@ public final class RedisTier implements ResultTier {
         }
         try {
             UnifiedJedis redis = client();
+            publishPending(redis);
             // A write that overlapped the read moved a token: its result is not stored (lookups check again).
             if (same(entry.versions(), current(redis, entry.stamps()))) {
                 redis.set(entryKey(keyBytes), bytes, SetParams.setParams().px(ttlMillis));
@@ -236,7 +257,9 @@ public final class RedisTier implements ResultTier {
             return;
         }
         try {
-            client().del(entryKey(keyBytes));
+            UnifiedJedis redis = client();
+            publishPending(redis);
+            redis.del(entryKey(keyBytes));
             succeeded();
         } catch (RuntimeException e) {
             failed("remove", e);
@@ -255,7 +278,9 @@ public final class RedisTier implements ResultTier {
             return;
         }
         try {
-            publish(client(), events);
+            UnifiedJedis redis = client();
+            publishPending(redis);
+            publish(redis, events);
             succeeded();
         } catch (RuntimeException e) {
             failed("publish an invalidation", e);
@@ -287,29 +312,52 @@ public final class RedisTier implements ResultTier {
     private void unpublishable(List<InvalidationEvent> events) {
         publishFailures.increment();
         for (InvalidationEvent event : events) {
-            unpublished.add(event.stamp().database());
+            unpublished.merge(event.stamp().database(), 1L, Long::sum);
         }
     }
 
-    /** After a success: if writes went unpublished meanwhile, their databases are published as wholly written. */
+    /**
+     * Publishes each database with a write whose tokens could not be moved as wholly written and its catalog as
+     * changed; throws if Redis fails.
+     * Called first by every call to Redis, so that no lookup validates an entry against the tokens such a write
+     * should have moved (the writer's own probe would otherwise serve it the state before its write). A database
+     * stays pending until its publication succeeded, and is then dropped only if no write was added meanwhile, so a
+     * concurrent call also publishes it (twice is harmless) rather than read past it.
+     */
+    private void publishPending(UnifiedJedis redis) {
+        if (unpublished.isEmpty()) {
+            return;
+        }
+        Map<String, Long> pending = Map.copyOf(unpublished);
+        List<InvalidationEvent> whole = new ArrayList<>(2 * pending.size());
+        for (String database : pending.keySet()) {
+            // Its catalog as changed too: the writes missed may have been DDL (a policy created), which changes the
+            // keys and plans of every instance's sessions.
+            whole.add(new InvalidationEvent(StampId.database(database), InvalidationEvent.Phase.CATALOG_CHANGED));
+            whole.add(new InvalidationEvent(StampId.database(database), InvalidationEvent.Phase.MANUAL));
+        }
+        publish(redis, whole);
+        pending.forEach(unpublished::remove);
+    }
+
+    /**
+     * The bus's pinging thread, every round: publishes pending writes (see {@link #publishPending}) once Redis
+     * answers again, so that an instance making no further call still tells the others.
+     */
+    void publishPendingWrites() {
+        if (closed || unpublished.isEmpty() || !breaker.allow()) {
+            return;
+        }
+        try {
+            publishPending(client());
+            succeeded();
+        } catch (RuntimeException e) {
+            failed("publish the writes made while Redis was away", e);
+        }
+    }
+
     private void succeeded() {
         breaker.success();
-        if (!unpublished.isEmpty()) {
-            List<InvalidationEvent> whole = new ArrayList<>();
-            for (String database : unpublished) {
-                if (unpublished.remove(database)) {
-                    whole.add(new InvalidationEvent(StampId.database(database), InvalidationEvent.Phase.MANUAL));
-                }
-            }
-            if (!whole.isEmpty()) {
-                try {
-                    publish(client(), whole);
-                } catch (RuntimeException e) {
-                    failed("publish the writes made while Redis was away", e);
-                    unpublishable(whole);
-                }
-            }
-        }
     }
 
     private void failed(String what, RuntimeException e) {
