@@ -302,10 +302,13 @@ class RedisTierTest {
             redis.resume();
             awaitContact("b", true);
             assertThat(query(b, BY_ID, 1)).containsExactly(row(1, "apple", 14));
-            // With a 100 ms timeout, a query pays it at most once before the circuit opens (never waits for Redis
-            // to come back); the margin is for a loaded machine.
+            // With a 100 ms timeout, a query pays it about once before the circuit opens, and never waits for Redis
+            // to come back. The bound is loose: on a loaded 2-core machine the first query after the pause was seen
+            // at up to 1 s (its connection's first command), every later one at about nothing.
             assertThat(TimeUnit.NANOSECONDS.toMillis(mostExtra)).as("most a query paused for Redis, ms " + extras)
-                    .isLessThan(600);
+                    .isLessThan(2_000);
+            assertThat(extras.subList(1, extras.size())).as("after the first, the open circuit skips Redis")
+                    .allMatch(extra -> extra < 500);
         }
     }
 }
