@@ -14,11 +14,12 @@ import redis.clients.jedis.Connection;
 /**
  * Hears the other instances' writes: one thread subscribed to the prefix's channel on a connection of its own
  * (Redis pub/sub: every instance subscribed gets every message at once, and a cluster delivers each publication on
- * every node), and one that pings it. Pub/sub keeps nothing for a subscriber that is away, so contact is what
- * matters: when the connection breaks, or a ping goes unanswered (a paused server keeps the TCP connection open),
- * the cache is told that contact is {@link ResultTier.ContactListener#lost lost}, serves nothing of its own, and is
- * told again when it is {@link ResultTier.ContactListener#regained regained}, after which it starts afresh. Until the
- * first subscription is confirmed, contact counts as lost: a write elsewhere could not have been heard.
+ * every node), and one that pings it (subscribes again to the same channel, which the server confirms). Pub/sub
+ * keeps nothing for a subscriber that is away, so contact is what matters: when the connection breaks, or a ping
+ * goes unanswered (a paused server keeps the TCP connection open), the cache is told that contact is {@link
+ * ResultTier.ContactListener#lost lost}, serves nothing of its own, and is told again when it is {@link
+ * ResultTier.ContactListener#regained regained}, after which it starts afresh. Until the first subscription is
+ * confirmed, contact counts as lost: a write elsewhere could not have been heard.
  */
 final class InvalidationBus {
     private static final Logger LOG = Logger.getLogger("io.jdbccache");
@@ -154,7 +155,11 @@ final class InvalidationBus {
                 continue;
             }
             try {
-                current.ping();
+                // Not Jedis's ping(): under RESP3 (Jedis negotiates it) the PONG is a plain reply, matched to a
+                // handler that ping() queues only after flushing the PING, so the listening thread can read the
+                // reply first and fail the subscription ("Unexpected message : PONG"). SUBSCRIBE to the channel
+                // already subscribed changes nothing and is confirmed by a push message, which needs no handler.
+                current.subscribe(channel);
             } catch (RuntimeException e) {
                 contact(false);
                 close(connection);
@@ -225,11 +230,6 @@ final class InvalidationBus {
         public void onMessage(byte[] from, byte[] payload) {
             lastHeardNanos = System.nanoTime();
             tier.received(payload);
-        }
-
-        @Override
-        public void onPong(byte[] pattern) {
-            lastHeardNanos = System.nanoTime();
         }
     }
 }
