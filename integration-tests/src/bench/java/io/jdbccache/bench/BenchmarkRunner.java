@@ -75,6 +75,8 @@ public final class BenchmarkRunner {
         List<OverheadCheck.Overhead> overheads = OverheadCheck.run(overheadSeconds);
         System.out.println("Cold start: " + coldRuns + " child JVMs each way");
         ColdStart.Result coldStart = ColdStart.run(coldRuns);
+        System.out.println("Redis: round trips and time per write, bus delay (private redis-server)");
+        RedisCheck.Result redis = RedisCheck.run(overheadSeconds);
 
         EndToEnd.Comparison e2e = EndToEnd.run(e2eSeconds);
         EndToEnd.Result raw = e2e.raw();
@@ -87,8 +89,8 @@ public final class BenchmarkRunner {
         streams.add(MemoryCheck.stream(true));
 
         double minutes = (System.nanoTime() - started) / 60e9;
-        Report report = new Report(results, overheads, coldStart, raw, cached, fill, streams, postgresVersion, minutes,
-                String.join(" ", List.of(args).subList(1, args.length)), forks, warmups, iterations,
+        Report report = new Report(results, overheads, coldStart, redis, raw, cached, fill, streams, postgresVersion,
+                minutes, String.join(" ", List.of(args).subList(1, args.length)), forks, warmups, iterations,
                 iterationMillis, e2eSeconds);
         Files.createDirectories(docs);
         Files.writeString(docs.resolve("benchmarks.svg"), report.svg());
