@@ -78,6 +78,8 @@ public final class BenchmarkRunner {
         List<OverheadCheck.Overhead> overheads = OverheadCheck.run(overheadSeconds);
         System.out.println("Cold start: " + coldRuns + " child JVMs each way");
         ColdStart.Result coldStart = ColdStart.run(coldRuns);
+        System.out.println("Redis: round trips and time per write, bus delay (private redis-server)");
+        RedisCheck.Result redis = RedisCheck.run(overheadSeconds);
 
         EndToEnd.Comparison e2e = EndToEnd.run(e2eSeconds);
         EndToEnd.Result raw = e2e.raw();
@@ -93,9 +95,9 @@ public final class BenchmarkRunner {
         ManyStatementsCheck.Result many = ManyStatementsCheck.run(manyScale);
 
         double minutes = (System.nanoTime() - started) / 60e9;
-        Report report = new Report(results, overheads, coldStart, raw, cached, fill, streams, many, postgresVersion,
-                minutes, String.join(" ", List.of(args).subList(1, args.length)), forks, warmups, iterations,
-                iterationMillis, e2eSeconds);
+        Report report = new Report(results, overheads, coldStart, redis, raw, cached, fill, streams, many,
+                postgresVersion, minutes, String.join(" ", List.of(args).subList(1, args.length)), forks, warmups,
+                iterations, iterationMillis, e2eSeconds);
         Files.createDirectories(docs);
         Files.writeString(docs.resolve("benchmarks.svg"), report.svg());
         Files.writeString(docs.resolve("benchmarks.md"), report.markdown());

@@ -36,7 +36,7 @@ final class OverheadCheck {
     }
 
     /** One timed operation, and the untimed work it needs before it (none by default). */
-    private interface Operation {
+    interface Operation {
         void run() throws SQLException;
 
         default void prepare() {
@@ -88,7 +88,7 @@ final class OverheadCheck {
         }
     }
 
-    private static Overhead measure(String path, double target, double seconds, int block, Operation raw,
+    static Overhead measure(String path, double target, double seconds, int block, Operation raw,
             Operation cached) throws SQLException {
         // Warm-up: both ways, long enough for the JIT to compile the paths measured.
         long warmUntil = System.nanoTime() + 2_000_000_000L;

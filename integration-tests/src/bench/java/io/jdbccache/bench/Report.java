@@ -35,6 +35,7 @@ final class Report {
     private final Map<String, Score> scores = new LinkedHashMap<>();
     private final List<OverheadCheck.Overhead> overheads;
     private final ColdStart.Result coldStart;
+    private final RedisCheck.Result redis;
     private final EndToEnd.Result raw;
     private final EndToEnd.Result cached;
     private final MemoryCheck.Fill fill;
@@ -47,9 +48,9 @@ final class Report {
     private final List<Check> checks = new ArrayList<>();
 
     Report(Collection<RunResult> results, List<OverheadCheck.Overhead> overheads, ColdStart.Result coldStart,
-            EndToEnd.Result raw, EndToEnd.Result cached, MemoryCheck.Fill fill, List<MemoryCheck.Stream> streams,
-            ManyStatementsCheck.Result many, String postgresVersion, double minutes, String extraArgs, int forks,
-            int warmups, int iterations, int iterationMillis, double e2eSeconds) {
+            RedisCheck.Result redis, EndToEnd.Result raw, EndToEnd.Result cached, MemoryCheck.Fill fill,
+            List<MemoryCheck.Stream> streams, ManyStatementsCheck.Result many, String postgresVersion, double minutes,
+            String extraArgs, int forks, int warmups, int iterations, int iterationMillis, double e2eSeconds) {
         for (RunResult result : results) {
             String benchmark = result.getParams().getBenchmark();
             String name = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
@@ -63,6 +64,7 @@ final class Report {
         }
         this.overheads = overheads;
         this.coldStart = coldStart;
+        this.redis = redis;
         this.raw = raw;
         this.cached = cached;
         this.fill = fill;
@@ -194,6 +196,7 @@ final class Report {
                             coldStart.runs()), String.format(Locale.ROOT, "<= %.0f ms (half of a8d77d1's %.0f)",
                             limit, COLD_START_EXTRA_BEFORE_MILLIS), coldStart.extraMillis() <= limit, ""));
         }
+        redisChecks();
         if (raw != null && cached != null) {
             endToEndChecks();
         }
@@ -252,6 +255,35 @@ final class Report {
         }
     }
 
+    /**
+     * The shared tier's targets (issue 14). An L2 hit is two Redis round trips (the entry, then its versions,
+     * pipelined) where raw pgjdbc takes one to PostgreSQL: on loopback it is expected to beat the database only
+     * when the database works for its answer, hence >= 1x for the lookup and >= 10x for the aggregate.
+     */
+    private void redisChecks() {
+        speedup("R1. L2 hit (Redis, strict) vs raw pgjdbc, 1-row lookup", "RedisBenchmark.raw1Row",
+                "RedisBenchmark.l2Hit1Row", 1);
+        speedup("R2. L2 hit (Redis, strict) vs raw pgjdbc, GROUP BY over 100,000 rows",
+                "RedisBenchmark.rawAggregate", "RedisBenchmark.l2HitAggregate", 10);
+        atMost("R3. L1 hit with Redis configured vs without", "RedisBenchmark.l1HitWithRedis1Row",
+                "RedisBenchmark.l1Hit1Row", 1.1);
+        if (redis == null) {
+            return;
+        }
+        checks.add(new Check("R4. Redis round trips per autocommit UPDATE (counting proxy)", String.format(
+                Locale.ROOT, "%.1f (commands: %s)", redis.roundTripsPerWrite(), redis.commandsPerWrite()),
+                "1, pipelined (issue 14)", redis.roundTripsPerWrite() <= 1.0, "INFO commandstats deltas"));
+        OverheadCheck.Overhead time = redis.writeTime();
+        checks.add(new Check("R5. " + time.path(), time.formatted(), "<= " + fmt(time.target())
+                + "% slower (about one loopback round trip)", time.percent() <= time.target(), time.decided()
+                ? "paired blocks" : "inconclusive: the target is inside the error bar"));
+        checks.add(new Check("R6. bus delay, writer's UPDATE returned to reader heard every message of it",
+                String.format(Locale.ROOT, "p50 %.0f us, p99 %.0f us (%d writes, %d message(s) each; JMX from "
+                        + "sent-at: p50 %.1f ms, p99 %.1f ms)", redis.busP50Micros(), redis.busP99Micros(),
+                        redis.busWrites(), redis.messagesPerWrite(), redis.jmxP50Millis(), redis.jmxP99Millis()),
+                "reported", true, "two caches in one JVM, loopback"));
+    }
+
     /** The end-to-end targets: open loop (database time, p99 per class of operation), hit rate, closed loop. */
     private void endToEndChecks() {
         EndToEnd.Open r = raw.open();
@@ -289,6 +321,9 @@ final class Report {
     }
 
     private static String verdict(Check check) {
+        if (check.target.equals("reported")) {
+            return "REPORTED";
+        }
         return check.note.startsWith("inconclusive") ? "INCONCLUSIVE" : check.pass ? "PASS" : "**MISS**";
     }
 
@@ -324,7 +359,9 @@ final class Report {
         md.append("JDK 17+, Maven, and PostgreSQL on 127.0.0.1:5432 (user `postgres` without password, database "
                 + "`test`). The runner creates the tables `bench_items` (100,000 rows), `bench_big` (1,000,000 rows) "
                 + "and, for the end-to-end run, a database `bench_e2e` with `bench_products`, `bench_categories`, "
-                + "`bench_cart_items`. H2 runs in-process. The whole run takes about 12 minutes on 2 cores.\n\n");
+                + "`bench_cart_items`. H2 runs in-process. The Redis benchmarks use Redis 6.2+ on 127.0.0.1:6379 "
+                + "(under a prefix of their own, deleted after) and start a private `redis-server` (on the PATH) on a free "
+                + "loopback port. The whole run takes about 14 minutes on 2 cores.\n\n");
         md.append("## Usage\n\n```sh\n").append(BenchmarkRunner.COMMAND).append("\n```\n\n");
         md.append("from the repository root. It builds the driver, compiles the benchmarks (run only with profile `bench`: "
                 + "`mvn verify` compiles them but never runs them), runs them with JMH, then the end-to-end, "
@@ -709,6 +746,9 @@ final class Report {
             | `ThroughputBenchmark.hitThreads1` / `2` / `4` | 1-row PostgreSQL hits per microsecond with 1, 2 and 4 threads, each with its own connection, one shared cache |
             | `ThroughputBenchmark.h2HitThreads1` / `2` / `4` | the same on in-process H2 |
             | `ThroughputBenchmark.floorThreads1` / `2` / `4` | the floor's lookups per microsecond with 1, 2 and 4 threads over one shared Caffeine cache: the scaling the machine itself allows, which the hits' is divided by |
+            | `RedisBenchmark.l2Hit1Row` / `l2HitAggregate` / `raw1Row` / `rawAggregate` | an L2 hit: a cache with `cache.redis.strict=true` on the shared Redis keeps nothing in process, so every read is answered by Redis after the version check (entry GET, then a pipelined GET of its versions); for the 1-row lookup and for `SELECT category, count(*), sum(stock), avg(price), max(weight) FROM bench_items GROUP BY category` (50 rows over 100,000); beside plain pgjdbc |
+            | `RedisBenchmark.l1HitWithRedis1Row` / `l1Hit1Row` | the in-process hit of a cache with Redis configured (and its channel heard) beside one without |
+            | `RedisCheck` (not JMH) | on a private `redis-server`: round trips per autocommit UPDATE counted by a TCP proxy in front of it (the subscription's connection apart) and the commands behind them (`INFO commandstats` deltas); the UPDATE's time with Redis vs without as paired blocks (`OverheadCheck`); the bus delay between two caches in one JVM, from the writer's UPDATE returning until the reader heard every message of that write |
             | `InvalidationBenchmark.invalidate10Dependents` | `ResultCache.invalidate` of a table with 10 dependents, the cache holding 10,000 or 1,000,000 entries over 1,000 other tables; the 10 entries are stored again outside the measured time |
 
             The end-to-end run is the demo's catalog-and-cart workload (`CatalogDemo`: 55% product lookups, 25% \

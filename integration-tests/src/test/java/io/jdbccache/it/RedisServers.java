@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -74,27 +76,36 @@ final class RedisServers {
     static final class Private implements AutoCloseable {
         final int port;
         private final Path dir;
+        private final List<String> extraArguments;
         private Process process;
 
         Private() throws IOException, InterruptedException {
             this(freePort());
         }
 
-        Private(int port) throws IOException, InterruptedException {
+        Private(int port, String... extraArguments) throws IOException, InterruptedException {
+            this(port, Files.createTempDirectory("jdbc-cache-redis-"), extraArguments);
+        }
+
+        /** A server keeping its files (a cluster node's {@code nodes-<port>.conf}, its log) in {@code dir}. */
+        Private(int port, Path dir, String... extraArguments) throws IOException, InterruptedException {
             this.port = port;
-            this.dir = Files.createTempDirectory("jdbc-cache-redis-");
+            this.dir = dir;
+            this.extraArguments = List.of(extraArguments);
             start();
         }
 
         void start() throws IOException, InterruptedException {
-            process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", SHARED_HOST,
-                    "--save", "", "--appendonly", "no", "--dir", dir.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+            List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind",
+                    SHARED_HOST, "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+            command.addAll(extraArguments);
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("redis-" + port + ".log").toFile()).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!answers(port)) {
                 if (System.nanoTime() > deadline || !process.isAlive()) {
                     throw new IllegalStateException("redis-server on port " + port + " did not start: "
-                            + Files.readString(dir.resolve("redis.log")));
+                            + Files.readString(dir.resolve("redis-" + port + ".log")));
                 }
                 Thread.sleep(20);
             }
@@ -133,6 +144,100 @@ final class RedisServers {
                     // Killed next anyway.
                 }
                 kill();
+            }
+        }
+    }
+
+    /**
+     * A private Redis Cluster of three masters and no replicas on free loopback ports, made with {@code redis-cli
+     * --cluster create}; ready once every node reports {@code cluster_state:ok}. Nodes can be killed one by one;
+     * closing stops those still running.
+     */
+    static final class Cluster implements AutoCloseable {
+        final List<Private> nodes = new ArrayList<>();
+        private final Path dir;
+
+        Cluster() throws IOException, InterruptedException {
+            dir = Files.createTempDirectory("jdbc-cache-redis-cluster-");
+            try {
+                for (int i = 0; i < 3; i++) {
+                    int port = clusterPort();
+                    nodes.add(new Private(port, dir, "--cluster-enabled", "yes", "--cluster-config-file",
+                            dir.resolve("nodes-" + port + ".conf").toString()));
+                }
+                List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+                for (Private node : nodes) {
+                    create.add(SHARED_HOST + ":" + node.port);
+                }
+                create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+                Process process = new ProcessBuilder(create).redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("create.log").toFile()).start();
+                if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                    process.destroyForcibly();
+                    throw new IllegalStateException("redis-cli --cluster create failed: "
+                            + Files.readString(dir.resolve("create.log")));
+                }
+                awaitState("ok", TimeUnit.SECONDS.toNanos(20));
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        /** A free port whose cluster bus port (the port + 10000) is a port and free too. */
+        private static int clusterPort() throws IOException {
+            while (true) {
+                int port = freePort();
+                if (port + 10_000 <= 65_535) {
+                    try (ServerSocket bus = new ServerSocket(port + 10_000)) {
+                        return port;
+                    } catch (IOException taken) {
+                        // try another
+                    }
+                }
+            }
+        }
+
+        /** The nodes as {@code cache.redis.url} takes them: comma-separated. */
+        String url() {
+            List<String> urls = new ArrayList<>();
+            for (Private node : nodes) {
+                urls.add(node.url());
+            }
+            return String.join(",", urls);
+        }
+
+        /** Waits until every running node's {@code CLUSTER INFO} says {@code cluster_state:<state>}. */
+        void awaitState(String state, long nanos) throws InterruptedException {
+            long deadline = System.nanoTime() + nanos;
+            while (!every(state)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the cluster did not reach cluster_state:" + state);
+                }
+                Thread.sleep(50);
+            }
+        }
+
+        private boolean every(String state) {
+            for (Private node : nodes) {
+                if (!node.process.isAlive()) {
+                    continue;
+                }
+                try (Jedis jedis = new Jedis(SHARED_HOST, node.port, 500)) {
+                    if (!jedis.clusterInfo().contains("cluster_state:" + state)) {
+                        return false;
+                    }
+                } catch (RuntimeException e) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            for (Private node : nodes) {
+                node.close();
             }
         }
     }

@@ -26,6 +26,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.ConnectionPool;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
@@ -273,7 +277,9 @@ public final class RedisTier implements ResultTier {
         if (closed) {
             return;
         }
-        if (!breaker.allow()) {
+        // In a cluster an open circuit may mean one node gone while the others and the channel work: a write still
+        // moves the tokens it can reach and tells the others, or they would serve what it changed.
+        if (!breaker.allow() && !cluster()) {
             unpublishable(events);
             return;
         }
@@ -290,10 +296,15 @@ public final class RedisTier implements ResultTier {
 
     /**
      * Moves the tokens of the events' stamps and, but before a write (whose local effect others need not hear:
-     * they hear the same write's later events), publishes the events for the other instances' own caches.
+     * they hear the same write's later events), publishes the events for the other instances' own caches. In a
+     * cluster the events are published even when moving a token failed: one node can be gone while the channel
+     * works, and the others' own caches must still drop what the write changed (an entry whose version lives on
+     * the lost node cannot be validated meanwhile); the failure is then thrown, so that the database is
+     * published as wholly written once Redis answers again.
      */
     private void publish(UnifiedJedis redis, List<InvalidationEvent> events) {
         boolean announce = false;
+        RuntimeException versionsFailed = null;
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (InvalidationEvent event : events) {
                 if (event.phase() != InvalidationEvent.Phase.CATALOG_CHANGED) {
@@ -303,10 +314,58 @@ public final class RedisTier implements ResultTier {
                 announce |= event.phase() != InvalidationEvent.Phase.BEFORE_WRITE;
             }
             pipeline.sync();
+        } catch (RuntimeException e) {
+            if (!cluster()) {
+                throw e; // one server: it is unreachable, and the channel with it
+            }
+            versionsFailed = e;
+            // Which of a split pipeline's nodes ran their part is unknown: each token again, one by one.
+            for (InvalidationEvent event : events) {
+                if (event.phase() != InvalidationEvent.Phase.CATALOG_CHANGED) {
+                    try {
+                        redis.set(versionKey(event.stamp()), token(newToken()),
+                                SetParams.setParams().px(versionTtlMillis()));
+                    } catch (RuntimeException lost) {
+                        versionsFailed.addSuppressed(lost);
+                    }
+                }
+            }
         }
         if (announce) {
-            redis.publish(channel, codec.encodeMessage(instance, System.currentTimeMillis(), events));
+            try {
+                announce(redis, codec.encodeMessage(instance, System.currentTimeMillis(), events));
+            } catch (RuntimeException e) {
+                if (versionsFailed == null) {
+                    throw e;
+                }
+                versionsFailed.addSuppressed(e);
+            }
         }
+        if (versionsFailed != null) {
+            throw versionsFailed;
+        }
+    }
+
+    /**
+     * PUBLISH. A cluster forwards a publication to every node, so any node that answers will do; Jedis's cluster
+     * client would route it by the channel's slot, and fail while that slot's node is gone.
+     */
+    private void announce(UnifiedJedis redis, byte[] message) {
+        if (!(redis instanceof RedisClusterClient cluster)) {
+            redis.publish(channel, message);
+            return;
+        }
+        RuntimeException failure = new IllegalStateException("no cluster node took the publication");
+        for (ConnectionPool node : cluster.getClusterNodes().values()) {
+            try (Connection connection = node.getResource()) {
+                connection.sendCommand(Protocol.Command.PUBLISH, channel, message);
+                connection.getIntegerReply();
+                return;
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+        throw failure;
     }
 
     private void unpublishable(List<InvalidationEvent> events) {
@@ -452,6 +511,10 @@ public final class RedisTier implements ResultTier {
             }
         }
         return redis;
+    }
+
+    private boolean cluster() {
+        return "cluster".equals(settings.mode());
     }
 
     private byte[] entryKey(byte[] keyBytes) {
