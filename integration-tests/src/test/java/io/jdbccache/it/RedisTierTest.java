@@ -233,20 +233,31 @@ class RedisTierTest {
         String nobody = "redis://" + RedisServers.SHARED_HOST + ":" + RedisServers.freePort();
         String url = db.cachedUrl("cache.redis.url", nobody, "cache.redis.prefix", prefix);
         try (Connection a = DriverManager.getConnection(url)) {
-            long slowest = 0;
-            for (int i = 0; i < 20; i++) {
-                long started = System.nanoTime();
-                assertThat(query(a, BY_ID, 1 + i % 3)).hasSize(1);
-                update(a, "UPDATE products SET price = price + 1 WHERE id = 3");
-                // The first round also loads Jedis's classes and plans the statements: not what is measured.
-                slowest = i == 0 ? 0 : Math.max(slowest, System.nanoTime() - started);
+            // Each round beside the same round on a plain connection, so that the machine's load cancels out.
+            long mostExtra = 0;
+            List<Long> extras = new ArrayList<>();
+            try (Connection raw = db.raw()) {
+                for (int i = 0; i < 20; i++) {
+                    long started = System.nanoTime();
+                    assertThat(query(raw, BY_ID, 1 + i % 3)).hasSize(1);
+                    update(raw, "UPDATE products SET price = price + 0 WHERE id = 3");
+                    long rawNanos = System.nanoTime() - started;
+                    started = System.nanoTime();
+                    assertThat(query(a, BY_ID, 1 + i % 3)).hasSize(1);
+                    update(a, "UPDATE products SET price = price + 1 WHERE id = 3");
+                    long extra = System.nanoTime() - started - rawNanos;
+                    extras.add(TimeUnit.NANOSECONDS.toMillis(extra));
+                    // The first round also loads Jedis's classes and plans the statements: not what is measured.
+                    mostExtra = i == 0 ? 0 : Math.max(mostExtra, extra);
+                }
             }
             TierStatistics stats = CacheRegistry.find(db.cacheName).tier().statistics();
             assertThat(stats.errors()).isPositive();
             assertThat(stats.busConnected()).isFalse();
             assertThat(query(a, ALL)).containsExactly(row(1, "apple", 10), row(2, "pear", 20), row(3, "plum", 50));
             // Refused at once on loopback, then skipped by the open circuit: far below one timeout per call.
-            assertThat(TimeUnit.NANOSECONDS.toMillis(slowest)).as("slowest query and write, ms").isLessThan(1_000);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(mostExtra)).as("most a round paid for Redis, ms " + extras)
+                    .isLessThan(500);
         }
     }
 
