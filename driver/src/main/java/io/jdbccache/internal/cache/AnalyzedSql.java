@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * One SQL string as the cache keeps it: its analysis, and what serving it taught, kept so that a repeated statement
  * neither decides nor looks up again: the last read or write plan (each valid only while
- * {@link ReadPlan#appliesTo}/{@link WritePlan#appliesTo} say so), the result's columns last seen, and its shape's
+ * {@link ReadPlan#appliesTo}/{@link WritePlan#appliesTo} say so), what its code can do (likewise), the result's columns last seen, and its shape's
  * statistics. Shared by every connection of a {@link DatabaseScope}; the memo fields are single volatile slots, so
  * a race merely decides twice.
  */
@@ -17,6 +17,7 @@ public final class AnalyzedSql {
     private final List<AnalyzedSql> parts;
     private volatile ReadPlan readPlan;
     private volatile WritePlan writePlan;
+    private volatile CodeVerdict codeVerdict;
     private volatile ColumnInfo[] columns;
     private volatile ShapeStatistics shapeStatistics;
 
@@ -63,6 +64,15 @@ public final class AnalyzedSql {
 
     public void writePlan(WritePlan plan) {
         this.writePlan = plan;
+    }
+
+    /** What this SQL's code was last judged able to do, or null; its user checks it still applies. */
+    public CodeVerdict codeVerdict() {
+        return codeVerdict;
+    }
+
+    public void codeVerdict(CodeVerdict verdict) {
+        this.codeVerdict = verdict;
     }
 
     /** Result columns last seen for this SQL, reused so a miss does not read the metadata again; or null. */

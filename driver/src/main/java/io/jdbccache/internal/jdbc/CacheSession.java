@@ -2,6 +2,7 @@ package io.jdbccache.internal.jdbc;
 
 import io.jdbccache.internal.cache.AnalyzedSql;
 import io.jdbccache.internal.cache.CallJudge;
+import io.jdbccache.internal.cache.CodeVerdict;
 import io.jdbccache.internal.cache.ConnectionContext;
 import io.jdbccache.internal.cache.DatabaseScope;
 import io.jdbccache.internal.cache.InvalidationEvent;
@@ -278,7 +279,7 @@ final class CacheSession {
             }
         } else if (analysis.isWrite()) {
             invalidate(writePlan(analyzed), parameters, InvalidationEvent.Phase.BEFORE_WRITE);
-        } else if (mayWrite(analysis)) {
+        } else if (mayWrite(analyzed)) {
             cache.invalidateDatabase(database, InvalidationEvent.Phase.BEFORE_WRITE);
         }
     }
@@ -287,32 +288,58 @@ final class CacheSession {
      * A read calling a function that might write (neither known deterministic nor a known read-only built-in) is a
      * write to unknown tables, unless {@code cache.unknownFunctionsMayWrite=false}.
      */
-    private boolean mayWrite(SqlAnalysis analysis) {
+    private boolean mayWrite(AnalyzedSql analyzed) {
         if (!config.unknownFunctionsMayWrite()) {
             return false;
         }
-        if (builtInsShadowed()) {
-            return true;
-        }
-        Routines routines = database.routines(physical, catalogShareable());
-        return CallJudge.mayWrite(codeRun(analysis), config.deterministicFunctions(), routines);
+        return builtInsShadowed() || codeVerdict(analyzed).mayWrite();
     }
 
     /**
      * True if a read runs user code (its own calls or those of the views and policies behind it), which may have
      * run DDL: a function that alters a policy changes what every session's key must hold.
      */
-    private boolean runsUserCode(SqlAnalysis analysis) {
-        if (builtInsShadowed()) {
-            return true;
-        }
-        Routines routines = database.routines(physical, catalogShareable());
-        return CallJudge.runsUserCode(codeRun(analysis), config.deterministicFunctions(), routines);
+    private boolean runsUserCode(AnalyzedSql analyzed) {
+        return builtInsShadowed() || codeVerdict(analyzed).runsUserCode();
     }
 
-    /** The code a statement runs: its own calls and those of the relations it names. */
-    private Calls codeRun(SqlAnalysis analysis) {
-        return Calls.of(analysis).plus(codeBehindRelations(analysis));
+    /**
+     * What the code a statement runs can do: decided once per catalog epoch and search path and memoized on the
+     * statement (as its read plan is), unless the session sees a catalog of its own (DDL in its transaction, a
+     * snapshot) or its state is unknown.
+     */
+    private CodeVerdict codeVerdict(AnalyzedSql analyzed) {
+        SqlAnalysis analysis = analyzed.analysis();
+        long epoch = database.catalogEpoch();
+        SessionState state = null;
+        SearchPath path = null;
+        boolean namesRelations = namesRelations(analysis);
+        if (namesRelations) {
+            state = currentState();
+            path = state == null ? null : state.searchPath();
+        }
+        boolean known = !namesRelations || path != null;
+        CodeVerdict memo = analyzed.codeVerdict();
+        if (known && memo != null && memo.appliesTo(config, database, path, epoch)) {
+            return memo;
+        }
+        boolean shareable = catalogShareable();
+        Routines routines = database.routines(physical, shareable);
+        Calls calls = Calls.of(analysis).plus(codeBehindRelations(analysis, state));
+        Set<String> declared = config.deterministicFunctions();
+        CodeVerdict verdict = new CodeVerdict(config, database, path, epoch,
+                CallJudge.mayWrite(calls, declared, routines), CallJudge.runsUserCode(calls, declared, routines),
+                CallJudge.mayChangeSession(calls, declared, routines));
+        if (known && shareable && database.catalogEpoch() == epoch) {
+            analyzed.codeVerdict(verdict);
+        }
+        return verdict;
+    }
+
+    private static boolean namesRelations(SqlAnalysis analysis) {
+        boolean named = analysis.kind() == SqlAnalysis.Kind.QUERY || analysis.kind() == SqlAnalysis.Kind.UNCACHEABLE_READ
+                || analysis.kind() == SqlAnalysis.Kind.WRITE;
+        return named && !analysis.relationsMentioned().isEmpty();
     }
 
     /**
@@ -320,14 +347,8 @@ final class CacheSession {
      * (or writes through) and of the row-level-security policies of the tables behind them. A bypassed read of such
      * a view runs its code, and so does a write that reads it ({@code INSERT ... SELECT FROM view}).
      */
-    private Calls codeBehindRelations(SqlAnalysis analysis) {
-        boolean named = analysis.kind() == SqlAnalysis.Kind.QUERY || analysis.kind() == SqlAnalysis.Kind.UNCACHEABLE_READ
-                || analysis.kind() == SqlAnalysis.Kind.WRITE;
-        if (!named || analysis.relationsMentioned().isEmpty()) {
-            return Calls.NONE;
-        }
-        SessionState state = currentState();
-        if (state == null || state.searchPath().schemas().isEmpty()) {
+    private Calls codeBehindRelations(SqlAnalysis analysis, SessionState state) {
+        if (!namesRelations(analysis) || state == null || state.searchPath().schemas().isEmpty()) {
             return Calls.NONE;
         }
         boolean remember = catalogShareable();
@@ -362,8 +383,7 @@ final class CacheSession {
         if (analysis.isWrite()) {
             return writePlan(analyzed).changesSession();
         }
-        Routines routines = database.routines(physical, catalogShareable());
-        return CallJudge.mayChangeSession(codeRun(analysis), config.deterministicFunctions(), routines);
+        return codeVerdict(analyzed).mayChangeSession();
     }
 
     /**
@@ -433,11 +453,11 @@ final class CacheSession {
                 // SET TRANSACTION ISOLATION LEVEL SERIALIZABLE makes this transaction a snapshot.
                 transaction.isolationStatement(analysis.snapshotIsolation());
                 // CREATE TEMP TABLE x AS SELECT f(): f may write.
-                completeIfMayWrite(analysis);
+                completeIfMayWrite(analyzed);
                 break;
             case QUERY:
             case UNCACHEABLE_READ:
-                completeIfMayWrite(analysis);
+                completeIfMayWrite(analyzed);
                 break;
             case AUTOCOMMIT_CHANGE:
                 readAutoCommitBack();
@@ -491,11 +511,11 @@ final class CacheSession {
     }
 
     /** A read calling a function that may write is, afterwards, a write to unknown tables. */
-    private void completeIfMayWrite(SqlAnalysis analysis) {
-        if (mayWrite(analysis)) {
+    private void completeIfMayWrite(AnalyzedSql analyzed) {
+        if (mayWrite(analyzed)) {
             completeWrite(WritePlan.everything(config, database, null, database.catalogEpoch()));
         }
-        if (runsUserCode(analysis)) {
+        if (runsUserCode(analyzed)) {
             forgetCatalogAfterUserCode();
         }
     }
@@ -561,7 +581,7 @@ final class CacheSession {
             case QUERY:
             case UNCACHEABLE_READ:
             case SESSION_CHANGE:
-                completeIfMayWrite(analysis);
+                completeIfMayWrite(analyzed);
                 break;
             case AUTOCOMMIT_CHANGE:
                 readAutoCommitBack();
@@ -627,7 +647,7 @@ final class CacheSession {
     private WritePlan resolveWrite(SqlAnalysis analysis, SearchPath path, long epoch) {
         boolean remember = catalogShareable();
         return WritePlans.decide(analysis, config, database, path, epoch, physical, remember,
-                codeBehindRelations(analysis), builtInsShadowed());
+                codeBehindRelations(analysis, currentState()), builtInsShadowed());
     }
 
     /** After a write: invalidates again, and inside a transaction remembers the tables until it ends. */
