@@ -3,11 +3,14 @@ package io.jdbccache.internal.jdbc;
 import io.jdbccache.internal.cache.ReadPlan;
 import io.jdbccache.internal.cache.CacheEntry;
 import io.jdbccache.internal.cache.CacheKey;
+import io.jdbccache.internal.cache.ConnectionContext;
 import io.jdbccache.internal.cache.Flight;
 import io.jdbccache.internal.cache.ReadStamp;
 import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.config.CacheConfig;
 import io.jdbccache.internal.result.CachedResultSet;
+import io.jdbccache.internal.result.ColumnInfo;
+import io.jdbccache.internal.result.DriverColumns;
 import io.jdbccache.internal.result.DriverRows;
 import io.jdbccache.internal.result.Materialization;
 import io.jdbccache.internal.result.ReplayingResultSet;
@@ -193,8 +196,12 @@ final class StatementCore {
             }
             Materialization materialized;
             try {
-                materialized = ResultMaterializer.materialize(live, analyzed.columns(),
-                        config.maxResultRows(), config.maxResultBytes(),
+                // This statement's last capture, in the same session state: its driver's column descriptions are
+                // shared if the driver still describes the columns alike (entries are keyed by that state).
+                CapturedColumns last = lastCaptured;
+                boolean lastApplies = last != null && last.context() == session.context();
+                materialized = ResultMaterializer.materialize(live, lastApplies ? last.columns() : analyzed.columns(),
+                        lastApplies ? last.driverColumns() : null, config.maxResultRows(), config.maxResultBytes(),
                         connection.resultSetFactory(resultSetType, holdability));
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(live, e);
@@ -207,6 +214,7 @@ final class StatementCore {
                 produced = ((Materialization.Complete) materialized).snapshot();
                 live.close();
                 analyzed.columns(produced.columns());
+                remember(produced);
                 // A plan decided before DDL may name tables the statement no longer reads: never store under it.
                 boolean planCurrent = plan.catalogEpoch() == session.database().catalogEpoch();
                 // Warnings (a function's NOTICE) come with each execution: a hit could not repeat them.
@@ -269,6 +277,25 @@ final class StatementCore {
             return null;
         }
         return new DriverRowsResultSet(owner, driverResultSet, snapshot, closeListener);
+    }
+
+    /** The columns of a capture of this statement, with the session state (the key's context) it was made in. */
+    private record CapturedColumns(ConnectionContext context, ColumnInfo[] columns, DriverColumns driverColumns) {
+    }
+
+    /** This statement's last capture's columns; touched by the statement's one user thread only. */
+    private CapturedColumns lastCaptured;
+
+    private void remember(ResultSnapshot produced) {
+        CapturedColumns last = lastCaptured;
+        DriverColumns driverColumns = produced.driverColumns();
+        ConnectionContext context = session.context();
+        if (driverColumns == null) {
+            lastCaptured = null;
+        } else if (last == null || last.driverColumns() != driverColumns || last.columns() != produced.columns()
+                || last.context() != context) {
+            lastCaptured = new CapturedColumns(context, produced.columns(), driverColumns);
+        }
     }
 
     /**

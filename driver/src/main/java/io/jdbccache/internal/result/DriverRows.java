@@ -34,6 +34,14 @@ public interface DriverRows {
     ResultSet open(Statement factory, int fetchSize, int fetchDirection) throws SQLException;
 
     /**
+     * The driver's description of the columns, which a later capture of the same statement may share
+     * ({@link ResultMaterializer#materialize}); null when the driver's rows have none worth sharing.
+     */
+    default DriverColumns columns() {
+        return null;
+    }
+
+    /**
      * Encodes the rows for a shared tier, in a form that names no Java class.
      *
      * @return the encoding, or null when this driver's rows have no binary form yet

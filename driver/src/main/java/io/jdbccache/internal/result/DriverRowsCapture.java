@@ -20,18 +20,26 @@ interface DriverRowsCapture {
     DriverRows finish();
 
     /**
+     * True if the driver describes the result's columns exactly as the {@code previous} columns given to
+     * {@link #of} (which are then shared): the column metadata captured with them applies as it is.
+     */
+    boolean reusesColumns();
+
+    /**
      * Picks the capture for the driver of {@code live}: pgjdbc and H2 are recognized by the exact class of their
      * result sets, loaded only when seen (both are optional dependencies). Any other driver, an unexpected
      * version of these two, or one loaded where these classes cannot see it, gets null: the generic conversions.
      *
      * @param factory the statement that will open the captured rows: null is returned unless it is of the same driver
+     * @param previous the columns of the same statement's last capture, shared when the driver still describes its
+     *     columns alike; may be null
      * @return a capture of {@code live}, or null
      */
-    static DriverRowsCapture of(ResultSet live, Statement factory) {
+    static DriverRowsCapture of(ResultSet live, Statement factory, DriverColumns previous) {
         String name = live.getClass().getName();
         if (name.equals("org.postgresql.jdbc.PgResultSet") && Linkable.pgjdbc) {
             try {
-                return PgjdbcCapture.of(live, factory);
+                return PgjdbcCapture.of(live, factory, previous);
             } catch (LinkageError e) {
                 Linkable.pgjdbc = false;
             }

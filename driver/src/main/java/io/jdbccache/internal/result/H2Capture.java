@@ -90,6 +90,11 @@ final class H2Capture implements DriverRowsCapture {
     }
 
     @Override
+    public boolean reusesColumns() {
+        return false;
+    }
+
+    @Override
     public DriverRows finish() {
         rows.trimToSize();
         return columns.withRows(Collections.unmodifiableList(rows), bytes);

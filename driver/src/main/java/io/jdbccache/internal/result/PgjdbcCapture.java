@@ -40,34 +40,38 @@ final class PgjdbcCapture implements DriverRowsCapture {
     }
 
     private final PgResultSet live;
-    private final Field[] fields;
+    private final PgjdbcColumns columns;
+    private final boolean reused;
     private final ArrayList<Tuple> tuples = new ArrayList<>();
     private long bytes;
 
-    private PgjdbcCapture(PgResultSet live, Field[] fields) {
+    private PgjdbcCapture(PgResultSet live, PgjdbcColumns columns, boolean reused) {
         this.live = live;
-        this.fields = fields;
+        this.columns = columns;
+        this.reused = reused;
     }
 
     /**
+     * @param previous the columns of this statement's last capture: shared if the live fields still read the same
      * @return a capture of {@code live}, which must be exactly a {@code PgResultSet}, for {@code factory}, a pgjdbc
      *     statement; null otherwise or when the fields cannot be read
      */
-    static PgjdbcCapture of(ResultSet live, Statement factory) {
+    static PgjdbcCapture of(ResultSet live, Statement factory, DriverColumns previous) {
         if (!AVAILABLE || live.getClass() != PgResultSet.class || !(factory instanceof BaseStatement)) {
             return null;
         }
         // The exact static types of the var handle's coordinates: an inexact call adapts its types on every call.
         Field[] liveFields = (Field[]) FIELDS.get((PgResultSet) live);
-        // Copies: the live fields belong to the statement's prepared query and pgjdbc keeps updating them.
-        Field[] copies = new Field[liveFields.length];
-        for (int i = 0; i < copies.length; i++) {
-            Field f = liveFields[i];
-            copies[i] = new Field(f.getColumnLabel(), f.getOID(), f.getLength(), f.getMod(), f.getTableOid(),
-                    f.getPositionInTable());
-            copies[i].setFormat(f.getFormat());
+        if (previous instanceof PgjdbcColumns known && known.describes(liveFields)) {
+            return new PgjdbcCapture((PgResultSet) live, known, true);
         }
-        return new PgjdbcCapture((PgResultSet) live, copies);
+        // Copies: the live fields belong to the statement's prepared query and pgjdbc keeps updating them.
+        return new PgjdbcCapture((PgResultSet) live, PgjdbcColumns.copyOf(liveFields), false);
+    }
+
+    @Override
+    public boolean reusesColumns() {
+        return reused;
     }
 
     @Override
@@ -82,6 +86,6 @@ final class PgjdbcCapture implements DriverRowsCapture {
     @Override
     public DriverRows finish() {
         tuples.trimToSize(); // so that the retained heap is what the estimate counts
-        return new PgjdbcRows(fields, tuples, bytes);
+        return new PgjdbcRows(columns, !reused, tuples, bytes);
     }
 }

@@ -11,7 +11,6 @@ import org.postgresql.core.BaseConnection;
 import org.postgresql.core.BaseStatement;
 import org.postgresql.core.Field;
 import org.postgresql.core.Tuple;
-import org.postgresql.core.TypeInfo;
 
 /**
  * A result as pgjdbc received it: its field descriptions (type oid, modifier, text or binary format) and each row's
@@ -19,40 +18,41 @@ import org.postgresql.core.TypeInfo;
  * {@link BaseStatement#createDriverResultSet}, so every getter, conversion and error is pgjdbc's, in the JVM time
  * zone of the moment it is called.
  *
- * <p>Immutable once built: the fields' lazily computed type names are filled in once, under a lock of this object,
- * before the first result set reads them; pgjdbc never writes to a read-only result's tuples, and the one getter that hands out a
- * tuple's own array ({@code getBytes} on a non-bytea column) is copied by the hit's wrapper.
+ * <p>Immutable once built: the field descriptions are {@link PgjdbcColumns}, possibly shared with other entries of
+ * the same statement, whose lazily computed type names are filled in once before the first result set reads them;
+ * pgjdbc never writes to a read-only result's tuples, and the one getter that hands out a tuple's own array
+ * ({@code getBytes} on a non-bytea column) is copied by the hit's wrapper.
  */
 final class PgjdbcRows implements DriverRows {
 
     /** Leading byte of the encoding; the snapshot codec dispatches on it. */
     static final byte ENCODING = 'P';
 
+    private final PgjdbcColumns columns;
     private final Field[] fields;
     private final List<Tuple> tuples;
     private final long estimatedBytes;
-    /** Whether every field's type name and JDBC type are filled in; set once, under this object's lock. */
-    private volatile boolean typesKnown;
-
-    /** @param tupleBytes the sum of {@link #sizeOf(Tuple)} over {@code tuples}; the rest is counted here */
-    PgjdbcRows(Field[] fields, List<Tuple> tuples, long tupleBytes) {
-        this.fields = fields;
-        this.tuples = Collections.unmodifiableList(tuples);
-        this.estimatedBytes = tupleBytes + overheadBytes(fields, tuples.size());
-    }
 
     /**
-     * What one entry holds besides its tuples: this object, the list and its array, and the field descriptions
-     * (each entry has its own copies): a Field is 56 bytes, plus, for a computed column, the FieldMetadata pgjdbc
-     * makes for it at once.
+     * @param tupleBytes   the sum of {@link #sizeOf(Tuple)} over {@code tuples}; the rest is counted here
+     * @param ownsColumns  whether {@code columns} were made for these rows (their bytes are counted here) or are
+     *                     shared with an earlier entry of the same statement, which counted them
      */
-    private static long overheadBytes(Field[] fields, int rows) {
-        long bytes = 32 + 16 + 24 + ((16 + 4L * rows + 7) & ~7L) + ((16 + 4L * fields.length + 7) & ~7L);
-        for (Field f : fields) {
-            // The label String is pgjdbc's own, which a server-prepared query shares across its executions.
-            bytes += 56 + (f.getTableOid() == 0 ? 24 : 0);
-        }
-        return bytes;
+    PgjdbcRows(PgjdbcColumns columns, boolean ownsColumns, List<Tuple> tuples, long tupleBytes) {
+        this.columns = columns;
+        this.fields = columns.fields();
+        this.tuples = Collections.unmodifiableList(tuples);
+        this.estimatedBytes = tupleBytes + overheadBytes(tuples.size()) + (ownsColumns ? columns.estimatedBytes() : 0);
+    }
+
+    /** What one entry holds besides its tuples and columns: this object, the list and its array. */
+    private static long overheadBytes(int rows) {
+        return 32 + 16 + 24 + ((16 + 4L * rows + 7) & ~7L);
+    }
+
+    @Override
+    public DriverColumns columns() {
+        return columns;
     }
 
     int columnCount() {
@@ -74,9 +74,7 @@ final class PgjdbcRows implements DriverRows {
         if (!(factory instanceof BaseStatement)) {
             return null;
         }
-        if (!typesKnown) {
-            knowTypes((BaseConnection) factory.getConnection());
-        }
+        columns.knowTypes((BaseConnection) factory.getConnection());
         ResultSet resultSet = ((BaseStatement) factory).createDriverResultSet(fields, tuples);
         // As PgStatement.createResultSet gives its result sets the statement's fetch size and direction.
         resultSet.setFetchSize(fetchSize);
@@ -84,26 +82,6 @@ final class PgjdbcRows implements DriverRows {
             resultSet.setFetchDirection(fetchDirection);
         }
         return resultSet;
-    }
-
-    /**
-     * Fills in what pgjdbc computes lazily per field on first use ({@code PgResultSet.initSqlType}), once, before
-     * any hit reads the fields: result sets of many threads share them, and two unsynchronized writes could
-     * otherwise be seen half done.
-     */
-    private synchronized void knowTypes(BaseConnection connection) throws SQLException {
-        if (typesKnown) {
-            return;
-        }
-        TypeInfo types = connection.getTypeInfo();
-        for (Field f : fields) {
-            if (!f.isTypeInitialized()) {
-                String pgType = types.getPGType(f.getOID());
-                f.setSQLType(types.getSQLType(pgType));
-                f.setPGType(pgType);
-            }
-        }
-        typesKnown = true;
     }
 
     /** The retained size of one tuple: the Tuple (24), its array of cells and each cell's array (16-byte headers). */
@@ -179,6 +157,6 @@ final class PgjdbcRows implements DriverRows {
             tuples.add(tuple);
             bytes += sizeOf(tuple);
         }
-        return new PgjdbcRows(fields, tuples, bytes);
+        return new PgjdbcRows(PgjdbcColumns.of(fields), true, tuples, bytes);
     }
 }

@@ -53,7 +53,23 @@ public final class ResultMaterializer {
      */
     public static Materialization materialize(ResultSet rs, ColumnInfo[] previousColumns, int maxRows, long maxBytes,
             Statement factory) throws SQLException {
-        ColumnInfo[] columns = ColumnInfo.reuseOrRead(rs.getMetaData(), previousColumns);
+        return materialize(rs, previousColumns, null, maxRows, maxBytes, factory);
+    }
+
+    /**
+     * The same, sharing the driver's column descriptions of the same statement's last capture when the driver still
+     * describes its columns alike: then {@code previousColumns}, which must be the columns captured with them, are
+     * taken as they are, without reading the result's metadata (with pgjdbc, a miss of a known statement then
+     * neither copies field descriptions nor looks up types).
+     *
+     * @param previousDriverColumns {@link ResultSnapshot#driverColumns()} of this statement's last capture, or null
+     */
+    public static Materialization materialize(ResultSet rs, ColumnInfo[] previousColumns,
+            DriverColumns previousDriverColumns, int maxRows, long maxBytes, Statement factory) throws SQLException {
+        DriverRowsCapture driverForm = factory == null ? null
+                : DriverRowsCapture.of(rs, factory, previousDriverColumns);
+        ColumnInfo[] columns = driverForm != null && driverForm.reusesColumns() && previousColumns != null
+                ? previousColumns : ColumnInfo.reuseOrRead(rs.getMetaData(), previousColumns);
         int n = columns.length;
         boolean[] captureText = new boolean[n];
         // The last text kept per column: repeated texts (PostgreSQL's "t"/"f" for booleans) share one instance.
@@ -66,7 +82,6 @@ public final class ResultMaterializer {
             }
             captureText[i] = !isCharacterOrInteger(type);
         }
-        DriverRowsCapture driverForm = factory == null ? null : DriverRowsCapture.of(rs, factory);
         if (driverForm != null) {
             return materializeNative(rs, columns, driverForm, maxRows, maxBytes);
         }

@@ -83,6 +83,11 @@ public final class ResultSnapshot {
         return driverRows;
     }
 
+    /** The driver's description of the columns, shareable by the next capture of the same statement; or null. */
+    public DriverColumns driverColumns() {
+        return driverRows == null ? null : driverRows.columns();
+    }
+
     /** Builds a snapshot and computes its estimate; {@code values} is taken over, not copied. */
     static ResultSnapshot of(ColumnInfo[] columns, Object[] values, String[] texts, int rowCount) {
         long bytes = baseBytes(columns.length, values.length, texts != null);
