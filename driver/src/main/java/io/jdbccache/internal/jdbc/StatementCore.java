@@ -213,8 +213,9 @@ final class StatementCore {
                         parameters, session.database());
                 produced = ((Materialization.Complete) materialized).snapshot();
                 live.close();
-                analyzed.columns(produced.columns());
-                remember(produced);
+                ColumnInfo[] columns = produced.columns();
+                analyzed.columns(columns);
+                remember(columns, produced.driverColumns());
                 // A plan decided before DDL may name tables the statement no longer reads: never store under it.
                 boolean planCurrent = plan.catalogEpoch() == session.database().catalogEpoch();
                 // Warnings (a function's NOTICE) come with each execution: a hit could not repeat them.
@@ -286,15 +287,14 @@ final class StatementCore {
     /** This statement's last capture's columns; touched by the statement's one user thread only. */
     private CapturedColumns lastCaptured;
 
-    private void remember(ResultSnapshot produced) {
+    private void remember(ColumnInfo[] columns, DriverColumns driverColumns) {
         CapturedColumns last = lastCaptured;
-        DriverColumns driverColumns = produced.driverColumns();
         ConnectionContext context = session.context();
         if (driverColumns == null) {
             lastCaptured = null;
-        } else if (last == null || last.driverColumns() != driverColumns || last.columns() != produced.columns()
-                || last.context() != context) {
-            lastCaptured = new CapturedColumns(context, produced.columns(), driverColumns);
+        } else if (last == null || last.driverColumns() != driverColumns || last.context() != context) {
+            // The same driver columns again were shared with the last capture, whose columns were taken with them.
+            lastCaptured = new CapturedColumns(context, columns, driverColumns);
         }
     }
 

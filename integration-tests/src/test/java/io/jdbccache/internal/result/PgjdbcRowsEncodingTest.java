@@ -59,6 +59,41 @@ class PgjdbcRowsEncodingTest {
         }
     }
 
+    /**
+     * The misses of one statement share their field descriptions while pgjdbc describes the columns alike, and get
+     * copies of their own once it switches the statement to binary results (in place, in its live fields): every
+     * entry reads as it did when captured, the text ones too after the switch.
+     */
+    @Test
+    void capturesShareFieldDescriptionsOnlyWhileTheyReadTheSame() throws SQLException {
+        try (Connection c = DriverManager.getConnection(URL + "&prepareThreshold=3");
+                Statement factory = c.createStatement(); PreparedStatement query = c.prepareStatement(SQL)) {
+            List<ResultSnapshot> snapshots = new ArrayList<>();
+            List<List<String>> readThen = new ArrayList<>();
+            ResultSnapshot last = null;
+            for (int execution = 1; execution <= 6; execution++) {
+                query.setInt(1, 4);
+                try (ResultSet live = query.executeQuery()) {
+                    Materialization m = ResultMaterializer.materialize(live, last == null ? null : last.columns(),
+                            last == null ? null : last.driverColumns(), 100, 1 << 20, factory);
+                    last = ((Materialization.Complete) m).snapshot();
+                }
+                snapshots.add(last);
+                readThen.add(read(last, factory));
+            }
+            // Executions 1-2 in text; pgjdbc prepares on the server at the third and reads binary from then on.
+            assertThat(snapshots.get(1).driverColumns()).isSameAs(snapshots.get(0).driverColumns());
+            assertThat(snapshots.get(1).columns()).isEqualTo(snapshots.get(0).columns());
+            assertThat(snapshots.get(5).driverColumns()).isSameAs(snapshots.get(4).driverColumns())
+                    .isNotSameAs(snapshots.get(0).driverColumns());
+            // A shared copy is counted once, by the entry that made it.
+            assertThat(snapshots.get(1).estimatedBytes()).isLessThan(snapshots.get(0).estimatedBytes());
+            for (int i = 0; i < snapshots.size(); i++) {
+                assertThat(read(snapshots.get(i), factory)).as("entry %d read again", i + 1).isEqualTo(readThen.get(i));
+            }
+        }
+    }
+
     private static List<String> read(ResultSnapshot snapshot, Statement factory) throws SQLException {
         List<String> rows = new ArrayList<>();
         try (ResultSet rs = snapshot.driverRows().open(factory, 0, ResultSet.FETCH_FORWARD)) {
