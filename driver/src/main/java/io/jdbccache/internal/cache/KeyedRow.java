@@ -9,19 +9,20 @@ import io.jdbccache.internal.sql.RowKey;
 public record KeyedRow(TableVersion table, RowKey key) {
 
     /**
-     * The key value of one execution, or null when it is not an integral value (a string parameter on an integer
-     * key, say): the statement then counts as touching any row.
+     * The stamp of the row one execution names, or null when its key value is not integral (a string parameter on
+     * an integer key, say): the statement then counts as touching any row. No boxing: this runs on every miss and
+     * every keyed write.
      */
-    public Long value(Object[] parameters) {
+    public TableVersion row(Object[] parameters) {
         if (key.parameterIndex() == 0) {
-            return key.literal();
+            return table.row(key.literal());
         }
         if (parameters == null || key.parameterIndex() > parameters.length) {
             return null;
         }
         Object part = parameters[key.parameterIndex() - 1];
         if (part instanceof Integer || part instanceof Long || part instanceof Short || part instanceof Byte) {
-            return ((Number) part).longValue();
+            return table.row(((Number) part).longValue());
         }
         return null;
     }

@@ -49,12 +49,12 @@ public record ReadPlan(CacheConfig config, DatabaseScope database, SearchPath se
         if (keyed == null) {
             return dependencies;
         }
-        Long key = keyed.value(parameters);
-        if (key == null) {
+        TableVersion row = keyed.row(parameters);
+        if (row == null) {
             return dependencies;
         }
         TableVersion[] result = Arrays.copyOf(keyedBase, keyedBase.length + 1);
-        result[keyedBase.length] = keyed.table().row(key);
+        result[keyedBase.length] = row;
         return result;
     }
 

@@ -26,10 +26,10 @@ public record WritePlan(CacheConfig config, DatabaseScope database, SearchPath s
         if (keyed == null) {
             return tables;
         }
-        Long key = inTransaction ? null : keyed.value(parameters);
+        TableVersion row = inTransaction ? null : keyed.row(parameters);
         TableVersion[] result = Arrays.copyOf(tables, tables.length + 2);
         result[tables.length] = keyed.table();
-        result[tables.length + 1] = key == null ? keyed.table().anyRow() : keyed.table().row(key);
+        result[tables.length + 1] = row == null ? keyed.table().anyRow() : row;
         return result;
     }
 

@@ -211,8 +211,11 @@ final class StatementCore {
             if (materialized instanceof Materialization.Complete) {
                 shape.recordDatabaseRead(true, System.nanoTime() - databaseStart, analyzed.analysis().normalizedSql(),
                         parameters, session.database());
-                produced = ((Materialization.Complete) materialized).snapshot();
-                live.close();
+                Materialization.Complete complete = (Materialization.Complete) materialized;
+                produced = complete.snapshot();
+                if (!complete.liveUnread()) {
+                    live.close();
+                }
                 ColumnInfo[] columns = produced.columns();
                 analyzed.columns(columns);
                 remember(columns, produced.driverColumns());
@@ -226,7 +229,10 @@ final class StatementCore {
                     shape.recordStore(produced.rowCount(), produced.estimatedBytes());
                     shape.dependencies(plan.dependencies());
                 }
-                return ours(served(produced, false));
+                // The real driver's own result set when the rows were taken without reading it (pgjdbc): nothing
+                // to build. Its completion under closeOnCompletion is the real statement's, as for a bypass.
+                return ours(complete.liveUnread() ? new DriverRowsResultSet(owner, live, produced, null)
+                        : served(produced, false));
             }
             overflowed = true;
             notStoredBecause = materialized instanceof Materialization.Overflow ? BypassReason.TOO_LARGE

@@ -20,6 +20,16 @@ interface DriverRowsCapture {
     DriverRows finish();
 
     /**
+     * Every row at once, without moving the live result set (still before its first row, to be handed to the
+     * caller as the driver's own), if the driver holds them all and they fit the limits; else null, nothing taken.
+     *
+     * @param maxBytes the bytes the rows may hold
+     */
+    default DriverRows allRows(int maxRows, long maxBytes) {
+        return null;
+    }
+
+    /**
      * True if the driver describes the result's columns exactly as the {@code previous} columns given to
      * {@link #of} (which are then shared): the column metadata captured with them applies as it is.
      */

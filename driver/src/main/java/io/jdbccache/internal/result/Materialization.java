@@ -10,13 +10,21 @@ import java.util.Objects;
 public sealed interface Materialization {
 
     /**
-     * Every row fit within the limits. The live result set was read to its end and not closed.
+     * Every row fit within the limits. The live result set was read to its end and not closed, or, with
+     * {@code liveUnread}, the rows were taken from the driver without moving it: it is still before its first row,
+     * the driver's own answer, and may be handed to the caller (whose reads must not write to the shared rows).
      *
-     * @param snapshot all rows
+     * @param snapshot   all rows
+     * @param liveUnread whether the live result set is still before its first row
      */
-    record Complete(ResultSnapshot snapshot) implements Materialization {
+    record Complete(ResultSnapshot snapshot, boolean liveUnread) implements Materialization {
         public Complete {
             Objects.requireNonNull(snapshot, "snapshot");
+        }
+
+        /** Read to its end. */
+        public Complete(ResultSnapshot snapshot) {
+            this(snapshot, false);
         }
     }
 

@@ -5,8 +5,10 @@ import java.lang.invoke.VarHandle;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.List;
 import org.postgresql.core.BaseStatement;
 import org.postgresql.core.Field;
+import org.postgresql.core.ResultCursor;
 import org.postgresql.core.Tuple;
 import org.postgresql.jdbc.PgResultSet;
 
@@ -21,7 +23,12 @@ final class PgjdbcCapture implements DriverRowsCapture {
 
     private static final VarHandle FIELDS;
     private static final VarHandle THIS_ROW;
+    private static final VarHandle ROWS;
+    private static final VarHandle CURSOR;
+    private static final VarHandle CURRENT_ROW;
     static final boolean AVAILABLE;
+    /** Whether the whole result can be taken at once, without moving the live result set (see {@link #allRows}). */
+    private static final boolean WHOLE_AVAILABLE;
 
     static {
         VarHandle fields = null;
@@ -34,9 +41,24 @@ final class PgjdbcCapture implements DriverRowsCapture {
             fields = null;
             thisRow = null;
         }
+        VarHandle rows = null;
+        VarHandle cursor = null;
+        VarHandle currentRow = null;
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(PgResultSet.class, MethodHandles.lookup());
+            rows = lookup.findVarHandle(PgResultSet.class, "rows", List.class);
+            cursor = lookup.findVarHandle(PgResultSet.class, "cursor", ResultCursor.class);
+            currentRow = lookup.findVarHandle(PgResultSet.class, "currentRow", int.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            rows = null;
+        }
         FIELDS = fields;
         THIS_ROW = thisRow;
+        ROWS = rows;
+        CURSOR = cursor;
+        CURRENT_ROW = currentRow;
         AVAILABLE = fields != null;
+        WHOLE_AVAILABLE = fields != null && rows != null;
     }
 
     private final PgResultSet live;
@@ -81,6 +103,35 @@ final class PgjdbcCapture implements DriverRowsCapture {
         long size = PgjdbcRows.sizeOf(tuple);
         bytes += size;
         return size;
+    }
+
+    /**
+     * The whole result at once when pgjdbc holds all of it (no cursor: it was not read with a fetch size in a
+     * transaction) and the live result set is still before its first row, within the limits; the live result set
+     * is not moved, so it can be handed to the caller as pgjdbc's own answer. Null otherwise (nothing was taken:
+     * read row by row instead). Its tuples are the live result set's: pgjdbc never writes to those of a read-only
+     * result, and closing it drops only its own list.
+     */
+    @Override
+    public DriverRows allRows(int maxRows, long maxBytes) {
+        if (!WHOLE_AVAILABLE || !tuples.isEmpty() || CURSOR.get(live) != null || (int) CURRENT_ROW.get(live) != -1) {
+            return null;
+        }
+        @SuppressWarnings("unchecked")
+        List<Tuple> all = (List<Tuple>) ROWS.get(live);
+        if (all == null || all.size() > maxRows) {
+            return null;
+        }
+        long size = 0;
+        for (Tuple tuple : all) {
+            size += PgjdbcRows.sizeOf(tuple);
+            if (size > maxBytes) {
+                return null;
+            }
+        }
+        tuples.addAll(all);
+        bytes = size;
+        return finish();
     }
 
     @Override

@@ -31,7 +31,8 @@ public final class ResultMaterializer {
      * {@code getString} returns exactly the driver's text (e.g. PostgreSQL's {@code "t"} for true).
      *
      * @param rs an open result set; on {@link Materialization.Overflow} it is handed back positioned on
-     *     the last row read, otherwise it is left at its end (or untouched for Unsupported)
+     *     the last row read, otherwise it is left at its end (or untouched for Unsupported, and before its first
+     *     row for a Complete whose rows the driver handed over whole: {@link Materialization.Complete#liveUnread})
      * @param previousColumns the columns captured for the same SQL earlier, reused when they still
      *     match (see {@link ColumnInfo#reuseOrRead}); may be null
      * @param maxRows overflow when more than this many rows are read
@@ -135,6 +136,10 @@ public final class ResultMaterializer {
     private static Materialization materializeNative(ResultSet rs, ColumnInfo[] columns, DriverRowsCapture capture,
             int maxRows, long maxBytes) throws SQLException {
         long base = ResultSnapshot.baseBytes(columns.length, 0, false);
+        DriverRows whole = capture.allRows(maxRows, maxBytes - base);
+        if (whole != null) {
+            return new Materialization.Complete(new ResultSnapshot(columns, whole), true);
+        }
         long bytes = 0;
         int rows = 0;
         while (rs.next()) {
