@@ -708,13 +708,24 @@ final class Report {
             is 85% pgjdbc decoding its own values, which raw pgjdbc pays too: that is why it sits near the pgjdbc \
             floor (4c, 4d) and far from the `Object[][]` floor (4a, 4b). Reaching the latter needs a memo of \
             decoded values per entry, about twice an entry's memory, against the memory target; not built.
-            * **A miss (2026-12-02).** Of 1,317 samples of a miss loop, the driver's own work: copying pgjdbc's \
-            field descriptions (11%; a copy is needed because pgjdbc changes the format of its live `Field` \
-            objects in place when a statement switches to binary transfer: a shared copy made rows unreadable in an \
-            experiment), the row and table dependency bookkeeping on store and on eviction (about 14%: \
-            `ReadPlan.dependencies`, the dependents sets), the snapshot's label slots (4%), pgjdbc type lookups \
-            (4%) and column descriptions (3%). Each is a few percent; the miss overhead stays well above 5% on \
-            loopback, where a query takes 50 us.
+            * **A miss (before 557aef3).** Of 1,287 samples of a miss loop (255,000 misses), the driver's own work \
+            was 783: pgjdbc's field descriptions copied per miss (106) and their type names looked up per entry \
+            (42), the result's metadata read (34), a second pgjdbc result set built over the captured rows for \
+            the caller (85), the row stamp looked up with a boxed key (68), and the store (229), two thirds of \
+            which was Caffeine evicting an older entry on the query's own thread. Now the copies of one \
+            statement's field descriptions are shared by its entries while pgjdbc describes the columns alike \
+            (a live `Field` cannot be shared: pgjdbc changes its format in place at the switch to binary \
+            transfer), such a miss reads no metadata, pgjdbc hands its whole result over without being moved and \
+            the caller gets pgjdbc's own live result set (557aef3, 8c04650), and Caffeine's maintenance runs on \
+            its executor (7080903). The same loop after 8c04650: 487 of 886 samples over 441,000 misses, the \
+            driver's own samples per miss about a third of before, half of what is left the store; after \
+            7080903 the store's samples on the query's thread halved again (118 over 359,000 misses), the \
+            eviction itself running on the common pool.
+            * **A bypass (before cd04a45).** A read with `now()` judged the code it runs (its calls and those of \
+            the views and policies behind its relations, each relation resolved on the search path) four times \
+            per execution: before it, after it, and twice more to decide whether it wrote or ran user code. The \
+            verdict is now memoized per statement, catalog epoch and search path like the read plan; the \
+            statement-end bookkeeping fell from 87 to 16 samples of loops of similar length.
             * **Cold start (d623827).** Class-loading timelines (`-Xlog:class+load:file=...:uptime,tid`) of a new \
             JVM's first connection and query: the platform MBean server about 170 ms, JSqlParser's parser about \
             200 ms, Caffeine and the latency histograms about 150 ms, the first read's catalog queries about \
