@@ -21,6 +21,7 @@ import redis.clients.jedis.resps.ScanResult;
 final class RedisServers {
     static final String SHARED_HOST = "127.0.0.1";
     static final int SHARED_PORT = 6379;
+    static final String SHARED_URL = "redis://" + SHARED_HOST + ":" + SHARED_PORT;
     private static volatile Boolean sharedAvailable;
 
     private RedisServers() {

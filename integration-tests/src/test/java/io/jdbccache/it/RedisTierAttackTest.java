@@ -7,13 +7,9 @@ import static io.jdbccache.it.TestDb.row;
 import static io.jdbccache.it.TestDb.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdbccache.internal.cache.CacheRegistry;
-import io.jdbccache.internal.cache.ResultCache;
-import io.jdbccache.internal.cache.TierStatistics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,9 +32,9 @@ import redis.clients.jedis.resps.ScanResult;
  */
 class RedisTierAttackTest {
     private static final String BY_ID = "SELECT id, name, price FROM products WHERE id = ?";
-    private static final String SHARED_URL = "redis://" + RedisServers.SHARED_HOST + ":" + RedisServers.SHARED_PORT;
 
     TestDb db;
+    RedisInstances instances;
     String prefix;
 
     @BeforeEach
@@ -46,6 +42,7 @@ class RedisTierAttackTest {
         RedisServers.requireShared();
         db = TestDb.open(Database.POSTGRESQL);
         db.createProducts();
+        instances = new RedisInstances(db);
         prefix = "jdbc-cache-attack:" + db.cacheName;
     }
 
@@ -59,35 +56,7 @@ class RedisTierAttackTest {
     }
 
     private Connection instance(String instance, String redisUrl, String... keyValues) throws Exception {
-        String url = db.cachedUrl("cache.redis.url", redisUrl, "cache.redis.prefix", prefix)
-                .replace("cache.name=" + db.cacheName, "cache.name=" + name(instance));
-        for (int i = 0; i < keyValues.length; i += 2) {
-            url = "user".equals(keyValues[i]) ? url.replace("user=" + Database.PG_USER, "user=" + keyValues[i + 1])
-                    : Database.POSTGRESQL.withParameter(url, keyValues[i], keyValues[i + 1]);
-        }
-        Connection connection = DriverManager.getConnection(url);
-        awaitContact(instance);
-        return connection;
-    }
-
-    private String name(String instance) {
-        return db.cacheName + "_" + instance;
-    }
-
-    private ResultCache cache(String instance) {
-        return CacheRegistry.find(name(instance));
-    }
-
-    private TierStatistics tier(String instance) {
-        return cache(instance).tier().statistics();
-    }
-
-    private void awaitContact(String instance) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!tier(instance).busConnected()) {
-            assertThat(System.nanoTime()).as(instance + " channel heard").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        return instances.connect(instance, instances.url(instance, redisUrl, prefix, keyValues));
     }
 
     /** Breaks every command connection of every client of {@code port} (the subscriptions stay): a network blip. */
@@ -112,7 +81,7 @@ class RedisTierAttackTest {
     /** Waits until the instance's circuit is closed again; fails after {@code seconds}. */
     private void awaitCircuitClosed(String instance, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!"closed".equals(tier(instance).circuit())) {
+        while (!"closed".equals(instances.tier(instance).circuit())) {
             assertThat(System.nanoTime()).as(instance + " circuit closed").isLessThan(deadline);
             Thread.sleep(10);
         }
@@ -141,7 +110,7 @@ class RedisTierAttackTest {
             assertThat(query(a, BY_ID, 1)).containsExactly(row(1, "apple", 10));
             breakCommandConnections(redis.port);
             update(a, "UPDATE products SET price = 11 WHERE id = 1");
-            assertThat(tier("a").publishFailures()).as("the write could not be told").isPositive();
+            assertThat(instances.tier("a").publishFailures()).as("the write could not be told").isPositive();
             Thread.sleep(700); // past the first pause: the next call is the probe
             assertThat(query(a, BY_ID, 1)).as("the writer reads its own write").containsExactly(row(1, "apple", 11));
             assertThat(query(a, BY_ID, 1)).as("and keeps reading it").containsExactly(row(1, "apple", 11));
@@ -160,7 +129,7 @@ class RedisTierAttackTest {
             assertThat(query(a, BY_ID, 2)).hasSize(1); // A's client holds a connection the blip breaks
             breakCommandConnections(redis.port);
             update(a, "UPDATE products SET price = 12 WHERE id = 1");
-            assertThat(tier("a").publishFailures()).isPositive();
+            assertThat(instances.tier("a").publishFailures()).isPositive();
             assertThat(eventuallyReads(b, 12, 15)).as("B hears the write A could not publish at once").isTrue();
         }
     }
@@ -189,7 +158,7 @@ class RedisTierAttackTest {
                 breakCommandConnections(redis.port);
                 exec(a, "ALTER TABLE docs ENABLE ROW LEVEL SECURITY",
                         "CREATE POLICY by_tenant ON docs USING (tenant = current_setting('app.tenant', true))");
-                assertThat(tier("a").publishFailures()).isPositive();
+                assertThat(instances.tier("a").publishFailures()).isPositive();
                 awaitCircuitClosed("a", 30); // A's pending writes are published by its pinging thread's probe
                 Thread.sleep(200); // the bus delay
                 exec(b1, "SET app.tenant = 'a'");
@@ -208,8 +177,8 @@ class RedisTierAttackTest {
      */
     @Test
     void aStoringInstancesClockAheadDoesNotStretchTheReadersTtl() throws Exception {
-        try (Connection a = instance("a", SHARED_URL, "cache.ttl", "60s");
-                Connection b = instance("b", SHARED_URL, "cache.ttl", "1s");
+        try (Connection a = instance("a", RedisServers.SHARED_URL, "cache.ttl", "60s");
+                Connection b = instance("b", RedisServers.SHARED_URL, "cache.ttl", "1s");
                 Jedis jedis = new Jedis(RedisServers.SHARED_HOST, RedisServers.SHARED_PORT);
                 Connection raw = db.raw()) {
             assertThat(query(a, BY_ID, 1)).containsExactly(row(1, "apple", 10));
@@ -255,7 +224,7 @@ class RedisTierAttackTest {
      */
     @Test
     void hostileMessagesOnTheChannelLeaveTheSubscriberHearing() throws Exception {
-        try (Connection a = instance("a", SHARED_URL); Connection b = instance("b", SHARED_URL);
+        try (Connection a = instance("a", RedisServers.SHARED_URL); Connection b = instance("b", RedisServers.SHARED_URL);
                 Jedis jedis = new Jedis(RedisServers.SHARED_HOST, RedisServers.SHARED_PORT)) {
             assertThat(query(b, BY_ID, 1)).containsExactly(row(1, "apple", 10));
             byte[] channel = (prefix + ":bus").getBytes(StandardCharsets.UTF_8);
@@ -277,8 +246,8 @@ class RedisTierAttackTest {
             assertThat(query(b, BY_ID, 1)).containsExactly(row(1, "apple", 10));
             update(a, "UPDATE products SET price = 14 WHERE id = 1");
             assertThat(eventuallyReads(b, 14, 5)).as("B still hears A").isTrue();
-            assertThat(tier("b").busConnected()).isTrue();
-            assertThat(tier("b").rejected()).isGreaterThanOrEqualTo(6);
+            assertThat(instances.tier("b").busConnected()).isTrue();
+            assertThat(instances.tier("b").rejected()).isGreaterThanOrEqualTo(6);
         }
     }
 
@@ -289,8 +258,8 @@ class RedisTierAttackTest {
      */
     @Test
     void inStrictModeATransactionOnOneInstanceIsSeenByAnotherExactlyWhenItCommits() throws Exception {
-        try (Connection a = instance("a", SHARED_URL, "cache.redis.strict", "true");
-                Connection b = instance("b", SHARED_URL, "cache.redis.strict", "true")) {
+        try (Connection a = instance("a", RedisServers.SHARED_URL, "cache.redis.strict", "true");
+                Connection b = instance("b", RedisServers.SHARED_URL, "cache.redis.strict", "true")) {
             assertThat(query(b, BY_ID, 1)).containsExactly(row(1, "apple", 10));
             a.setAutoCommit(false);
             update(a, "UPDATE products SET price = 15 WHERE id = 1");
@@ -321,8 +290,8 @@ class RedisTierAttackTest {
      */
     @Test
     void aCommittedTransactionOnOneInstanceReachesAnotherWithinTheBusDelay() throws Exception {
-        try (Connection a = instance("a", SHARED_URL); Connection b = instance("b", SHARED_URL);
-                Connection c = instance("c", SHARED_URL)) {
+        try (Connection a = instance("a", RedisServers.SHARED_URL); Connection b = instance("b", RedisServers.SHARED_URL);
+                Connection c = instance("c", RedisServers.SHARED_URL)) {
             a.setAutoCommit(false);
             update(a, "UPDATE products SET price = 19 WHERE id = 1");
             assertThat(query(b, BY_ID, 1)).as("uncommitted").containsExactly(row(1, "apple", 10));
