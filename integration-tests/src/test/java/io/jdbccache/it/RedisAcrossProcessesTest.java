@@ -1,5 +1,6 @@
 package io.jdbccache.it;
 
+import static io.jdbccache.it.RedisServers.SHARED_URL;
 import static io.jdbccache.it.TestDb.executions;
 import static io.jdbccache.it.TestDb.query;
 import static io.jdbccache.it.TestDb.row;
@@ -58,7 +59,7 @@ class RedisAcrossProcessesTest {
     /** The cached URL of instance {@code instance}: its own cache name, the test's Redis prefix. */
     private String url(String instance, String... keyValues) {
         // A generous timeout: on a loaded machine a call that takes longer than the default 100 ms opens the circuit.
-        String url = instances.url(instance, RedisServers.SHARED_URL, prefix, keyValues);
+        String url = instances.url(instance, SHARED_URL, prefix, keyValues);
         return Database.POSTGRESQL.withParameter(url, "cache.redis.timeout", "2s");
     }
 

@@ -231,8 +231,8 @@ class RedisClusterTest {
                     Thread.sleep(1);
                 }
             }
-            assertThat(instances.tier(first).errors() + instances.tier("strict").errors()).as("the dead node was noticed")
-                    .isPositive();
+            assertThat(instances.tier(first).errors() + instances.tier("strict").errors())
+                    .as("the dead node was noticed").isPositive();
             // The timeout is 100 ms; Jedis's cluster client retries within 3 timeouts, and the circuit then opens.
             assertThat(TimeUnit.NANOSECONDS.toMillis(slowest)).as("slowest write or query, ms").isLessThan(1_000);
         }
