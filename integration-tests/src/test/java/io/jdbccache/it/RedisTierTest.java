@@ -1,5 +1,6 @@
 package io.jdbccache.it;
 
+import static io.jdbccache.it.RedisServers.SHARED_URL;
 import static io.jdbccache.it.TestDb.executions;
 import static io.jdbccache.it.TestDb.query;
 import static io.jdbccache.it.TestDb.row;
@@ -10,6 +11,7 @@ import io.jdbccache.CacheMXBean;
 import io.jdbccache.internal.cache.CacheRegistry;
 import io.jdbccache.internal.cache.TierStatistics;
 import io.jdbccache.internal.jmx.JmxExporter;
+import io.jdbccache.testing.CountingDriver;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -17,7 +19,11 @@ import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.management.JMX;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,7 +107,7 @@ class RedisTierTest {
 
     @Test
     void aResultOneInstanceReadIsServedToAnotherFromRedisWithoutTheDatabase() throws Exception {
-        try (Connection a = instance("a", RedisServers.SHARED_URL); Connection b = instance("b", RedisServers.SHARED_URL)) {
+        try (Connection a = instance("a", SHARED_URL); Connection b = instance("b", SHARED_URL)) {
             assertThat(query(a, ALL)).hasSize(3);
             assertThat(keys(RedisServers.SHARED_PORT, "e")).hasSize(1);
             long afterA = executions();
@@ -128,7 +134,7 @@ class RedisTierTest {
 
     @Test
     void aWriteOnOneInstanceReachesTheOthersOwnCacheThroughTheChannel() throws Exception {
-        try (Connection a = instance("a", RedisServers.SHARED_URL); Connection b = instance("b", RedisServers.SHARED_URL)) {
+        try (Connection a = instance("a", SHARED_URL); Connection b = instance("b", SHARED_URL)) {
             assertThat(query(b, BY_ID, 2)).containsExactly(row(2, "pear", 20));
             assertThat(query(b, BY_ID, 3)).containsExactly(row(3, "plum", 30));
             long cached = executions();
@@ -149,8 +155,8 @@ class RedisTierTest {
 
     @Test
     void inStrictModeTheVeryNextReadSeesAWriteOnAnotherInstance() throws Exception {
-        try (Connection a = instance("a", RedisServers.SHARED_URL, "cache.redis.strict", "true");
-                Connection b = instance("b", RedisServers.SHARED_URL, "cache.redis.strict", "true")) {
+        try (Connection a = instance("a", SHARED_URL, "cache.redis.strict", "true");
+                Connection b = instance("b", SHARED_URL, "cache.redis.strict", "true")) {
             assertThat(query(b, BY_ID, 1)).containsExactly(row(1, "apple", 10));
             for (int price = 11; price < 31; price++) {
                 long before = executions();
@@ -163,11 +169,52 @@ class RedisTierTest {
         }
     }
 
+    /**
+     * The write protocol (docs/redis.md): an autocommit UPDATE by key sends nothing to Redis before it runs, and after
+     * it one pipeline, a SET for each of its two stamps (the row's and the table's) and one PUBLISH.
+     */
+    @Test
+    void anAutocommitWriteSendsNothingBeforeItRunsAndItsSetsAndPublishAfter() throws Exception {
+        String write = "UPDATE products SET price = 11 WHERE id = 1";
+        try (RedisServers.Private redis = new RedisServers.Private();
+                Connection a = instance("a", redis.url()); Connection b = instance("b", redis.url())) {
+            assertThat(query(b, BY_ID, 1)).containsExactly(row(1, "apple", 10));
+            Map<String, Long> atStart = redis.commandCalls();
+            AtomicReference<Map<String, Long>> whenItRuns = new AtomicReference<>();
+            CountingDriver.hook(sql -> {
+                if (write.equals(sql)) {
+                    whenItRuns.set(redis.commandCalls());
+                }
+            });
+            try {
+                update(a, write);
+            } finally {
+                CountingDriver.hook(null);
+            }
+            Map<String, Long> atEnd = redis.commandCalls();
+            assertThat(sent(atStart, whenItRuns.get())).as("sent before the write ran").isEmpty();
+            assertThat(sent(whenItRuns.get(), atEnd)).as("sent after it").isEqualTo(Map.of("publish", 1L, "set", 2L));
+        }
+    }
+
+    /** Commands called between two {@code commandCalls} readings, but the channel's, the readings' and handshakes. */
+    private static Map<String, Long> sent(Map<String, Long> before, Map<String, Long> after) {
+        Set<String> background = Set.of("subscribe", "ping", "info", "client", "hello", "auth");
+        Map<String, Long> sent = new TreeMap<>();
+        after.forEach((command, calls) -> {
+            long delta = calls - before.getOrDefault(command, 0L);
+            if (delta > 0 && !background.contains(command.split("\\|")[0])) {
+                sent.put(command, delta);
+            }
+        });
+        return sent;
+    }
+
     @Test
     void corruptTruncatedForeignAndWronglySignedEntriesAreRejectedCountedAndAnsweredByTheDatabase()
             throws Exception {
         String secret = "test-secret";
-        try (Connection a = instance("a", RedisServers.SHARED_URL, "cache.redis.secret", secret);
+        try (Connection a = instance("a", SHARED_URL, "cache.redis.secret", secret);
                 Jedis jedis = new Jedis(RedisServers.SHARED_HOST, RedisServers.SHARED_PORT)) {
             query(a, BY_ID, 1);
             byte[] one = keys(RedisServers.SHARED_PORT, "e").get(0);
@@ -185,7 +232,7 @@ class RedisTierTest {
             for (byte[] forged : forgeries) {
                 jedis.set(one, forged);
                 String reader = "reader" + instanceNumber++;
-                try (Connection fresh = instance(reader, RedisServers.SHARED_URL, "cache.redis.secret", secret)) {
+                try (Connection fresh = instance(reader, SHARED_URL, "cache.redis.secret", secret)) {
                     long before = executions();
                     assertThat(query(fresh, BY_ID, 1)).containsExactly(row(1, "apple", 10));
                     assertThat(executions()).as("answered by the database").isEqualTo(before + 1);
@@ -196,7 +243,7 @@ class RedisTierTest {
             // Unsigned bytes while a secret is set are rejected too, and an instance without the secret rejects
             // signed ones.
             jedis.set(one, good);
-            try (Connection unsigned = instance("unsigned", RedisServers.SHARED_URL)) {
+            try (Connection unsigned = instance("unsigned", SHARED_URL)) {
                 assertThat(query(unsigned, BY_ID, 1)).containsExactly(row(1, "apple", 10));
                 assertThat(instances.tier("unsigned").rejected()).isEqualTo(1);
             }
