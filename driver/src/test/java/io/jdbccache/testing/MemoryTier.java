@@ -147,9 +147,16 @@ public final class MemoryTier implements ResultTier {
 
     @Override
     public void invalidated(List<InvalidationEvent> events) {
+        if (events.stream().allMatch(event -> event.phase() == InvalidationEvent.Phase.BEFORE_WRITE)) {
+            // As the Redis tier: nothing before a write, whose later events move the same stamps (ResultTier's
+            // contract allows it), so every run with this fake tests the cache under the least a tier may do.
+            return;
+        }
         for (InvalidationEvent event : events) {
-            if (event.phase() == InvalidationEvent.Phase.CATALOG_CHANGED) {
-                // Nothing stored depends on a catalog: the event is only delivered, for the others to forget theirs.
+            if (event.phase() == InvalidationEvent.Phase.CATALOG_CHANGED
+                    || event.phase() == InvalidationEvent.Phase.BEFORE_WRITE) {
+                // Nothing stored depends on a catalog: the event is only delivered, for the others to forget theirs
+                // (and an early event beside later ones moves nothing, as above).
                 continue;
             }
             store.versions.computeIfAbsent(event.stamp(), stamp -> new AtomicLong()).incrementAndGet();

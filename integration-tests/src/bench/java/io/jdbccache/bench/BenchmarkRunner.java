@@ -27,7 +27,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * overhead check), {@code coldRuns=N} (9: child JVMs each way for the cold start), {@code manyScale=N} (1: the
  * many-statements check's counts, 100,000 SQL texts and 1,000,000 keys, times N), {@code quick} (1 fork, 1
  * warm-up, 2 iterations of 1 s, 3 s end to end, 2 s per overhead path, 2 cold starts, many-statements scale 0.05:
- * checks the pipeline, not the numbers), {@code pg=host:port/db}.
+ * checks the pipeline, not the numbers), {@code pg=host:port/db}, {@code only=RedisCheck} (that check alone, its
+ * figures printed and no report written: the write's Redis cost measured without the 14-minute run).
  */
 public final class BenchmarkRunner {
     static final String COMMAND = "mvn -B -Pbench -DskipTests package";
@@ -57,6 +58,16 @@ public final class BenchmarkRunner {
             System.setProperty("bench.pg", options.get("pg"));
         }
         String pg = System.getProperty("bench.pg", "127.0.0.1:5432/test");
+        String only = options.get("only");
+        if (only != null) {
+            if (!"RedisCheck".equals(only)) {
+                throw new IllegalArgumentException("only= takes RedisCheck, not " + only);
+            }
+            System.out.println("Redis: round trips and time per write, bus delay (private redis-server; only this"
+                    + " check, no report written)");
+            System.out.println(RedisCheck.run(overheadSeconds).summary());
+            return;
+        }
 
         System.out.println("jdbc-cache benchmarks: creating data in PostgreSQL " + pg);
         BenchDatabase.ensurePostgres(true);

@@ -36,6 +36,14 @@ final class RedisCheck {
     record Result(double roundTripsPerWrite, String commandsPerWrite, OverheadCheck.Overhead writeTime,
             double busP50Micros, double busP99Micros, int busWrites, int messagesPerWrite, double jmxP50Millis,
             double jmxP99Millis) {
+        /** The figures as report checks R4 to R6 show them, for a run of this check alone. */
+        String summary() {
+            return String.format(Locale.ROOT, "  R4 round trips per autocommit UPDATE: %.1f (commands: %s)%n"
+                    + "  R5 %s: %s%n  R6 bus delay: p50 %.0f us, p99 %.0f us (%d writes, %d message(s) each; JMX from"
+                    + " sent-at: p50 %.1f ms, p99 %.1f ms)", roundTripsPerWrite, commandsPerWrite, writeTime.path(),
+                    writeTime.formatted(), busP50Micros, busP99Micros, busWrites, messagesPerWrite, jmxP50Millis,
+                    jmxP99Millis);
+        }
     }
 
     private RedisCheck() {

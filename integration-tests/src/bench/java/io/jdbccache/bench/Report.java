@@ -380,7 +380,11 @@ final class Report {
                 + "times this |\n");
         md.append("| `quick` | flag | off | 1 fork, 1 warm-up, 2 iterations of 1 s, 3 s end to end, many-statements "
                 + "scale 0.05: checks the pipeline, not the numbers |\n");
-        md.append("| `pg` | host:port/db | 127.0.0.1:5432/test | the PostgreSQL database |\n\n");
+        md.append("| `overheadSeconds` | number | 20 | measured seconds per path of the paired checks (overheads, the "
+                + "Redis write time) |\n");
+        md.append("| `pg` | host:port/db | 127.0.0.1:5432/test | the PostgreSQL database |\n");
+        md.append("| `only` | name | (none) | `RedisCheck`: run that check alone (Redis round trips, commands and "
+                + "time per write, bus delay), print its figures, write no report |\n\n");
         md.append(Files.exists(Path.of("/nonexistent")) ? "" : "");
         md.append(DESIGN);
         md.append(PROFILES);

@@ -1,16 +1,14 @@
 package io.jdbccache.it;
 
+import static io.jdbccache.it.RedisServers.SHARED_URL;
 import static io.jdbccache.it.TestDb.executions;
 import static io.jdbccache.it.TestDb.query;
 import static io.jdbccache.it.TestDb.row;
 import static io.jdbccache.it.TestDb.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdbccache.internal.cache.CacheRegistry;
-import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.cache.TierStatistics;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,11 +27,11 @@ class RedisAcrossProcessesTest {
     private static final String ALL = "SELECT id, name, price FROM products ORDER BY id";
     private static final String BY_ID = "SELECT id, name, price FROM products WHERE id = ?";
     private static final String SET_PRICE = "UPDATE products SET price = ? WHERE id = ?";
-    private static final String SHARED_URL = "redis://" + RedisServers.SHARED_HOST + ":" + RedisServers.SHARED_PORT;
     private static final String[] NAMES = {null, "apple", "pear", "plum"};
     private static final int DELAY_WRITES = Integer.getInteger("jdbccache.redis.delayWrites", 200);
 
     TestDb db;
+    RedisInstances instances;
     String prefix;
     InstanceProcess b;
 
@@ -42,6 +40,7 @@ class RedisAcrossProcessesTest {
         RedisServers.requireShared();
         db = TestDb.open(Database.POSTGRESQL);
         db.createProducts();
+        instances = new RedisInstances(db);
         prefix = "jdbc-cache-test:" + db.cacheName;
     }
 
@@ -60,35 +59,13 @@ class RedisAcrossProcessesTest {
     /** The cached URL of instance {@code instance}: its own cache name, the test's Redis prefix. */
     private String url(String instance, String... keyValues) {
         // A generous timeout: on a loaded machine a call that takes longer than the default 100 ms opens the circuit.
-        String url = db.cachedUrl("cache.redis.url", SHARED_URL, "cache.redis.prefix", prefix,
-                "cache.redis.timeout", "2s").replace("cache.name=" + db.cacheName, "cache.name=" + name(instance));
-        for (int i = 0; i < keyValues.length; i += 2) {
-            url = Database.POSTGRESQL.withParameter(url, keyValues[i], keyValues[i + 1]);
-        }
-        return url;
-    }
-
-    private String name(String instance) {
-        return db.cacheName + "_" + instance;
+        String url = instances.url(instance, SHARED_URL, prefix, keyValues);
+        return Database.POSTGRESQL.withParameter(url, "cache.redis.timeout", "2s");
     }
 
     /** A connection of instance {@code instance} in this JVM, once it hears the channel. */
     private Connection here(String instance, String... keyValues) throws Exception {
-        Connection connection = DriverManager.getConnection(url(instance, keyValues));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!tier(instance).busConnected()) {
-            assertThat(System.nanoTime()).as(instance + " hears the channel").isLessThan(deadline);
-            Thread.sleep(5);
-        }
-        return connection;
-    }
-
-    private static ResultCache cache(String name) {
-        return CacheRegistry.find(name);
-    }
-
-    private TierStatistics tier(String instance) {
-        return cache(name(instance)).tier().statistics();
+        return instances.connect(instance, url(instance, keyValues));
     }
 
     @Test
@@ -141,7 +118,7 @@ class RedisAcrossProcessesTest {
             Arrays.sort(delays);
             double p50 = delays[delays.length / 2] / 1e6;
             double p99 = delays[(int) Math.ceil(delays.length * 0.99) - 1] / 1e6;
-            TierStatistics heard = tier("a");
+            TierStatistics heard = instances.tier("a");
             System.out.printf("RedisAcrossProcessesTest: %d writes in B, seen by A after p50 %.2f ms, p99 %.2f ms,"
                     + " max %.2f ms (from B's executeUpdate returning to the start of A's first read that saw it, polled every 50 us);"
                     + " A's tier bus delay (publish to receipt, ms clock) p50 %.2f ms, p99 %.2f ms; %d ms in all%n",
@@ -167,7 +144,7 @@ class RedisAcrossProcessesTest {
                 update(a, "UPDATE products SET price = " + (price + 100) + " WHERE id = 2");
                 assertThat(b.query(BY_ID, 2)).as("B's very next read").containsExactly(row(2, "pear", price + 100));
             }
-            assertThat(cache(name("a")).statistics().entryCount()).as("nothing kept in process").isZero();
+            assertThat(instances.cache("a").statistics().entryCount()).as("nothing kept in process").isZero();
         }
     }
 

@@ -6,9 +6,6 @@ import static io.jdbccache.it.TestDb.row;
 import static io.jdbccache.it.TestDb.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdbccache.internal.cache.CacheRegistry;
-import io.jdbccache.internal.cache.ResultCache;
-import io.jdbccache.internal.cache.TierStatistics;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
@@ -38,6 +35,7 @@ class RedisClusterTest {
     private static final String BY_ID = "SELECT id, name, price FROM products WHERE id = ?";
 
     TestDb db;
+    RedisInstances instances;
     RedisServers.Cluster cluster;
     String prefix;
     /** The instance name {@link #readAcrossNodes} read with. */
@@ -47,6 +45,7 @@ class RedisClusterTest {
     void setUp() throws Exception {
         db = TestDb.open(Database.POSTGRESQL);
         db.createProducts();
+        instances = new RedisInstances(db);
         cluster = new RedisServers.Cluster();
         prefix = "jdbc-cache-cluster:" + db.cacheName;
     }
@@ -61,34 +60,8 @@ class RedisClusterTest {
     }
 
     private Connection instance(String instance, String... keyValues) throws Exception {
-        String url = db.cachedUrl("cache.redis.url", cluster.url(), "cache.redis.mode", "cluster",
-                "cache.redis.prefix", prefix).replace("cache.name=" + db.cacheName, "cache.name=" + name(instance));
-        for (int i = 0; i < keyValues.length; i += 2) {
-            url = Database.POSTGRESQL.withParameter(url, keyValues[i], keyValues[i + 1]);
-        }
-        Connection connection = DriverManager.getConnection(url);
-        awaitContact(instance);
-        return connection;
-    }
-
-    private String name(String instance) {
-        return db.cacheName + "_" + instance;
-    }
-
-    private ResultCache cache(String instance) {
-        return CacheRegistry.find(name(instance));
-    }
-
-    private TierStatistics tier(String instance) {
-        return cache(instance).tier().statistics();
-    }
-
-    private void awaitContact(String instance) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!tier(instance).busConnected()) {
-            assertThat(System.nanoTime()).as(instance + " hears the channel").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        String url = instances.url(instance, cluster.url(), prefix, keyValues);
+        return instances.connect(instance, Database.POSTGRESQL.withParameter(url, "cache.redis.mode", "cluster"));
     }
 
     /** A key of the driver's as found on a node, with the slot Jedis computes for its name. */
@@ -180,9 +153,9 @@ class RedisClusterTest {
             assertThat(query(b, ALL)).containsExactly(row(1, "apple", 10), row(2, "pear", 20), row(3, "plum", 30));
             assertThat(query(b, BY_ID, 2)).containsExactly(row(2, "pear", 20));
             assertThat(executions()).as("B answered by the cluster").isEqualTo(afterA);
-            assertThat(cache("b").tierHits()).isEqualTo(2);
-            assertThat(tier("b").errors()).isZero();
-            assertThat(tier("a").errors()).isZero();
+            assertThat(instances.cache("b").tierHits()).isEqualTo(2);
+            assertThat(instances.tier("b").errors()).isZero();
+            assertThat(instances.tier("a").errors()).isZero();
         }
     }
 
@@ -211,9 +184,9 @@ class RedisClusterTest {
                 assertThat(query(a, ALL)).isEqualTo(expected);
             }
             for (String instance : new String[] {"strict", "c"}) {
-                assertThat(tier(instance).errors()).as(instance + " errors").isZero();
+                assertThat(instances.tier(instance).errors()).as(instance + " errors").isZero();
             }
-            assertThat(tier("c").busDelayP50Millis()).isGreaterThanOrEqualTo(0);
+            assertThat(instances.tier("c").busDelayP50Millis()).isGreaterThanOrEqualTo(0);
         }
     }
 
@@ -258,7 +231,8 @@ class RedisClusterTest {
                     Thread.sleep(1);
                 }
             }
-            assertThat(tier(first).errors() + tier("strict").errors()).as("the dead node was noticed").isPositive();
+            assertThat(instances.tier(first).errors() + instances.tier("strict").errors())
+                    .as("the dead node was noticed").isPositive();
             // The timeout is 100 ms; Jedis's cluster client retries within 3 timeouts, and the circuit then opens.
             assertThat(TimeUnit.NANOSECONDS.toMillis(slowest)).as("slowest write or query, ms").isLessThan(1_000);
         }

@@ -5,7 +5,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -21,6 +23,7 @@ import redis.clients.jedis.resps.ScanResult;
 final class RedisServers {
     static final String SHARED_HOST = "127.0.0.1";
     static final int SHARED_PORT = 6379;
+    static final String SHARED_URL = "redis://" + SHARED_HOST + ":" + SHARED_PORT;
     private static volatile Boolean sharedAvailable;
 
     private RedisServers() {
@@ -113,6 +116,21 @@ final class RedisServers {
 
         String url() {
             return "redis://" + SHARED_HOST + ":" + port;
+        }
+
+        /** Calls of each command so far ({@code INFO commandstats}; Redis 7 names subcommands "client|list"). */
+        Map<String, Long> commandCalls() {
+            Map<String, Long> calls = new HashMap<>();
+            try (Jedis jedis = new Jedis(SHARED_HOST, port)) {
+                for (String line : jedis.info("commandstats").split("\r?\n")) {
+                    if (line.startsWith("cmdstat_")) {
+                        String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                        int at = line.indexOf("calls=") + "calls=".length();
+                        calls.put(name, Long.parseLong(line.substring(at, line.indexOf(',', at))));
+                    }
+                }
+            }
+            return calls;
         }
 
         /** Kills the server (SIGKILL) and waits until it is gone. */

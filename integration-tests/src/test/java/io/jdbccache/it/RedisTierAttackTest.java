@@ -1,5 +1,6 @@
 package io.jdbccache.it;
 
+import static io.jdbccache.it.RedisServers.SHARED_URL;
 import static io.jdbccache.it.TestDb.exec;
 import static io.jdbccache.it.TestDb.executions;
 import static io.jdbccache.it.TestDb.query;
@@ -7,18 +8,20 @@ import static io.jdbccache.it.TestDb.row;
 import static io.jdbccache.it.TestDb.update;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jdbccache.internal.cache.CacheRegistry;
-import io.jdbccache.internal.cache.ResultCache;
-import io.jdbccache.internal.cache.TierStatistics;
+import io.jdbccache.testing.CountingDriver;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,27 +33,34 @@ import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The shared tier under attack and under faults the happy-path tests do not make: writes while the writer's circuit
- * is open, instances whose clocks disagree, hostile bytes on the channel, transactions seen from another instance.
+ * is open, instances whose clocks disagree, hostile bytes on the channel, transactions seen from another instance,
+ * reads forced between a write's commit and its round trip to Redis, a Redis that refuses part of a write's
+ * pipeline.
  * As in {@link RedisTierTest}, caches of different names stand for application instances; a test that breaks
  * Redis's connections does it on a private {@code redis-server}, never on the shared one.
  */
 class RedisTierAttackTest {
     private static final String BY_ID = "SELECT id, name, price FROM products WHERE id = ?";
-    private static final String SHARED_URL = "redis://" + RedisServers.SHARED_HOST + ":" + RedisServers.SHARED_PORT;
 
     TestDb db;
+    RedisInstances instances;
     String prefix;
+    /** Runs what a test holds at the database while it goes on. */
+    final ExecutorService background = Executors.newCachedThreadPool();
 
     @BeforeEach
     void setUp() throws Exception {
         RedisServers.requireShared();
         db = TestDb.open(Database.POSTGRESQL);
         db.createProducts();
+        instances = new RedisInstances(db);
         prefix = "jdbc-cache-attack:" + db.cacheName;
     }
 
     @AfterEach
     void tearDown() throws Exception {
+        CountingDriver.hook(null);
+        background.shutdownNow();
         try {
             db.close();
         } finally {
@@ -59,35 +69,7 @@ class RedisTierAttackTest {
     }
 
     private Connection instance(String instance, String redisUrl, String... keyValues) throws Exception {
-        String url = db.cachedUrl("cache.redis.url", redisUrl, "cache.redis.prefix", prefix)
-                .replace("cache.name=" + db.cacheName, "cache.name=" + name(instance));
-        for (int i = 0; i < keyValues.length; i += 2) {
-            url = "user".equals(keyValues[i]) ? url.replace("user=" + Database.PG_USER, "user=" + keyValues[i + 1])
-                    : Database.POSTGRESQL.withParameter(url, keyValues[i], keyValues[i + 1]);
-        }
-        Connection connection = DriverManager.getConnection(url);
-        awaitContact(instance);
-        return connection;
-    }
-
-    private String name(String instance) {
-        return db.cacheName + "_" + instance;
-    }
-
-    private ResultCache cache(String instance) {
-        return CacheRegistry.find(name(instance));
-    }
-
-    private TierStatistics tier(String instance) {
-        return cache(instance).tier().statistics();
-    }
-
-    private void awaitContact(String instance) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!tier(instance).busConnected()) {
-            assertThat(System.nanoTime()).as(instance + " channel heard").isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        return instances.connect(instance, instances.url(instance, redisUrl, prefix, keyValues));
     }
 
     /** Breaks every command connection of every client of {@code port} (the subscriptions stay): a network blip. */
@@ -112,7 +94,7 @@ class RedisTierAttackTest {
     /** Waits until the instance's circuit is closed again; fails after {@code seconds}. */
     private void awaitCircuitClosed(String instance, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!"closed".equals(tier(instance).circuit())) {
+        while (!"closed".equals(instances.tier(instance).circuit())) {
             assertThat(System.nanoTime()).as(instance + " circuit closed").isLessThan(deadline);
             Thread.sleep(10);
         }
@@ -141,7 +123,7 @@ class RedisTierAttackTest {
             assertThat(query(a, BY_ID, 1)).containsExactly(row(1, "apple", 10));
             breakCommandConnections(redis.port);
             update(a, "UPDATE products SET price = 11 WHERE id = 1");
-            assertThat(tier("a").publishFailures()).as("the write could not be told").isPositive();
+            assertThat(instances.tier("a").publishFailures()).as("the write could not be told").isPositive();
             Thread.sleep(700); // past the first pause: the next call is the probe
             assertThat(query(a, BY_ID, 1)).as("the writer reads its own write").containsExactly(row(1, "apple", 11));
             assertThat(query(a, BY_ID, 1)).as("and keeps reading it").containsExactly(row(1, "apple", 11));
@@ -160,7 +142,7 @@ class RedisTierAttackTest {
             assertThat(query(a, BY_ID, 2)).hasSize(1); // A's client holds a connection the blip breaks
             breakCommandConnections(redis.port);
             update(a, "UPDATE products SET price = 12 WHERE id = 1");
-            assertThat(tier("a").publishFailures()).isPositive();
+            assertThat(instances.tier("a").publishFailures()).isPositive();
             assertThat(eventuallyReads(b, 12, 15)).as("B hears the write A could not publish at once").isTrue();
         }
     }
@@ -189,7 +171,7 @@ class RedisTierAttackTest {
                 breakCommandConnections(redis.port);
                 exec(a, "ALTER TABLE docs ENABLE ROW LEVEL SECURITY",
                         "CREATE POLICY by_tenant ON docs USING (tenant = current_setting('app.tenant', true))");
-                assertThat(tier("a").publishFailures()).isPositive();
+                assertThat(instances.tier("a").publishFailures()).isPositive();
                 awaitCircuitClosed("a", 30); // A's pending writes are published by its pinging thread's probe
                 Thread.sleep(200); // the bus delay
                 exec(b1, "SET app.tenant = 'a'");
@@ -277,8 +259,8 @@ class RedisTierAttackTest {
             assertThat(query(b, BY_ID, 1)).containsExactly(row(1, "apple", 10));
             update(a, "UPDATE products SET price = 14 WHERE id = 1");
             assertThat(eventuallyReads(b, 14, 5)).as("B still hears A").isTrue();
-            assertThat(tier("b").busConnected()).isTrue();
-            assertThat(tier("b").rejected()).isGreaterThanOrEqualTo(6);
+            assertThat(instances.tier("b").busConnected()).isTrue();
+            assertThat(instances.tier("b").rejected()).isGreaterThanOrEqualTo(6);
         }
     }
 
@@ -332,6 +314,195 @@ class RedisTierAttackTest {
                     .containsExactly(row(1, "apple", 19));
             assertThat(executions()).isEqualTo(before + 1);
             assertThat(eventuallyReads(b, 19, 5)).isTrue();
+        }
+    }
+
+    /**
+     * A read on B that got the old row from the database before A's autocommit UPDATE committed, and stores it in
+     * Redis after the commit but before A's round trip to Redis (both forced by holding the executions). A's tokens
+     * have not moved yet, so B's store is accepted, and the entry is served while A's write is still running (a
+     * correct answer for a read overlapping it); from A's round trip on, only the lookups' version check keeps it out:
+     * no instance, strict or not, is served it once A's executeUpdate returned.
+     */
+    @Test
+    void aReadStoredBetweenAWritesCommitAndItsRoundTripToRedisIsNeverServedOnceTheWriteReturned() throws Exception {
+        String write = "UPDATE products SET price = 11 WHERE id = 1";
+        try (Connection a = instance("a", SHARED_URL);
+                Connection b = instance("b", SHARED_URL, "cache.redis.strict", "true");
+                Connection c = instance("c", SHARED_URL, "cache.redis.strict", "true")) {
+            HeldExecutions holds = new HeldExecutions();
+            HeldExecutions.Hold read = holds.arm(BY_ID);
+            Future<List<List<Object>>> overlapping = background.submit(() -> query(b, BY_ID, 1));
+            read.awaitHeld();
+            HeldExecutions.Hold committed = holds.arm(write);
+            Future<Integer> writing = background.submit(() -> update(a, write));
+            committed.awaitHeld();
+            assertThat(database(BY_ID, 1)).as("A's write committed").containsExactly(row(1, "apple", 11));
+            read.release();
+            assertThat(overlapping.get(30, TimeUnit.SECONDS)).as("B's read began before the write: the old row")
+                    .containsExactly(row(1, "apple", 10));
+            long before = executions();
+            assertThat(query(c, BY_ID, 1)).as("while A's write runs, B's entry is in Redis and current")
+                    .containsExactly(row(1, "apple", 10));
+            assertThat(executions()).as("served by Redis").isEqualTo(before);
+            committed.release();
+            assertThat(writing.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            List<List<Object>> fresh = List.of(row(1, "apple", 11));
+            before = executions();
+            assertThat(query(c, BY_ID, 1)).as("C's next read (strict)").isEqualTo(fresh);
+            assertThat(executions()).as("from the database: B's entry is no longer current").isEqualTo(before + 1);
+            assertThat(query(b, BY_ID, 1)).as("B's next read (strict)").isEqualTo(fresh);
+            try (Connection d = instance("d", SHARED_URL)) {
+                assertThat(query(d, BY_ID, 1)).as("a new instance (not strict)").isEqualTo(fresh);
+            }
+            assertThat(query(a, BY_ID, 1)).as("A's next read").isEqualTo(fresh);
+        }
+    }
+
+    /**
+     * The same with a transaction: B reads the committed state while A's transaction is open, and stores it after A's
+     * COMMIT reached the database but before A's round trip to Redis; the commit's tokens make it unservable once the
+     * COMMIT returned. A rolled-back transaction in the same forced order leaves every instance at the old state.
+     */
+    @Test
+    void aReadStoredBetweenACommitAndItsRoundTripToRedisIsNeverServedOnceTheCommitReturned() throws Exception {
+        try (Connection a = instance("a", SHARED_URL);
+                Connection b = instance("b", SHARED_URL, "cache.redis.strict", "true");
+                Connection c = instance("c", SHARED_URL, "cache.redis.strict", "true")) {
+            for (String end : new String[] {"COMMIT", "ROLLBACK"}) {
+                int before = (int) database(BY_ID, 1).get(0).get(2);
+                exec(a, "BEGIN");
+                update(a, "UPDATE products SET price = price + 1 WHERE id = 1");
+                HeldExecutions holds = new HeldExecutions();
+                HeldExecutions.Hold read = holds.arm(BY_ID);
+                Future<List<List<Object>>> overlapping = background.submit(() -> query(b, BY_ID, 1));
+                read.awaitHeld();
+                HeldExecutions.Hold ended = holds.arm(end);
+                Future<Void> ending = background.submit(() -> {
+                    exec(a, end);
+                    return null;
+                });
+                ended.awaitHeld();
+                read.release();
+                assertThat(overlapping.get(30, TimeUnit.SECONDS)).as("B read the committed state, " + end)
+                        .containsExactly(row(1, "apple", before));
+                ended.release();
+                ending.get(30, TimeUnit.SECONDS);
+                int after = end.equals("COMMIT") ? before + 1 : before;
+                assertThat(database(BY_ID, 1)).containsExactly(row(1, "apple", after));
+                assertThat(query(c, BY_ID, 1)).as("C's next read after " + end).containsExactly(row(1, "apple", after));
+                assertThat(query(b, BY_ID, 1)).as("B's next read after " + end).containsExactly(row(1, "apple", after));
+                assertThat(query(a, BY_ID, 1)).as("A's next read after " + end).containsExactly(row(1, "apple", after));
+            }
+        }
+    }
+
+    /**
+     * Redis runs the SETs of A's write and then refuses its PUBLISH (an ACL that no longer allows it): the write
+     * succeeds and the failure is counted; the tokens moved, so a strict instance sees the write at once, while the
+     * others' own caches hear of it only when A can publish again, as its pending database.
+     */
+    @Test
+    void aWriteWhosePublishRedisRefusesAfterItsSetsIsHeardOnceRedisTakesItAgain() throws Exception {
+        try (RedisServers.Private redis = new RedisServers.Private();
+                Jedis admin = new Jedis(RedisServers.SHARED_HOST, redis.port)) {
+            admin.aclSetUser("writer", "on", ">writer-secret", "~*", "&*", "+@all");
+            String writerUrl = "redis://writer:writer-secret@" + RedisServers.SHARED_HOST + ":" + redis.port;
+            try (Connection a = instance("a", writerUrl); Connection b = instance("b", redis.url());
+                    Connection c = instance("c", redis.url(), "cache.redis.strict", "true")) {
+                assertThat(query(b, BY_ID, 1)).containsExactly(row(1, "apple", 10));
+                assertThat(query(c, BY_ID, 1)).containsExactly(row(1, "apple", 10));
+                admin.aclSetUser("writer", "-publish");
+                assertThat(update(a, "UPDATE products SET price = 11 WHERE id = 1")).isEqualTo(1);
+                assertThat(instances.tier("a").publishFailures()).as("the refused PUBLISH counted").isPositive();
+                assertThat(query(c, BY_ID, 1)).as("strict: the SETs before the refused PUBLISH ran")
+                        .containsExactly(row(1, "apple", 11));
+                assertThat(query(a, BY_ID, 1)).as("A reads its own write").containsExactly(row(1, "apple", 11));
+                assertThat(query(b, BY_ID, 1)).as("B has not heard: its own entry, until A can publish")
+                        .containsExactly(row(1, "apple", 10));
+                admin.aclSetUser("writer", "+publish");
+                assertThat(eventuallyReads(b, 11, 15)).as("B hears the write as A's pending database").isTrue();
+            }
+        }
+    }
+
+    /**
+     * Redis refuses the SETs of A's write (an ACL that no longer allows SET) and runs its PUBLISH: an error reply in
+     * the pipeline is a failure, not a moved token, so A keeps the database pending and every instance, strict or
+     * not, reads the write once A can set tokens again (before, the error reply passed for a moved token, and the
+     * pre-write entry stayed current in Redis until its TTL).
+     */
+    @Test
+    void aWriteWhoseSetsRedisRefusesIsPublishedAsPendingOnceRedisTakesThemAgain() throws Exception {
+        try (RedisServers.Private redis = new RedisServers.Private();
+                Jedis admin = new Jedis(RedisServers.SHARED_HOST, redis.port)) {
+            admin.aclSetUser("writer", "on", ">writer-secret", "~*", "&*", "+@all");
+            String writerUrl = "redis://writer:writer-secret@" + RedisServers.SHARED_HOST + ":" + redis.port;
+            try (Connection a = instance("a", writerUrl); Connection b = instance("b", redis.url());
+                    Connection c = instance("c", redis.url(), "cache.redis.strict", "true")) {
+                assertThat(query(b, BY_ID, 1)).containsExactly(row(1, "apple", 10));
+                assertThat(query(c, BY_ID, 1)).containsExactly(row(1, "apple", 10));
+                admin.aclSetUser("writer", "-set");
+                assertThat(update(a, "UPDATE products SET price = 12 WHERE id = 1")).isEqualTo(1);
+                assertThat(instances.tier("a").publishFailures()).as("the refused SETs counted").isPositive();
+                assertThat(query(a, BY_ID, 1)).as("A reads its own write").containsExactly(row(1, "apple", 12));
+                admin.aclSetUser("writer", "+set");
+                assertThat(eventuallyReads(c, 12, 15)).as("the strict instance, once A's tokens move").isTrue();
+                assertThat(eventuallyReads(b, 12, 15)).as("B").isTrue();
+            }
+        }
+    }
+
+    /** What the database itself answers, on a connection of its own. */
+    private List<List<Object>> database(String sql, Object... parameters) throws Exception {
+        try (Connection raw = db.raw()) {
+            return query(raw, sql, parameters);
+        }
+    }
+
+    /**
+     * Holds executions that reach the database (through the counting driver), each one-shot by its SQL text, in the
+     * executing thread after the database answered and before the cache sees the answer, until released.
+     */
+    private static final class HeldExecutions implements CountingDriver.ExecutionHook {
+        private final Map<String, Hold> armed = new ConcurrentHashMap<>();
+
+        HeldExecutions() {
+            CountingDriver.hook(this);
+        }
+
+        Hold arm(String sql) {
+            Hold hold = new Hold();
+            armed.put(sql, hold);
+            return hold;
+        }
+
+        @Override
+        public void beforeExecute(String sql) {
+        }
+
+        @Override
+        public void afterExecute(String sql) throws Exception {
+            Hold hold = sql == null ? null : armed.remove(sql);
+            if (hold != null) {
+                hold.held.countDown();
+                if (!hold.released.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("never released: " + sql);
+                }
+            }
+        }
+
+        static final class Hold {
+            private final CountDownLatch held = new CountDownLatch(1);
+            private final CountDownLatch released = new CountDownLatch(1);
+
+            void awaitHeld() throws InterruptedException {
+                assertThat(held.await(30, TimeUnit.SECONDS)).as("the execution reached the database").isTrue();
+            }
+
+            void release() {
+                released.countDown();
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.jdbccache.it;
 
+import static io.jdbccache.it.RedisServers.SHARED_URL;
 import static io.jdbccache.it.TestDb.executions;
 import static io.jdbccache.it.TestDb.query;
 import static io.jdbccache.it.TestDb.row;
@@ -8,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jdbccache.CacheMXBean;
 import io.jdbccache.internal.cache.CacheRegistry;
-import io.jdbccache.internal.cache.ResultCache;
 import io.jdbccache.internal.cache.TierStatistics;
 import io.jdbccache.internal.jmx.JmxExporter;
+import io.jdbccache.testing.CountingDriver;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -18,7 +19,11 @@ import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.management.JMX;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,9 +40,9 @@ import redis.clients.jedis.resps.ScanResult;
 class RedisTierTest {
     private static final String ALL = "SELECT id, name, price FROM products ORDER BY id";
     private static final String BY_ID = "SELECT id, name, price FROM products WHERE id = ?";
-    private static final String SHARED_URL = "redis://" + RedisServers.SHARED_HOST + ":" + RedisServers.SHARED_PORT;
 
     TestDb db;
+    RedisInstances instances;
     String prefix;
 
     @BeforeEach
@@ -45,6 +50,7 @@ class RedisTierTest {
         RedisServers.requireShared();
         db = TestDb.open(Database.POSTGRESQL);
         db.createProducts();
+        instances = new RedisInstances(db);
         prefix = "jdbc-cache-test:" + db.cacheName;
     }
 
@@ -59,42 +65,17 @@ class RedisTierTest {
 
     /** A connection of instance {@code instance} (its own cache name) to the test's schema through {@code redisUrl}. */
     private Connection instance(String instance, String redisUrl, String... keyValues) throws Exception {
-        String url = db.cachedUrl("cache.redis.url", redisUrl, "cache.redis.prefix", prefix)
-                .replace("cache.name=" + db.cacheName, "cache.name=" + name(instance));
         boolean timeoutGiven = false;
         for (int i = 0; i < keyValues.length; i += 2) {
-            url = Database.POSTGRESQL.withParameter(url, keyValues[i], keyValues[i + 1]);
             timeoutGiven |= keyValues[i].equals("cache.redis.timeout");
         }
+        String url = instances.url(instance, redisUrl, prefix, keyValues);
         if (!timeoutGiven) {
             // On a loaded machine a command may take longer than the default 100 ms; a timeout opens the circuit
             // and the tier is skipped for a while, which is right but not what these tests look at.
             url = Database.POSTGRESQL.withParameter(url, "cache.redis.timeout", "2s");
         }
-        Connection connection = DriverManager.getConnection(url);
-        awaitContact(instance, true);
-        return connection;
-    }
-
-    private String name(String instance) {
-        return db.cacheName + "_" + instance;
-    }
-
-    private ResultCache cache(String instance) {
-        return CacheRegistry.find(name(instance));
-    }
-
-    private TierStatistics tier(String instance) {
-        return cache(instance).tier().statistics();
-    }
-
-    /** Waits until the instance hears (or stops hearing) the channel; fails after 10 s. */
-    private void awaitContact(String instance, boolean heard) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (tier(instance).busConnected() != heard) {
-            assertThat(System.nanoTime()).as(instance + " channel " + (heard ? "heard" : "lost")).isLessThan(deadline);
-            Thread.sleep(5);
-        }
+        return instances.connect(instance, url);
     }
 
     private List<byte[]> keys(int port, String kind) {
@@ -132,12 +113,12 @@ class RedisTierTest {
             long afterA = executions();
             assertThat(query(b, ALL)).containsExactly(row(1, "apple", 10), row(2, "pear", 20), row(3, "plum", 30));
             assertThat(executions()).as("B answered by Redis").isEqualTo(afterA);
-            assertThat(cache("b").tierHits()).isEqualTo(1);
+            assertThat(instances.cache("b").tierHits()).isEqualTo(1);
             assertThat(query(b, ALL)).hasSize(3);
             assertThat(executions()).as("then by its own cache").isEqualTo(afterA);
             JmxExporter.INSTANCE.awaitRegistrations();
             CacheMXBean bean = JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(),
-                    JmxExporter.objectName(name("b")), CacheMXBean.class);
+                    JmxExporter.objectName(instances.name("b")), CacheMXBean.class);
             assertThat(bean.isL2Enabled()).isTrue();
             assertThat(bean.getL2HitCount()).isEqualTo(1);
             assertThat(bean.isL2BusConnected()).isTrue();
@@ -168,7 +149,7 @@ class RedisTierTest {
             long afterWrite = executions();
             assertThat(query(b, BY_ID, 3)).as("another row's entry stays").containsExactly(row(3, "plum", 30));
             assertThat(executions()).isEqualTo(afterWrite);
-            assertThat(tier("b").busDelayP50Millis()).isGreaterThanOrEqualTo(0);
+            assertThat(instances.tier("b").busDelayP50Millis()).isGreaterThanOrEqualTo(0);
         }
     }
 
@@ -184,8 +165,49 @@ class RedisTierTest {
                 update(a, "UPDATE products SET price = " + price + " WHERE id = 1");
                 assertThat(query(b, BY_ID, 1)).as("the very next read").containsExactly(row(1, "apple", price));
             }
-            assertThat(cache("b").statistics().entryCount()).as("nothing kept in process").isZero();
+            assertThat(instances.cache("b").statistics().entryCount()).as("nothing kept in process").isZero();
         }
+    }
+
+    /**
+     * The write protocol (docs/redis.md): an autocommit UPDATE by key sends nothing to Redis before it runs, and after
+     * it one pipeline, a SET for each of its two stamps (the row's and the table's) and one PUBLISH.
+     */
+    @Test
+    void anAutocommitWriteSendsNothingBeforeItRunsAndItsSetsAndPublishAfter() throws Exception {
+        String write = "UPDATE products SET price = 11 WHERE id = 1";
+        try (RedisServers.Private redis = new RedisServers.Private();
+                Connection a = instance("a", redis.url()); Connection b = instance("b", redis.url())) {
+            assertThat(query(b, BY_ID, 1)).containsExactly(row(1, "apple", 10));
+            Map<String, Long> atStart = redis.commandCalls();
+            AtomicReference<Map<String, Long>> whenItRuns = new AtomicReference<>();
+            CountingDriver.hook(sql -> {
+                if (write.equals(sql)) {
+                    whenItRuns.set(redis.commandCalls());
+                }
+            });
+            try {
+                update(a, write);
+            } finally {
+                CountingDriver.hook(null);
+            }
+            Map<String, Long> atEnd = redis.commandCalls();
+            assertThat(sent(atStart, whenItRuns.get())).as("sent before the write ran").isEmpty();
+            assertThat(sent(whenItRuns.get(), atEnd)).as("sent after it").isEqualTo(Map.of("publish", 1L, "set", 2L));
+        }
+    }
+
+    /** Commands called between two {@code commandCalls} readings, but the channel's, the readings' and handshakes. */
+    private static Map<String, Long> sent(Map<String, Long> before, Map<String, Long> after) {
+        Set<String> background = Set.of("subscribe", "ping", "info", "client", "hello", "auth");
+        Map<String, Long> sent = new TreeMap<>();
+        after.forEach((command, calls) -> {
+            long delta = calls - before.getOrDefault(command, 0L);
+            if (delta > 0 && !background.contains(command.split("\\|")[0])) {
+                sent.put(command, delta);
+            }
+        });
+        return sent;
     }
 
     @Test
@@ -214,8 +236,8 @@ class RedisTierTest {
                     long before = executions();
                     assertThat(query(fresh, BY_ID, 1)).containsExactly(row(1, "apple", 10));
                     assertThat(executions()).as("answered by the database").isEqualTo(before + 1);
-                    assertThat(tier(reader).rejected()).as("rejected and counted").isEqualTo(1);
-                    assertThat(cache(reader).tierHits()).isZero();
+                    assertThat(instances.tier(reader).rejected()).as("rejected and counted").isEqualTo(1);
+                    assertThat(instances.cache(reader).tierHits()).isZero();
                 }
             }
             // Unsigned bytes while a secret is set are rejected too, and an instance without the secret rejects
@@ -223,7 +245,7 @@ class RedisTierTest {
             jedis.set(one, good);
             try (Connection unsigned = instance("unsigned", SHARED_URL)) {
                 assertThat(query(unsigned, BY_ID, 1)).containsExactly(row(1, "apple", 10));
-                assertThat(tier("unsigned").rejected()).isEqualTo(1);
+                assertThat(instances.tier("unsigned").rejected()).isEqualTo(1);
             }
         }
     }
@@ -267,20 +289,20 @@ class RedisTierTest {
                 Connection a = instance("a", redis.url()); Connection b = instance("b", redis.url())) {
             assertThat(query(b, BY_ID, 1)).containsExactly(row(1, "apple", 10));
             redis.kill();
-            awaitContact("b", false);
+            instances.awaitContact("b", false);
             update(a, "UPDATE products SET price = 12 WHERE id = 1");
             assertThat(query(b, BY_ID, 1)).as("B serves nothing of its own while deaf")
                     .containsExactly(row(1, "apple", 12));
             redis.start();
-            awaitContact("b", true);
-            awaitContact("a", true);
+            instances.awaitContact("b", true);
+            instances.awaitContact("a", true);
             update(a, "UPDATE products SET price = 13 WHERE id = 1");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (!query(b, BY_ID, 1).equals(List.of(row(1, "apple", 13)))) {
                 assertThat(System.nanoTime()).as("B hears A again").isLessThan(deadline);
                 Thread.sleep(1);
             }
-            assertThat(tier("b").resyncs()).isPositive();
+            assertThat(instances.tier("b").resyncs()).isPositive();
         }
     }
 
@@ -307,11 +329,11 @@ class RedisTierTest {
                     mostExtra = Math.max(mostExtra, extra);
                 }
             }
-            awaitContact("b", false);
+            instances.awaitContact("b", false);
             update(a, "UPDATE products SET price = 14 WHERE id = 1");
             assertThat(query(b, BY_ID, 1)).containsExactly(row(1, "apple", 14));
             redis.resume();
-            awaitContact("b", true);
+            instances.awaitContact("b", true);
             assertThat(query(b, BY_ID, 1)).containsExactly(row(1, "apple", 14));
             // With a 100 ms timeout, a query pays it about once before the circuit opens, and never waits for Redis
             // to come back. The bound is loose: on a loaded 2-core machine the first query after the pause was seen

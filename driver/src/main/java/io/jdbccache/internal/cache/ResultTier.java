@@ -13,7 +13,11 @@ package io.jdbccache.internal.cache;
  *       the entry only if none of those versions moved since (a write that overlapped the read);</li>
  *   <li>{@link #lookup} returns an entry only while all of its stamps' versions are unchanged;</li>
  *   <li>{@link #invalidated} moves the versions of the events' stamps before the cache moves its own, so no reader
- *       can see a new local stamp with an old tier version;</li>
+ *       can see a new local stamp with an old tier version once the write ran. A tier may ignore
+ *       {@link InvalidationEvent.Phase#BEFORE_WRITE} events: the same write's later event (after it ran, or when its
+ *       transaction ends) moves the same stamps, or the whole database, tier first; what a reader stored or
+ *       promoted meanwhile under an early local stamp beside unmoved versions becomes unservable with them (the
+ *       Redis tier sends nothing before a write, docs/redis.md "The write protocol");</li>
  *   <li>no method throws: a tier that fails answers as if empty (a shared tier failing never fails a query).</li>
  * </ul>
  * A tier shared across JVMs must also refuse databases whose identity is local to one process (H2 in memory), and

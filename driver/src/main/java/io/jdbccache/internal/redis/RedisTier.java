@@ -39,11 +39,14 @@ import redis.clients.jedis.params.SetParams;
  * channel on which each instance hears the others' writes ({@link InvalidationBus}). See docs/redis.md.
  *
  * <p><b>Versions.</b> Each stamp ({@link StampId}) has a version key holding a random 64-bit token. A write sets a
- * new token before it runs and again after it ran and when its transaction ends, exactly when it moves the local
- * stamps; a read takes the tokens before it goes to the database ({@code SET NX GET}: a missing key gets a new
- * token, never a reused one) and its entry carries them. An entry is served only while every token is still the
- * one it carries. Tokens are random, never counted, so a Redis restart, a flush or an evicted version key can never
- * bring back a token that validates an old entry: a new token is a new epoch.
+ * new token after it ran and when its transaction ends, before the local stamps move, and in the same pipeline
+ * publishes its events: one round trip. Before it runs it sends nothing ({@link InvalidationEvent.Phase#BEFORE_WRITE}
+ * is ignored here): an entry that could be stale was read before the write committed, so it carries tokens taken
+ * before the write's later SETs, which make it unservable (docs/redis.md, "The write protocol"). A read takes the
+ * tokens before it goes to the database ({@code SET NX GET}: a missing key gets a new token, never a reused one) and
+ * its entry carries them. An entry is served only while every token is still the one it carries. Tokens are random,
+ * never counted, so a Redis restart, a flush or an evicted version key can never bring back a token that validates
+ * an old entry: a new token is a new epoch.
  *
  * <p><b>Faults.</b> Every call is guarded by the {@link CircuitBreaker} and the configured timeout; a failure is
  * counted and answered as if Redis were empty, never thrown. A write whose tokens could not be moved is remembered
@@ -274,8 +277,8 @@ public final class RedisTier implements ResultTier {
 
     @Override
     public void invalidated(List<InvalidationEvent> events) {
-        if (closed) {
-            return;
+        if (closed || !endsWrite(events)) {
+            return; // before a write: its later events move the same stamps (see the class comment)
         }
         // In a cluster an open circuit may mean one node gone while the others and the channel work: a write still
         // moves the tokens it can reach and tells the others, or they would serve what it changed.
@@ -294,34 +297,77 @@ public final class RedisTier implements ResultTier {
         }
     }
 
+    /** True unless every event is one sent before a write runs, which moves nothing in Redis. */
+    private static boolean endsWrite(List<InvalidationEvent> events) {
+        for (InvalidationEvent event : events) {
+            if (event.phase() != InvalidationEvent.Phase.BEFORE_WRITE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True for an event whose stamp gets a new token: all but a catalog's (no entry depends on it) and early ones. */
+    private static boolean movesToken(InvalidationEvent event) {
+        return event.phase() != InvalidationEvent.Phase.CATALOG_CHANGED
+                && event.phase() != InvalidationEvent.Phase.BEFORE_WRITE;
+    }
+
     /**
-     * Moves the tokens of the events' stamps and, but before a write (whose local effect others need not hear:
-     * they hear the same write's later events), publishes the events for the other instances' own caches. In a
-     * cluster the events are published even when moving a token failed: one node can be gone while the channel
-     * works, and the others' own caches must still drop what the write changed (an entry whose version lives on
-     * the lost node cannot be validated meanwhile); the failure is then thrown, so that the database is
-     * published as wholly written once Redis answers again.
+     * Moves the tokens of the events' stamps and publishes the events for the other instances' own caches. One
+     * server (or Sentinel's master): the SETs and the PUBLISH in one pipeline, one round trip; Redis runs one
+     * connection's commands in order, so an instance that hears the message reads the new tokens. Every reply is
+     * checked: an error reply (OOM, READONLY, NOPERM) is a failure like a lost connection, and which commands ran
+     * before it does not matter (the database is then published as wholly written, see {@link #publishPending}).
      */
     private void publish(UnifiedJedis redis, List<InvalidationEvent> events) {
-        boolean announce = false;
-        RuntimeException versionsFailed = null;
+        byte[] message = codec.encodeMessage(instance, System.currentTimeMillis(), events);
+        if (cluster()) {
+            publishToCluster(redis, events, message);
+            return;
+        }
+        List<Response<?>> replies = new ArrayList<>(events.size() + 1);
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (InvalidationEvent event : events) {
-                if (event.phase() != InvalidationEvent.Phase.CATALOG_CHANGED) {
-                    pipeline.set(versionKey(event.stamp()), token(newToken()),
-                            SetParams.setParams().px(versionTtlMillis()));
+                if (movesToken(event)) {
+                    replies.add(pipeline.set(versionKey(event.stamp()), token(newToken()),
+                            SetParams.setParams().px(versionTtlMillis())));
                 }
-                announce |= event.phase() != InvalidationEvent.Phase.BEFORE_WRITE;
+            }
+            replies.add(pipeline.publish(channel, message));
+            pipeline.sync();
+        }
+        for (Response<?> reply : replies) {
+            reply.get(); // throws the error reply
+        }
+    }
+
+    /**
+     * The same in a cluster: the SETs in one pipeline (Jedis splits it by node), then the PUBLISH through any node
+     * that answers ({@link #announce}). The events are published even when moving a token failed: one node can be
+     * gone while the channel works, and the others' own caches must still drop what the write changed (an entry
+     * whose version lives on the lost node cannot be validated meanwhile); the failure is then thrown, so that the
+     * database is published as wholly written once Redis answers again.
+     */
+    private void publishToCluster(UnifiedJedis redis, List<InvalidationEvent> events, byte[] message) {
+        RuntimeException versionsFailed = null;
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            List<Response<String>> replies = new ArrayList<>(events.size());
+            for (InvalidationEvent event : events) {
+                if (movesToken(event)) {
+                    replies.add(pipeline.set(versionKey(event.stamp()), token(newToken()),
+                            SetParams.setParams().px(versionTtlMillis())));
+                }
             }
             pipeline.sync();
-        } catch (RuntimeException e) {
-            if (!cluster()) {
-                throw e; // one server: it is unreachable, and the channel with it
+            for (Response<String> reply : replies) {
+                reply.get();
             }
+        } catch (RuntimeException e) {
             versionsFailed = e;
             // Which of a split pipeline's nodes ran their part is unknown: each token again, one by one.
             for (InvalidationEvent event : events) {
-                if (event.phase() != InvalidationEvent.Phase.CATALOG_CHANGED) {
+                if (movesToken(event)) {
                     try {
                         redis.set(versionKey(event.stamp()), token(newToken()),
                                 SetParams.setParams().px(versionTtlMillis()));
@@ -331,15 +377,13 @@ public final class RedisTier implements ResultTier {
                 }
             }
         }
-        if (announce) {
-            try {
-                announce(redis, codec.encodeMessage(instance, System.currentTimeMillis(), events));
-            } catch (RuntimeException e) {
-                if (versionsFailed == null) {
-                    throw e;
-                }
-                versionsFailed.addSuppressed(e);
+        try {
+            announce(redis, message);
+        } catch (RuntimeException e) {
+            if (versionsFailed == null) {
+                throw e;
             }
+            versionsFailed.addSuppressed(e);
         }
         if (versionsFailed != null) {
             throw versionsFailed;
@@ -347,14 +391,11 @@ public final class RedisTier implements ResultTier {
     }
 
     /**
-     * PUBLISH. A cluster forwards a publication to every node, so any node that answers will do; Jedis's cluster
-     * client would route it by the channel's slot, and fail while that slot's node is gone.
+     * PUBLISH in a cluster. A cluster forwards a publication to every node, so any node that answers will do; Jedis's
+     * cluster client would route it by the channel's slot, and fail while that slot's node is gone.
      */
     private void announce(UnifiedJedis redis, byte[] message) {
-        if (!(redis instanceof RedisClusterClient cluster)) {
-            redis.publish(channel, message);
-            return;
-        }
+        RedisClusterClient cluster = (RedisClusterClient) redis;
         RuntimeException failure = new IllegalStateException("no cluster node took the publication");
         for (ConnectionPool node : cluster.getClusterNodes().values()) {
             try (Connection connection = node.getResource()) {
