@@ -91,14 +91,11 @@ public final class ResultCache {
         // No Caffeine expiry: it reads the clock and rewrites the entry's node on every read, which made two threads
         // reading the same entries slower than one. Each entry carries its own deadline instead (see CacheEntry,
         // CoarseClock); an expired entry is removed when a read meets it, when statistics are read, or by eviction.
-        // Caffeine's maintenance (evictions, draining its read and write buffers) runs on its default executor, not on
-        // the thread whose read or store set it off: a miss of a full cache evicted on the caller's thread, about a
-        // fifth of a miss's own time. The eviction listener still runs within each eviction, so counts and the
-        // dependents sets are never behind it; entries removed on purpose are cleaned up by remove below.
         this.entries = Caffeine.newBuilder()
                 .maximumWeight(maxBytes)
                 .weigher((CacheKey key, CacheEntry entry) -> entry.weight())
-                .evictionListener(this::onEviction)
+                .executor(Runnable::run)
+                .removalListener(this::onRemoval)
                 .build();
     }
 
@@ -148,7 +145,7 @@ public final class ResultCache {
         for (DatabaseScope database : databases.values()) {
             database.everything().bump();
         }
-        removeAll();
+        entries.invalidateAll();
     }
 
     /** Drops the second tier's connections and threads (the cache is dropped). */
@@ -195,7 +192,7 @@ public final class ResultCache {
         if (entry == null || (entry.isCurrent() && !entry.isExpired(CoarseClock.now()))) {
             return entry;
         }
-        remove(key, entry);
+        entries.asMap().remove(key, entry);
         return null;
     }
 
@@ -382,11 +379,7 @@ public final class ResultCache {
         everything.bump();
         invalidations.increment();
         String identity = everything.database();
-        for (Map.Entry<CacheKey, CacheEntry> each : entries.asMap().entrySet()) {
-            if (each.getKey().context().database().identity().equals(identity)) {
-                remove(each.getKey(), each.getValue());
-            }
-        }
+        entries.asMap().keySet().removeIf(key -> key.context().database().identity().equals(identity));
     }
 
     private void publish(List<InvalidationEvent> events) {
@@ -448,7 +441,7 @@ public final class ResultCache {
             for (CacheKey key : table.dependents()) {
                 CacheEntry entry = entries.getIfPresent(key);
                 if (entry != null && !entry.isCurrent()) {
-                    remove(key, entry);
+                    entries.asMap().remove(key, entry);
                 }
             }
         }
@@ -461,11 +454,7 @@ public final class ResultCache {
      */
     private void removeExpired() {
         long now = System.nanoTime();
-        for (Map.Entry<CacheKey, CacheEntry> each : entries.asMap().entrySet()) {
-            if (each.getValue().isExpired(now)) {
-                remove(each.getKey(), each.getValue());
-            }
-        }
+        entries.asMap().values().removeIf(entry -> entry.isExpired(now));
     }
 
     /** Marks everything of one database written (a write whose tables are unknown). */
@@ -487,7 +476,7 @@ public final class ResultCache {
         }
         // One request, one invalidation, however many databases it reached; the clear below removes every entry.
         invalidations.increment();
-        removeAll();
+        entries.invalidateAll();
     }
 
     /**
@@ -608,39 +597,17 @@ public final class ResultCache {
                 evictions.sum(), entries.estimatedSize(), weighted, maxBytes, reasons, sessionReadBacks.sum());
     }
 
-    /** Evicted by the size bound (the only eviction Caffeine does here): counted, and gone from its dependents. */
-    private void onEviction(CacheKey key, CacheEntry entry, RemovalCause cause) {
-        if (key == null || entry == null) {
+    private void onRemoval(CacheKey key, CacheEntry entry, RemovalCause cause) {
+        if (cause == RemovalCause.REPLACED || key == null || entry == null) {
             return;
         }
-        evictions.increment();
-        forgetDependents(key, entry);
-    }
-
-    /**
-     * Removes {@code entry} if {@code key} still maps to it: the one way an entry leaves the store other than by
-     * eviction. One met expired counts as an expiry (as Caffeine's own would have); one a write or an operator
-     * dropped, as its shape's invalidation.
-     */
-    private void remove(CacheKey key, CacheEntry entry) {
-        if (!entries.asMap().remove(key, entry)) {
-            return;
-        }
-        if (entry.isCurrent() && entry.isExpired(System.nanoTime())) {
+        if (cause.wasEvicted() || (cause == RemovalCause.EXPLICIT && entry.isCurrent()
+                && entry.isExpired(System.nanoTime()))) {
+            // Met expired by a read or a sweep: an expiry, as Caffeine's own would have been.
             evictions.increment();
-        } else if (entry.shape() != null) {
+        } else if (cause == RemovalCause.EXPLICIT && entry.shape() != null) {
             entry.shape().recordInvalidation();
         }
-        forgetDependents(key, entry);
-    }
-
-    private void removeAll() {
-        for (Map.Entry<CacheKey, CacheEntry> each : entries.asMap().entrySet()) {
-            remove(each.getKey(), each.getValue());
-        }
-    }
-
-    private static void forgetDependents(CacheKey key, CacheEntry entry) {
         for (TableVersion dependency : entry.dependencies()) {
             if (dependency.keepsDependents()) {
                 dependency.dependents().remove(key);
