@@ -720,11 +720,14 @@ final class Report {
             statement's field descriptions are shared by its entries while pgjdbc describes the columns alike \
             (a live `Field` cannot be shared: pgjdbc changes its format in place at the switch to binary \
             transfer), such a miss reads no metadata, pgjdbc hands its whole result over without being moved and \
-            the caller gets pgjdbc's own live result set (557aef3, 8c04650), and Caffeine's maintenance runs on \
-            its executor (7080903). The same loop after 8c04650: 487 of 886 samples over 441,000 misses, the \
-            driver's own samples per miss about a third of before, half of what is left the store; after \
-            7080903 the store's samples on the query's thread halved again (118 over 359,000 misses), the \
-            eviction itself running on the common pool.
+            the caller gets pgjdbc's own live result set (557aef3, 8c04650). The same loop after 8c04650: 487 of \
+            886 samples over 441,000 misses, the driver's own samples per miss about a third of before, half of \
+            what is left the store. JFR sees Java frames only, and most of a query's client CPU is the kernel's \
+            (sockets): measured as thread CPU time, raw and cached alternating in one JVM, raw pgjdbc spends \
+            about 20 us of client CPU per 1-row query and a miss 1.5-3 us more. Running Caffeine's maintenance \
+            on its executor instead of the calling thread (7080903) moved the eviction off the query's thread \
+            but cost more than it saved: the common pool's worker was woken and parked per miss (3.8 futex calls \
+            per miss instead of 0.4, `strace -c`), +7.5-16 us of client CPU; reverted (39be5b3).
             * **A bypass (before cd04a45).** A read with `now()` judged the code it runs (its calls and those of \
             the views and policies behind its relations, each relation resolved on the search path) four times \
             per execution: before it, after it, and twice more to decide whether it wrote or ran user code. The \
