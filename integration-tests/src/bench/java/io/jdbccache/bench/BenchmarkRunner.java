@@ -27,7 +27,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * overhead check), {@code coldRuns=N} (9: child JVMs each way for the cold start), {@code manyScale=N} (1: the
  * many-statements check's counts, 100,000 SQL texts and 1,000,000 keys, times N), {@code quick} (1 fork, 1
  * warm-up, 2 iterations of 1 s, 3 s end to end, 2 s per overhead path, 2 cold starts, many-statements scale 0.05:
- * checks the pipeline, not the numbers), {@code pg=host:port/db}, {@code only=RedisCheck} (that check alone, its
+ * checks the pipeline, not the numbers), {@code coldStartBefore=JAR} (an earlier build of the driver, whose cold
+ * start is measured beside this one's), {@code pg=host:port/db}, {@code only=RedisCheck} (that check alone, its
  * figures printed and no report written: the write's Redis cost measured without the 14-minute run).
  */
 public final class BenchmarkRunner {
@@ -88,7 +89,7 @@ public final class BenchmarkRunner {
         System.out.println("Miss, bypass and write overheads: raw and cached interleaved in one JVM");
         List<OverheadCheck.Overhead> overheads = OverheadCheck.run(overheadSeconds);
         System.out.println("Cold start: " + coldRuns + " child JVMs each way");
-        ColdStart.Result coldStart = ColdStart.run(coldRuns);
+        ColdStart.Result coldStart = ColdStart.run(coldRuns, options.get("coldStartBefore"));
         System.out.println("Redis: round trips and time per write, bus delay (private redis-server)");
         RedisCheck.Result redis = RedisCheck.run(overheadSeconds);
 
