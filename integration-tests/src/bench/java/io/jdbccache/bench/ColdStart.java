@@ -1,6 +1,7 @@
 package io.jdbccache.bench;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ public final class ColdStart {
     private static String withDriver(String classPath, String jar) {
         List<String> entries = new ArrayList<>();
         boolean replaced = false;
-        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+        for (String entry : classPath.split(File.pathSeparator)) {
             boolean driver = entry.contains("jdbc-cache-driver") && !entry.endsWith("-tests.jar")
                     || entry.replace('\\', '/').endsWith("driver/target/classes");
             if (driver && !replaced) {
@@ -92,7 +93,7 @@ public final class ColdStart {
         if (!replaced) {
             throw new IllegalStateException("no driver jar on the class path to replace with " + jar);
         }
-        return String.join(java.io.File.pathSeparator, entries);
+        return String.join(File.pathSeparator, entries);
     }
 
     private static double median(double[] sorted) {
