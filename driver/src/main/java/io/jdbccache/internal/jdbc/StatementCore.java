@@ -364,7 +364,7 @@ final class StatementCore {
 
     private ShapeStatistics shape(AnalyzedSql analyzed) {
         ShapeStatistics shape = analyzed.shapeStatistics();
-        if (shape == null) {
+        if (shape == null || shape.retired()) { // a retired shape counts nothing: link the tracked one
             shape = cache.shape(analyzed.analysis().shape());
             analyzed.shapeStatistics(shape);
         }

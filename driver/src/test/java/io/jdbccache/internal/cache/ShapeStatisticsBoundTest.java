@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The cache tracks a bounded number of shapes; those it forgets, which analyses and entries may still link to, let
- * go of their histograms and kept SQL.
+ * go of everything they held.
  */
 class ShapeStatisticsBoundTest {
 
@@ -47,15 +47,27 @@ class ShapeStatisticsBoundTest {
         }
         assertThat(retired).hasSizeGreaterThanOrEqualTo(2 * ResultCache.MAX_SHAPES);
 
-        // A holder that still links to a retired shape counts into it, but keeps neither time nor SQL.
+        // A holder that still links to a retired shape records nothing into it: it holds nothing to record into.
         ShapeStatistics forgotten = retired.get(0);
         forgotten.recordHit();
         forgotten.recordDatabaseRead(true, 5_000_000, "SELECT 1", new Object[0], null);
+        forgotten.recordBypass(BypassReason.NON_DETERMINISTIC, "now()");
+        forgotten.recordStore(3, 300);
+        forgotten.recordInvalidation();
         forgotten.reset();
-        forgotten.recordHit();
-        assertThat(forgotten.hits()).isEqualTo(1);
+        assertThat(forgotten.executions()).isZero();
+        assertThat(forgotten.invalidations()).isZero();
+        assertThat(forgotten.meanRows()).isZero();
+        assertThat(forgotten.bypassReasons()).isEmpty();
         assertThat(forgotten.databaseTime().meanMicros()).isZero();
         assertThat(forgotten.lastSql()).isNull();
+        assertThat(forgotten.shape()).isEmpty();
+
+        // Asked for again, a forgotten shape's text is tracked anew.
+        ShapeStatistics again = cache.shape("SELECT c0 FROM t WHERE id = ?");
+        assertThat(again.retired()).isFalse();
+        again.recordHit();
+        assertThat(again.hits()).isEqualTo(1);
     }
 
     @Test
