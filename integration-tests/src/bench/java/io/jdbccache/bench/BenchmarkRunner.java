@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -28,8 +29,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * many-statements check's counts, 100,000 SQL texts and 1,000,000 keys, times N), {@code quick} (1 fork, 1
  * warm-up, 2 iterations of 1 s, 3 s end to end, 2 s per overhead path, 2 cold starts, many-statements scale 0.05:
  * checks the pipeline, not the numbers), {@code coldStartBefore=JAR} (an earlier build of the driver, whose cold
- * start is measured beside this one's), {@code pg=host:port/db}, {@code only=RedisCheck} (that check alone, its
- * figures printed and no report written: the write's Redis cost measured without the 14-minute run).
+ * start is measured beside this one's), {@code pg=host:port/db}, {@code only=RedisCheck}, {@code only=ColdStart} or
+ * {@code only=ManyStatementsCheck} (that check alone, its figures printed and no report written: one target
+ * measured without the 14-minute run).
  */
 public final class BenchmarkRunner {
     static final String COMMAND = "mvn -B -Pbench -DskipTests package";
@@ -61,12 +63,7 @@ public final class BenchmarkRunner {
         String pg = System.getProperty("bench.pg", "127.0.0.1:5432/test");
         String only = options.get("only");
         if (only != null) {
-            if (!"RedisCheck".equals(only)) {
-                throw new IllegalArgumentException("only= takes RedisCheck, not " + only);
-            }
-            System.out.println("Redis: round trips and time per write, bus delay (private redis-server; only this"
-                    + " check, no report written)");
-            System.out.println(RedisCheck.run(overheadSeconds).summary());
+            runOnly(only, overheadSeconds, coldRuns, options.get("coldStartBefore"), manyScale);
             return;
         }
 
@@ -115,6 +112,36 @@ public final class BenchmarkRunner {
         Files.writeString(docs.resolve("benchmarks.md"), report.markdown());
         System.out.println(report.summary());
         System.out.printf("Wrote %s and benchmarks.svg (%.1f minutes)%n", docs.resolve("benchmarks.md"), minutes);
+    }
+
+    /** One check alone, its figures printed and no report written: for measuring while working on one target. */
+    private static void runOnly(String only, double overheadSeconds, int coldRuns, String coldStartBefore,
+            double manyScale) throws Exception {
+        switch (only) {
+            case "RedisCheck" -> {
+                System.out.println("Redis: round trips and time per write, bus delay (private redis-server; only this"
+                        + " check, no report written)");
+                System.out.println(RedisCheck.run(overheadSeconds).summary());
+            }
+            case "ColdStart" -> {
+                BenchDatabase.ensurePostgres(false);
+                ColdStart.Result cold = ColdStart.run(coldRuns, coldStartBefore);
+                System.out.printf(Locale.ROOT, "cold start, medians of %d: raw %.0f ms [%.0f-%.0f], cached %.0f ms"
+                        + " [%.0f-%.0f], extra %.0f ms; before %.0f ms, extra %.0f ms%n", cold.runs(),
+                        cold.rawMillis(), cold.rawMin(), cold.rawMax(), cold.cachedMillis(), cold.cachedMin(),
+                        cold.cachedMax(), cold.extraMillis(), cold.beforeMillis(), cold.beforeExtraMillis());
+            }
+            case "ManyStatementsCheck" -> {
+                ManyStatementsCheck.Result many = ManyStatementsCheck.run(manyScale);
+                for (ManyStatementsCheck.Run run : List.of(many.statements(), many.keys())) {
+                    System.out.printf(Locale.ROOT, "%s: live heap +%.1f MB at peak (allowance %.1f MB), second half"
+                            + " %+.1f MB; %s%n", run.name(), run.peakGrowth() / 1048576.0,
+                            run.heapAllowance() / 1048576.0, run.secondHalfGrowth() / 1048576.0, run.verdict());
+                }
+            }
+            default -> throw new IllegalArgumentException(
+                    "only= takes RedisCheck, ColdStart or ManyStatementsCheck, not " + only);
+        }
     }
 
     private static String postgresVersion() throws Exception {

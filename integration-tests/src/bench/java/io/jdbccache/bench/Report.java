@@ -391,8 +391,9 @@ final class Report {
                 + "driver; without it the target is half of " + (int) COLD_START_EXTRA_BEFORE_MILLIS
                 + " ms, a8d77d1's extra measured on 2026-12-02 |\n");
         md.append("| `pg` | host:port/db | 127.0.0.1:5432/test | the PostgreSQL database |\n");
-        md.append("| `only` | name | (none) | `RedisCheck`: run that check alone (Redis round trips, commands and "
-                + "time per write, bus delay), print its figures, write no report |\n\n");
+        md.append("| `only` | name | (none) | `RedisCheck` (Redis round trips, commands and time per write, bus "
+                + "delay), `ColdStart` or `ManyStatementsCheck`: run that check alone, print its figures, write no "
+                + "report |\n\n");
         md.append(DESIGN);
         md.append(PROFILES);
         md.append("## Metrics\n\n");
