@@ -4,11 +4,7 @@ import io.jdbccache.internal.sql.SqlAnalysis;
 import io.jdbccache.internal.sql.SqlAnalyzer;
 import io.jdbccache.internal.sql.TableRef;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -183,62 +179,37 @@ public final class Catalog {
     private TableInfo lookUp(String resolvedName, Connection connection, int depth, boolean remember) {
         String[] parts = TableRef.split(resolvedName);
         String schema = parts[0];
-        String name = parts[1];
         try {
-            DatabaseMetaData metaData = connection.getMetaData();
-            String escape = metaData.getSearchStringEscape();
-            String type = null;
-            try (ResultSet tables = metaData.getTables(null, pattern(schema, escape), pattern(name, escape), null)) {
-                while (tables.next()) {
-                    if (name.equals(tables.getString("TABLE_NAME"))
-                            && (schema == null || schema.equals(tables.getString("TABLE_SCHEM")))) {
-                        type = tables.getString("TABLE_TYPE");
-                        break;
-                    }
-                }
-            }
-            if (type == null) {
+            Relation relation = dialect.relation(connection, schema, parts[1]);
+            if (relation == null) {
                 return TableInfo.ABSENT;
             }
-            String upper = type.toUpperCase(Locale.ROOT);
+            String upper = relation.type().toUpperCase(Locale.ROOT);
             if (upper.equals("VIEW")) {
-                return view(resolvedName, schema, name, connection, depth, remember);
+                return view(resolvedName, schema, relation, connection, depth, remember);
             }
-            List<String> children = new ArrayList<>();
-            try (ResultSet keys = metaData.getExportedKeys(null, schema, name)) {
-                while (keys.next()) {
-                    int onDelete = keys.getInt("DELETE_RULE");
-                    int onUpdate = keys.getInt("UPDATE_RULE");
-                    if (changesChild(onDelete) || changesChild(onUpdate)) {
-                        String childSchema = keys.getString("FKTABLE_SCHEM");
-                        String child = keys.getString("FKTABLE_NAME");
-                        children.add(TableRef.qualify(childSchema, child));
-                    }
-                }
-            }
-            // Rules may write other relations (or this one again) whenever this one is written.
-            children.addAll(dialect.ruleTargets(connection, schema, name));
             // A materialized view holds its own rows, changed only by REFRESH: it is cached like a table.
             boolean cacheable = upper.equals("TABLE") || upper.equals("BASE TABLE")
                     || upper.equals("PARTITIONED TABLE") || upper.equals("MATERIALIZED VIEW");
             // Partitions and inheritance: a row written through the parent lands in a child and is read through
             // both, so each depends on the whole family.
-            List<String> family = dialect.inheritanceFamily(connection, schema, name);
+            List<String> family = relation.family();
+            List<String> children = new ArrayList<>(relation.changedByWrites());
             children.addAll(family);
-            boolean serverCode = dialect.runsServerCode(connection, schema, name);
-            RowSecurity rowSecurity = dialect.rowSecurity(connection, schema, name);
+            boolean serverCode = relation.runsServerCode();
+            RowSecurity rowSecurity = relation.rowSecurity();
             // Known before the facts are: a session whose state lacks them reads it again before using them.
             policySettings.addAll(rowSecurity.settingsRead());
-            Calls writeCalls = dialect.writeCalls(connection, schema, name);
+            Calls writeCalls = relation.writeCalls();
             if (upper.equals("MATERIALIZED VIEW")) {
                 // Its only write, REFRESH, runs its query: that query's code is the write's.
-                Calls refresh = refreshCalls(schema, name, connection, depth, remember);
+                Calls refresh = refreshCalls(schema, relation.definition(), connection, depth, remember);
                 serverCode |= refresh == null;
                 writeCalls = refresh == null ? writeCalls : writeCalls.plus(refresh);
             }
             return new TableInfo(true, true, upper, cacheable, children, family,
-                    family.isEmpty() && !serverCode ? integerPrimaryKey(metaData, schema, name) : null, serverCode,
-                    writeCalls, rowSecurity, Calls.NONE);
+                    family.isEmpty() && !serverCode ? relation.integerKey() : null, serverCode, writeCalls,
+                    rowSecurity, Calls.NONE);
         } catch (SQLException | RuntimeException e) {
             return TableInfo.UNKNOWN;
         }
@@ -249,11 +220,11 @@ public final class Catalog {
      * views behind it call) is its {@link TableInfo#readCalls}, judged by the reader. Its results depend on every
      * relation it reads, transitively, and on their row-level-security policies.
      */
-    private TableInfo view(String resolvedName, String schema, String name, Connection connection, int depth,
-            boolean remember) throws SQLException {
-        String definition = dialect.viewDefinition(connection, schema, name);
-        boolean serverCode = dialect.runsServerCode(connection, schema, name);
-        Calls writeCalls = dialect.writeCalls(connection, schema, name);
+    private TableInfo view(String resolvedName, String schema, Relation relation, Connection connection, int depth,
+            boolean remember) {
+        String definition = relation.definition();
+        boolean serverCode = relation.runsServerCode();
+        Calls writeCalls = relation.writeCalls();
         if (definition == null || depth > 8) {
             return new TableInfo(true, true, "VIEW", false, List.of(), List.of(), null, serverCode, writeCalls,
                     RowSecurity.NONE, Calls.NONE);
@@ -278,7 +249,7 @@ public final class Catalog {
             }
         }
         // The catalog's dependency graph is exact where the text may be ambiguous (search_path at creation).
-        for (String base : dialect.viewDependencies(connection, schema, name)) {
+        for (String base : relation.viewDependencies()) {
             if (readsFrom.add(base)) {
                 TableInfo info = tableInfo(base, connection, depth + 1, remember);
                 cacheable &= info.known() && info.cacheable();
@@ -292,12 +263,11 @@ public final class Catalog {
     }
 
     /**
-     * What refreshing a materialized view runs: the calls of its query and of the views and policies behind the
-     * relations it reads; null if its query cannot be read (then the refresh counts as unknown server code).
+     * What refreshing a materialized view runs: the calls of its query ({@code definition}) and of the views and
+     * policies behind the relations it reads; null if its query cannot be read (then the refresh counts as unknown
+     * server code).
      */
-    private Calls refreshCalls(String schema, String name, Connection connection, int depth, boolean remember)
-            throws SQLException {
-        String definition = dialect.viewDefinition(connection, schema, name);
+    private Calls refreshCalls(String schema, String definition, Connection connection, int depth, boolean remember) {
         if (definition == null || depth > 8) {
             return null;
         }
@@ -328,64 +298,5 @@ public final class Catalog {
         reads.addAll(b.reads());
         return new RowSecurity(a.calls().plus(b.calls()), settings, reads,
                 a.notAnalyzable() != null ? a.notAnalyzable() : b.notAnalyzable());
-    }
-
-    /** Runs a catalog query taking (schema, name) and returning (schema, name) rows, as {@code schema.name}. */
-    static List<String> qualifiedNames(Connection connection, String sql, String schema, String name)
-            throws SQLException {
-        List<String> result = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, schema);
-            statement.setString(2, name);
-            try (ResultSet rows = WithoutBegin.executeQuery(statement)) {
-                while (rows.next()) {
-                    result.add(TableRef.qualify(rows.getString(1), rows.getString(2)));
-                }
-            }
-        }
-        return result;
-    }
-
-    /** The table's primary key column if it is a single integer column (as stored), else null. */
-    private static String integerPrimaryKey(DatabaseMetaData metaData, String schema, String name)
-            throws SQLException {
-        String column = null;
-        int columns = 0;
-        try (ResultSet keys = metaData.getPrimaryKeys(null, schema, name)) {
-            while (keys.next()) {
-                column = keys.getString("COLUMN_NAME");
-                columns++;
-            }
-        }
-        if (columns != 1) {
-            return null;
-        }
-        String escape = metaData.getSearchStringEscape();
-        try (ResultSet rows = metaData.getColumns(null, pattern(schema, escape), pattern(name, escape),
-                pattern(column, escape))) {
-            while (rows.next()) {
-                if (column.equals(rows.getString("COLUMN_NAME")) && name.equals(rows.getString("TABLE_NAME"))) {
-                    int type = rows.getInt("DATA_TYPE");
-                    boolean integral = type == Types.INTEGER || type == Types.BIGINT || type == Types.SMALLINT
-                            || type == Types.TINYINT;
-                    // A generated key changes when the columns it derives from do, without being named.
-                    String generated = rows.getString("IS_GENERATEDCOLUMN");
-                    return integral && !"YES".equalsIgnoreCase(generated) ? column : null;
-                }
-            }
-        }
-        return null;
-    }
-
-    private static boolean changesChild(int rule) {
-        return rule == DatabaseMetaData.importedKeyCascade || rule == DatabaseMetaData.importedKeySetNull
-                || rule == DatabaseMetaData.importedKeySetDefault;
-    }
-
-    private static String pattern(String identifier, String escape) {
-        if (identifier == null || escape == null || escape.isEmpty()) {
-            return identifier;
-        }
-        return identifier.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 }

@@ -5,7 +5,6 @@ import io.jdbccache.internal.sql.TableRef;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -94,36 +93,21 @@ public interface Dialect {
      */
     SessionState readSession(Connection connection, Set<String> keySettings) throws SQLException;
 
-    /** A view's definition as SQL, or null. */
-    String viewDefinition(Connection connection, String schema, String name) throws SQLException;
-
-    /** Relations a view depends on according to the catalog's dependency graph (empty where there is none). */
-    List<String> viewDependencies(Connection connection, String schema, String name) throws SQLException;
-
-    /** Ancestors and descendants of a partitioned or inherited table (empty where there is no inheritance). */
-    List<String> inheritanceFamily(Connection connection, String schema, String name) throws SQLException;
-
     /**
-     * True if writing the relation runs code whose effects the catalog does not describe: triggers or rules (or
-     * the catalog cannot tell).
+     * What the catalog says about the relation {@code schema.name}, or null if there is none. Besides its kind: the
+     * relations a write to it changes (cascading foreign keys, rules), its inheritance family, its single integer
+     * primary key, whether writing it runs triggers or rules, its read policies, a view's text and dependencies, and
+     * the functions writing it calls through its defaults, generated columns, constraints, the constraints of its
+     * columns' domains, its policies (for any command), index expressions and partition keys: every user function
+     * by its qualified name, and the built-ins that can change something ({@code set_config}, those that run SQL
+     * text), judged like a statement's own calls. By default read through {@link DatabaseMetaData} and
+     * INFORMATION_SCHEMA, which know no inheritance, rules, policies or stored expressions.
+     *
+     * @throws SQLException if the database refuses: the catalog then reports the relation as unknown
      */
-    boolean runsServerCode(Connection connection, String schema, String name);
-
-    /**
-     * The functions writing the relation calls through its defaults, generated columns, constraints, the
-     * constraints of its columns' domains, its policies (for any command), index expressions and partition keys:
-     * every user function by its qualified name, and the built-ins that can change something
-     * ({@code set_config}, those that run SQL text). Judged like a statement's own calls.
-     */
-    default Calls writeCalls(Connection connection, String schema, String name) throws SQLException {
-        return Calls.NONE;
+    default Relation relation(Connection connection, String schema, String name) throws SQLException {
+        return MetaDataRelations.read(connection, schema, name);
     }
-
-    /** Relations the relation's rules read or write (PostgreSQL {@code CREATE RULE}); empty elsewhere. */
-    List<String> ruleTargets(Connection connection, String schema, String name) throws SQLException;
-
-    /** The read policies of the relation, or {@link RowSecurity#NONE} when row-level security is off. */
-    RowSecurity rowSecurity(Connection connection, String schema, String name) throws SQLException;
 
     /**
      * The functions, operators and types the database defines beyond its built-ins.

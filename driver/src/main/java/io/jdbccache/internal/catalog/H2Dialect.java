@@ -115,36 +115,6 @@ final class H2Dialect implements Dialect {
         return schemas;
     }
 
-    @Override
-    public String viewDefinition(Connection connection, String schema, String name) throws SQLException {
-        return GenericDialect.informationSchemaViewDefinition(connection, schema, name);
-    }
-
-    @Override
-    public List<String> viewDependencies(Connection connection, String schema, String name) {
-        return List.of();
-    }
-
-    @Override
-    public List<String> inheritanceFamily(Connection connection, String schema, String name) {
-        return List.of();
-    }
-
-    @Override
-    public boolean runsServerCode(Connection connection, String schema, String name) {
-        return GenericDialect.informationSchemaHasTriggers(connection, schema, name);
-    }
-
-    @Override
-    public List<String> ruleTargets(Connection connection, String schema, String name) {
-        return List.of();
-    }
-
-    @Override
-    public RowSecurity rowSecurity(Connection connection, String schema, String name) {
-        return RowSecurity.NONE;
-    }
-
     /** User aliases and aggregates (CREATE ALIAS, CREATE AGGREGATE); H2 lets none replace a built-in by default. */
     @Override
     public Routines routines(Connection connection, Set<String> builtIns) throws SQLException {

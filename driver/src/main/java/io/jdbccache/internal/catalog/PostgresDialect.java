@@ -183,49 +183,6 @@ final class PostgresDialect implements Dialect {
                 + " " + settings;
     }
 
-    @Override
-    public String viewDefinition(Connection connection, String schema, String name) throws SQLException {
-        return single(connection, "SELECT pg_get_viewdef(c.oid, true) FROM pg_class c"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?", schema, name);
-    }
-
-    @Override
-    public List<String> viewDependencies(Connection connection, String schema, String name) throws SQLException {
-        return Catalog.qualifiedNames(connection, "SELECT DISTINCT rn.nspname, rc.relname FROM pg_class v"
-                + " JOIN pg_namespace vn ON vn.oid = v.relnamespace"
-                + " JOIN pg_rewrite r ON r.ev_class = v.oid"
-                + " JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid"
-                + " AND d.refclassid = 'pg_class'::regclass"
-                + " JOIN pg_class rc ON rc.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
-                + " WHERE vn.nspname = ? AND v.relname = ? AND rc.oid <> v.oid", schema, name);
-    }
-
-    @Override
-    public List<String> inheritanceFamily(Connection connection, String schema, String name) throws SQLException {
-        return Catalog.qualifiedNames(connection, "WITH RECURSIVE t AS (SELECT c.oid FROM pg_class c"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?),"
-                + " up(oid) AS (SELECT i.inhparent FROM pg_inherits i JOIN t ON i.inhrelid = t.oid"
-                + " UNION SELECT i.inhparent FROM pg_inherits i JOIN up ON i.inhrelid = up.oid),"
-                + " down(oid) AS (SELECT i.inhrelid FROM pg_inherits i JOIN t ON i.inhparent = t.oid"
-                + " UNION SELECT i.inhrelid FROM pg_inherits i JOIN down ON i.inhparent = down.oid)"
-                + " SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE c.oid IN (SELECT oid FROM up UNION SELECT oid FROM down)", schema, name);
-    }
-
-    /** Triggers and rules other than a view's own: code the catalog does not describe the effects of. */
-    @Override
-    public boolean runsServerCode(Connection connection, String schema, String name) {
-        String sql = "SELECT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND NOT t.tgisinternal)"
-                + " OR EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN')"
-                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?";
-        try {
-            String value = single(connection, sql, schema, name);
-            return value == null || !value.equals("f");
-        } catch (SQLException | RuntimeException e) {
-            return true;
-        }
-    }
-
     /**
      * Built-in functions that can change something when an expression calls them: the session's settings, every
      * session's settings, or anything the SQL text they run does. The other built-ins compute, read, or touch only
@@ -236,10 +193,16 @@ final class PostgresDialect implements Dialect {
             "lo_import", "lo_export", "lo_create", "lo_creat", "lo_unlink", "lo_put", "lo_from_bytea", "lo_truncate",
             "lo_truncate64", "lowrite", "pg_import_system_collations");
 
-    /** See {@link #writeCalls}: (schema, name) in, one function name per row out. */
-    private static final String WRITE_CALLS = "WITH RECURSIVE rel AS (SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            + "   WHERE n.nspname = ? AND c.relname = ?),"
-            + " types(oid) AS (SELECT a.atttypid FROM pg_attribute a JOIN rel ON a.attrelid = rel.oid"
+    /**
+     * The functions a write to the relation {@code rel} may call, read from the stored expression trees
+     * ({@code pg_node_tree}) of its defaults and generated columns, check constraints, the constraints of its
+     * columns' domains (through base domains and arrays), all its policies, index expressions and predicates and
+     * partition keys, plus its columns' types' input functions. The trees name every function by OID, built-ins
+     * included, which {@code pg_depend} never records (they are pinned). Reading the trees takes no lock on the
+     * relation (unlike {@code pg_get_expr}). Common table expressions over {@code rel(oid)}, ending in
+     * {@code called(oid)}.
+     */
+    private static final String WRITE_CALLS = " types(oid) AS (SELECT a.atttypid FROM pg_attribute a JOIN rel ON a.attrelid = rel.oid"
             + "   WHERE a.attnum > 0 AND NOT a.attisdropped"
             // Types built from others: a domain's base, an array's element, a composite's fields, a range's
             // (or multirange's) subtype. Their domains' constraints run on the values written.
@@ -266,59 +229,149 @@ final class PostgresDialect implements Dialect {
             // built-in's and extension type's, citext's say) are taken at their word.
             + "   UNION SELECT f.oid FROM pg_type t JOIN types ON t.oid = types.oid"
             + "     JOIN pg_proc f ON f.oid IN (t.typinput, t.typreceive)"
-            + "     WHERE NOT (f.provolatile = 'i' AND f.proparallel = 's'))"
-            + " SELECT DISTINCT CASE WHEN p.pronamespace = 'pg_catalog'::regnamespace THEN p.proname::text"
-            + "   ELSE p.pronamespace::regnamespace::text || '.' || p.proname END"
-            + " FROM pg_proc p JOIN called ON p.oid = called.oid"
-            + " WHERE p.pronamespace <> 'pg_catalog'::regnamespace OR p.proname IN (" + builtInList() + ")";
+            + "     WHERE NOT (f.provolatile = 'i' AND f.proparallel = 's'))";
 
     /**
-     * The functions a write to the relation may call, read from the stored expression trees
-     * ({@code pg_node_tree}) of its defaults and generated columns, check constraints, the constraints of its
-     * columns' domains (through base domains and arrays), all its policies, index expressions and predicates and
-     * partition keys, plus its columns' types' input functions. The trees name every function by OID, built-ins
-     * included, which {@code pg_depend} never records (they are pinned). Reading the trees takes no lock on the
-     * relation (unlike {@code pg_get_expr}).
+     * Everything {@link #relation} reads, in one statement: (schema, name) in, one fact per row out as (what, a, b).
+     * No row: no such relation.
+     */
+    private static final String RELATION = "WITH RECURSIVE rel AS (SELECT c.oid, c.relkind, c.relrowsecurity,"
+            + "   n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + "   WHERE n.nspname = ? AND c.relname = ?),"
+            + " up(oid) AS (SELECT i.inhparent FROM pg_inherits i JOIN rel ON i.inhrelid = rel.oid"
+            + "   UNION SELECT i.inhparent FROM pg_inherits i JOIN up ON i.inhrelid = up.oid),"
+            + " down(oid) AS (SELECT i.inhrelid FROM pg_inherits i JOIN rel ON i.inhparent = rel.oid"
+            + "   UNION SELECT i.inhrelid FROM pg_inherits i JOIN down ON i.inhparent = down.oid),"
+            + WRITE_CALLS
+            // The type as DatabaseMetaData.getTables names it (pgjdbc's names): system and temporary relations
+            // have types of their own, which are neither cached nor analyzed as views.
+            + " SELECT 'type', CASE WHEN rel.nspname IN ('pg_catalog', 'information_schema')"
+            + "     THEN CASE rel.relkind WHEN 'r' THEN 'SYSTEM TABLE' WHEN 'v' THEN 'SYSTEM VIEW'"
+            + "       WHEN 'i' THEN 'SYSTEM INDEX' END"
+            + "   WHEN rel.nspname = 'pg_toast' THEN CASE rel.relkind WHEN 'r' THEN 'SYSTEM TOAST TABLE'"
+            + "       WHEN 'i' THEN 'SYSTEM TOAST INDEX' END"
+            + "   WHEN rel.nspname ~ '^pg_' THEN CASE rel.relkind WHEN 'r' THEN 'TEMPORARY TABLE'"
+            + "       WHEN 'p' THEN 'TEMPORARY TABLE' WHEN 'i' THEN 'TEMPORARY INDEX' WHEN 'S' THEN 'TEMPORARY SEQUENCE'"
+            + "       WHEN 'v' THEN 'TEMPORARY VIEW' END"
+            + "   ELSE CASE rel.relkind WHEN 'r' THEN 'TABLE' WHEN 'p' THEN 'PARTITIONED TABLE' WHEN 'i' THEN 'INDEX'"
+            + "       WHEN 'I' THEN 'PARTITIONED INDEX' WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'c' THEN 'TYPE'"
+            + "       WHEN 'f' THEN 'FOREIGN TABLE' WHEN 'm' THEN 'MATERIALIZED VIEW' END END, NULL FROM rel"
+            // Triggers and rules other than a view's own: code the catalog does not describe the effects of.
+            + " UNION ALL SELECT 'code', (EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = rel.oid"
+            + "     AND NOT t.tgisinternal)"
+            + "   OR EXISTS (SELECT 1 FROM pg_rewrite r WHERE r.ev_class = rel.oid AND r.rulename <> '_RETURN'))::text,"
+            + "   NULL FROM rel"
+            + " UNION ALL SELECT 'rls', rel.relrowsecurity::text, NULL FROM rel"
+            // Foreign keys referencing it whose action writes the referencing rows.
+            + " UNION ALL (SELECT DISTINCT 'child', fn.nspname::text, fc.relname::text FROM pg_constraint k"
+            + "   JOIN rel ON k.confrelid = rel.oid JOIN pg_class fc ON fc.oid = k.conrelid"
+            + "   JOIN pg_namespace fn ON fn.oid = fc.relnamespace"
+            + "   WHERE k.contype = 'f' AND (k.confdeltype IN ('c', 'n', 'd') OR k.confupdtype IN ('c', 'n', 'd')))"
+            // Rules may write other relations (or this one again) whenever this one is written.
+            + " UNION ALL (SELECT DISTINCT 'rule', rn.nspname::text, rc.relname::text FROM pg_rewrite r"
+            + "   JOIN rel ON r.ev_class = rel.oid"
+            + "   JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid"
+            + "     AND d.refclassid = 'pg_class'::regclass"
+            + "   JOIN pg_class rc ON rc.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+            + "   WHERE r.rulename <> '_RETURN' AND rel.relkind <> 'v')"
+            + " UNION ALL SELECT 'family', n.nspname::text, c.relname::text FROM pg_class c"
+            + "   JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid IN (SELECT oid FROM up UNION SELECT oid FROM down)"
+            // A primary key of one column (INCLUDE columns are stored, not part of the key) of a built-in integer
+            // type (not a domain over one: DatabaseMetaData calls it DISTINCT), and not generated.
+            + " UNION ALL SELECT 'key', a.attname::text, NULL FROM rel"
+            + "   JOIN pg_index i ON i.indrelid = rel.oid AND i.indisprimary AND i.indnkeyatts = 1"
+            + "   JOIN pg_attribute a ON a.attrelid = rel.oid AND a.attnum = i.indkey[0]"
+            + "   WHERE a.attgenerated = '' AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)"
+            + " UNION ALL (SELECT DISTINCT 'call', CASE WHEN p.pronamespace = 'pg_catalog'::regnamespace"
+            + "   THEN p.proname::text ELSE p.pronamespace::regnamespace::text || '.' || p.proname END, NULL"
+            + "   FROM pg_proc p JOIN called ON p.oid = called.oid"
+            + "   WHERE p.pronamespace <> 'pg_catalog'::regnamespace OR p.proname IN (" + builtInList() + "))"
+            + " UNION ALL SELECT 'definition', pg_get_viewdef(rel.oid, true), NULL FROM rel WHERE rel.relkind IN ('v', 'm')"
+            // The catalog's dependency graph is exact where a view's text may be ambiguous (search_path at creation).
+            + " UNION ALL (SELECT DISTINCT 'depends', rn.nspname::text, rc.relname::text FROM pg_rewrite r"
+            + "   JOIN rel ON r.ev_class = rel.oid"
+            + "   JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid"
+            + "     AND d.refclassid = 'pg_class'::regclass"
+            + "   JOIN pg_class rc ON rc.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+            + "   WHERE rel.relkind = 'v' AND rc.oid <> rel.oid)";
+
+    /**
+     * One statement reads the relation's kind, foreign keys, rules, family, key, server code, write calls and (for
+     * a view) text and dependencies; a second one its policies, if row-level security is on. An unqualified name
+     * (no schema: never on PostgreSQL, whose search path always has a first schema) is read the standard way.
      */
     @Override
-    public Calls writeCalls(Connection connection, String schema, String name) throws SQLException {
-        Set<String> functions = new TreeSet<>();
-        try (PreparedStatement statement = connection.prepareStatement(WRITE_CALLS)) {
+    public Relation relation(Connection connection, String schema, String name) throws SQLException {
+        if (schema == null) {
+            return Dialect.super.relation(connection, schema, name);
+        }
+        String type = null;
+        boolean exists = false;
+        boolean serverCode = true;
+        boolean rowSecurity = false;
+        String integerKey = null;
+        String definition = null;
+        List<String> changed = new ArrayList<>();
+        List<String> family = new ArrayList<>();
+        List<String> dependencies = new ArrayList<>();
+        Set<String> calls = new TreeSet<>();
+        try (PreparedStatement statement = connection.prepareStatement(RELATION)) {
             statement.setString(1, schema);
             statement.setString(2, name);
             try (ResultSet rows = WithoutBegin.executeQuery(statement)) {
                 while (rows.next()) {
-                    functions.add(rows.getString(1));
+                    String a = rows.getString(2);
+                    switch (rows.getString(1)) {
+                        case "type":
+                            exists = true;
+                            type = a;
+                            break;
+                        case "code":
+                            serverCode = !"false".equals(a);
+                            break;
+                        case "rls":
+                            rowSecurity = "true".equals(a);
+                            break;
+                        case "child":
+                        case "rule":
+                            changed.add(TableRef.qualify(a, rows.getString(3)));
+                            break;
+                        case "family":
+                            family.add(TableRef.qualify(a, rows.getString(3)));
+                            break;
+                        case "key":
+                            integerKey = a;
+                            break;
+                        case "call":
+                            calls.add(a);
+                            break;
+                        case "definition":
+                            definition = a;
+                            break;
+                        case "depends":
+                            dependencies.add(TableRef.qualify(a, rows.getString(3)));
+                            break;
+                        default:
+                            throw new SQLException("jdbc-cache: unexpected catalog fact " + rows.getString(1));
+                    }
                 }
             }
         }
-        return functions.isEmpty() ? Calls.NONE : new Calls(functions, Set.of(), Set.of());
-    }
-
-    @Override
-    public List<String> ruleTargets(Connection connection, String schema, String name) throws SQLException {
-        return Catalog.qualifiedNames(connection, "SELECT DISTINCT rn.nspname, rc.relname FROM pg_rewrite r"
-                + " JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid"
-                + " AND d.refclassid = 'pg_class'::regclass"
-                + " JOIN pg_class rc ON rc.oid = d.refobjid JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
-                + " WHERE n.nspname = ? AND c.relname = ? AND r.rulename <> '_RETURN'", schema, name);
+        if (!exists || type == null) {
+            return null;
+        }
+        return new Relation(type, changed, family, integerKey, serverCode,
+                calls.isEmpty() ? Calls.NONE : new Calls(calls, Set.of(), Set.of()),
+                rowSecurity ? policies(connection, schema, name) : RowSecurity.NONE, definition, dependencies);
     }
 
     /**
-     * The policies that filter reads ({@code FOR SELECT} and {@code FOR ALL}): the relations they read (from
-     * {@code pg_depend}, exact), and from their printed expressions the functions they call and the settings they
-     * read. A policy whose expression cannot be analyzed, reads a setting by a computed name, or reads a setting the
-     * read-back query would not find, makes the table uncacheable.
+     * The policies that filter reads ({@code FOR SELECT} and {@code FOR ALL}) of a relation with row-level security
+     * on: the relations they read (from {@code pg_depend}, exact), and from their printed expressions the functions
+     * they call and the settings they read. A policy whose expression cannot be analyzed, reads a setting by a
+     * computed name, or reads a setting the read-back query would not find, makes the table uncacheable.
      */
-    @Override
-    public RowSecurity rowSecurity(Connection connection, String schema, String name) throws SQLException {
-        String enabled = single(connection, "SELECT c.relrowsecurity FROM pg_class c"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?",
-                schema, name);
-        if (!"t".equals(enabled)) {
-            return RowSecurity.NONE;
-        }
+    private static RowSecurity policies(Connection connection, String schema, String name) throws SQLException {
         Calls[] calls = {Calls.NONE};
         Set<String> settings = new TreeSet<>();
         String notAnalyzable = null;
@@ -342,7 +395,7 @@ final class PostgresDialect implements Dialect {
                 }
             }
         }
-        List<String> reads = Catalog.qualifiedNames(connection, "SELECT DISTINCT rn.nspname, rc.relname"
+        List<String> reads = qualifiedNames(connection, "SELECT DISTINCT rn.nspname, rc.relname"
                 + " FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid"
                 + " JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " JOIN pg_depend d ON d.classid = 'pg_policy'::regclass AND d.objid = p.oid"
@@ -437,17 +490,23 @@ final class PostgresDialect implements Dialect {
         return result;
     }
 
-    private static String abbreviate(String text) {
-        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
-    }
-
-    private static String single(Connection connection, String sql, String schema, String name) throws SQLException {
+    /** Runs a catalog query taking (schema, name) and returning (schema, name) rows, as {@code schema.name}. */
+    private static List<String> qualifiedNames(Connection connection, String sql, String schema, String name)
+            throws SQLException {
+        List<String> result = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, schema);
             statement.setString(2, name);
             try (ResultSet rows = WithoutBegin.executeQuery(statement)) {
-                return rows.next() ? rows.getString(1) : null;
+                while (rows.next()) {
+                    result.add(TableRef.qualify(rows.getString(1), rows.getString(2)));
+                }
             }
         }
+        return result;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
     }
 }
