@@ -14,6 +14,11 @@ import java.util.Set;
  */
 public record Calls(Set<String> functions, Set<String> operators, Set<String> types) {
     public static final Calls NONE = new Calls(Set.of(), Set.of(), Set.of());
+    /**
+     * Code the catalog could not read (a view's text, a relation the lookup failed on): judged as a user's function
+     * that may write, change the session and run DDL. Its name holds a NUL, which no database identifier can.
+     */
+    public static final Calls UNKNOWN = new Calls(Set.of("\u0000code the catalog could not read"), Set.of(), Set.of());
 
     public Calls {
         functions = Set.copyOf(functions);

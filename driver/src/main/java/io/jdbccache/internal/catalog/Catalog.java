@@ -185,8 +185,9 @@ public final class Catalog {
                 return TableInfo.ABSENT;
             }
             String upper = relation.type().toUpperCase(Locale.ROOT);
-            if (upper.equals("VIEW")) {
-                return view(resolvedName, schema, relation, connection, depth, remember);
+            if (upper.equals("VIEW") || upper.equals("TEMPORARY VIEW")) {
+                // A temporary view is never cached, but what reading it runs is judged as a view's.
+                return view(resolvedName, schema, upper, relation, connection, depth, remember);
             }
             // A materialized view holds its own rows, changed only by REFRESH: it is cached like a table.
             boolean cacheable = upper.equals("TABLE") || upper.equals("BASE TABLE")
@@ -220,17 +221,18 @@ public final class Catalog {
      * views behind it call) is its {@link TableInfo#readCalls}, judged by the reader. Its results depend on every
      * relation it reads, transitively, and on their row-level-security policies.
      */
-    private TableInfo view(String resolvedName, String schema, Relation relation, Connection connection, int depth,
-            boolean remember) {
+    private TableInfo view(String resolvedName, String schema, String type, Relation relation, Connection connection,
+            int depth, boolean remember) {
         String definition = relation.definition();
         boolean serverCode = relation.runsServerCode();
         Calls writeCalls = relation.writeCalls();
         if (definition == null || depth > 8) {
-            return new TableInfo(true, true, "VIEW", false, List.of(), List.of(), null, serverCode, writeCalls,
-                    RowSecurity.NONE, Calls.NONE);
+            // Code that cannot be read is code that may do anything.
+            return new TableInfo(true, true, type, false, List.of(), List.of(), null, serverCode, writeCalls,
+                    RowSecurity.NONE, Calls.UNKNOWN);
         }
         SqlAnalysis analysis = SqlAnalyzer.analyze(definition, dialect.syntax(null));
-        boolean cacheable = analysis.kind() == SqlAnalysis.Kind.QUERY;
+        boolean cacheable = type.equals("VIEW") && analysis.kind() == SqlAnalysis.Kind.QUERY;
         Calls calls = Calls.of(analysis);
         Set<String> readsFrom = new LinkedHashSet<>();
         RowSecurity rowSecurity = RowSecurity.NONE;
@@ -258,7 +260,7 @@ public final class Catalog {
                 calls = calls.plus(info.readCalls());
             }
         }
-        return new TableInfo(true, true, "VIEW", cacheable, List.of(), List.copyOf(readsFrom), null, serverCode,
+        return new TableInfo(true, true, type, cacheable, List.of(), List.copyOf(readsFrom), null, serverCode,
                 writeCalls, rowSecurity, calls);
     }
 

@@ -94,6 +94,15 @@ public interface Dialect {
     SessionState readSession(Connection connection, Set<String> keySettings) throws SQLException;
 
     /**
+     * The schema name that stands for the session's own temporary schema in {@link #relation} (PostgreSQL's
+     * {@code pg_temp}), or null where the catalog cannot look into it: a statement naming a temporary relation
+     * then runs code the driver cannot see.
+     */
+    default String temporarySchema() {
+        return null;
+    }
+
+    /**
      * What the catalog says about the relation {@code schema.name}, or null if there is none. Besides its kind: the
      * relations a write to it changes (cascading foreign keys, rules), its inheritance family, its single integer
      * primary key, whether writing it runs triggers or rules, its read policies, a view's text and dependencies, and

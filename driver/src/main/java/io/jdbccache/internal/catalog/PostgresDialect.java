@@ -43,6 +43,9 @@ final class PostgresDialect implements Dialect {
             "gin_fuzzy_search_limit", "quote_all_identifiers", "pg_trgm.similarity_threshold", "pg_trgm.word_similarity_threshold",
             "pg_trgm.strict_word_similarity_threshold");
 
+    /** The name PostgreSQL itself accepts for the session's temporary schema. */
+    static final String TEMPORARY_SCHEMA = "pg_temp";
+
     private PostgresDialect() {
     }
 
@@ -237,7 +240,9 @@ final class PostgresDialect implements Dialect {
      */
     private static final String RELATION = "WITH RECURSIVE rel AS (SELECT c.oid, c.relkind, c.relrowsecurity,"
             + "   n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            + "   WHERE n.nspname = ? AND c.relname = ?),"
+            // pg_temp: this session's temporary schema, whatever its number (no other schema may be so named).
+            + "   WHERE (n.nspname = ? OR ? = 'pg_temp' AND pg_my_temp_schema() <> 0"
+            + "     AND c.relnamespace = pg_my_temp_schema()) AND c.relname = ?),"
             + " up(oid) AS (SELECT i.inhparent FROM pg_inherits i JOIN rel ON i.inhrelid = rel.oid"
             + "   UNION SELECT i.inhparent FROM pg_inherits i JOIN up ON i.inhrelid = up.oid),"
             + " down(oid) AS (SELECT i.inhrelid FROM pg_inherits i JOIN rel ON i.inhparent = rel.oid"
@@ -255,7 +260,7 @@ final class PostgresDialect implements Dialect {
             + "       WHEN 'v' THEN 'TEMPORARY VIEW' END"
             + "   ELSE CASE rel.relkind WHEN 'r' THEN 'TABLE' WHEN 'p' THEN 'PARTITIONED TABLE' WHEN 'i' THEN 'INDEX'"
             + "       WHEN 'I' THEN 'PARTITIONED INDEX' WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'c' THEN 'TYPE'"
-            + "       WHEN 'f' THEN 'FOREIGN TABLE' WHEN 'm' THEN 'MATERIALIZED VIEW' END END, NULL FROM rel"
+            + "       WHEN 'f' THEN 'FOREIGN TABLE' WHEN 'm' THEN 'MATERIALIZED VIEW' END END, rel.nspname::text FROM rel"
             // Triggers and rules other than a view's own: code the catalog does not describe the effects of.
             + " UNION ALL SELECT 'code', (EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = rel.oid"
             + "     AND NOT t.tgisinternal)"
@@ -301,11 +306,17 @@ final class PostgresDialect implements Dialect {
      * (no schema: never on PostgreSQL, whose search path always has a first schema) is read the standard way.
      */
     @Override
+    public String temporarySchema() {
+        return TEMPORARY_SCHEMA;
+    }
+
+    @Override
     public Relation relation(Connection connection, String schema, String name) throws SQLException {
         if (schema == null) {
             return Dialect.super.relation(connection, schema, name);
         }
         String type = null;
+        String stored = schema; // the schema's own name (pg_temp_3 for pg_temp)
         boolean exists = false;
         boolean serverCode = true;
         boolean rowSecurity = false;
@@ -317,7 +328,8 @@ final class PostgresDialect implements Dialect {
         Set<String> calls = new TreeSet<>();
         try (PreparedStatement statement = connection.prepareStatement(RELATION)) {
             statement.setString(1, schema);
-            statement.setString(2, name);
+            statement.setString(2, schema);
+            statement.setString(3, name);
             try (ResultSet rows = WithoutBegin.executeQuery(statement)) {
                 while (rows.next()) {
                     String a = rows.getString(2);
@@ -325,6 +337,7 @@ final class PostgresDialect implements Dialect {
                         case "type":
                             exists = true;
                             type = a;
+                            stored = rows.getString(3);
                             break;
                         case "code":
                             serverCode = !"false".equals(a);
@@ -362,7 +375,7 @@ final class PostgresDialect implements Dialect {
         }
         return new Relation(type, changed, family, integerKey, serverCode,
                 calls.isEmpty() ? Calls.NONE : new Calls(calls, Set.of(), Set.of()),
-                rowSecurity ? policies(connection, schema, name) : RowSecurity.NONE, definition, dependencies);
+                rowSecurity ? policies(connection, stored, name) : RowSecurity.NONE, definition, dependencies);
     }
 
     /**

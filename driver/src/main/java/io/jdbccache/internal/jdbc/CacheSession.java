@@ -319,46 +319,120 @@ final class CacheSession {
             path = state == null ? null : state.searchPath();
         }
         boolean known = !namesRelations || path != null;
+        // The session's own temporary relations are judged afresh each time, and never for others.
+        boolean temporary = known && state != null && namesTemporary(analysis, state);
         CodeVerdict memo = analyzed.codeVerdict();
-        if (known && memo != null && memo.appliesTo(config, database, path, epoch)) {
+        if (known && !temporary && memo != null && memo.appliesTo(config, database, path, epoch)) {
             return memo;
         }
         boolean shareable = catalogShareable();
         Routines routines = database.routines(physical, shareable);
-        Calls calls = Calls.of(analysis).plus(codeBehindRelations(analysis, state));
+        CodeBehind behind = codeBehindRelations(analysis, state);
+        Calls calls = Calls.of(analysis).plus(behind.calls());
         Set<String> declared = config.deterministicFunctions();
         CodeVerdict verdict = new CodeVerdict(config, database, path, epoch,
                 CallJudge.mayWrite(calls, declared, routines), CallJudge.runsUserCode(calls, declared, routines),
                 CallJudge.mayChangeSession(calls, declared, routines));
-        if (known && shareable && database.catalogEpoch() == epoch) {
+        if (known && shareable && behind.shareable() && database.catalogEpoch() == epoch) {
             analyzed.codeVerdict(verdict);
         }
         return verdict;
     }
 
+    /**
+     * Statements whose relations run code: reads, writes, and the session changes that read
+     * ({@code CREATE TEMP TABLE ... AS SELECT}, {@code SELECT ... INTO TEMP}).
+     */
     private static boolean namesRelations(SqlAnalysis analysis) {
         boolean named = analysis.kind() == SqlAnalysis.Kind.QUERY || analysis.kind() == SqlAnalysis.Kind.UNCACHEABLE_READ
-                || analysis.kind() == SqlAnalysis.Kind.WRITE;
+                || analysis.kind() == SqlAnalysis.Kind.WRITE || analysis.kind() == SqlAnalysis.Kind.SESSION_CHANGE;
         return named && !analysis.relationsMentioned().isEmpty();
+    }
+
+    /**
+     * The code behind the relations a statement names, and whether the judgment holds for every session on the
+     * same search path (false when it rests on this session's temporary relations or on a lookup that failed).
+     */
+    private record CodeBehind(Calls calls, boolean shareable) {
+        static final CodeBehind NONE = new CodeBehind(Calls.NONE, true);
     }
 
     /**
      * What reading the relations a statement names runs: the functions, operators and casts of the views it reads
      * (or writes through) and of the row-level-security policies of the tables behind them. A bypassed read of such
-     * a view runs its code, and so does a write that reads it ({@code INSERT ... SELECT FROM view}).
+     * a view runs its code, and so does a write that reads it ({@code INSERT ... SELECT FROM view}). A name of one of
+     * the session's temporary relations is that relation (PostgreSQL searches the temporary schema first), looked up
+     * there and not remembered; a write to one runs its triggers and its defaults' and constraints' code too. A
+     * relation the catalog cannot tell about runs unknown code.
      */
-    private Calls codeBehindRelations(SqlAnalysis analysis, SessionState state) {
+    private CodeBehind codeBehindRelations(SqlAnalysis analysis, SessionState state) {
         if (!namesRelations(analysis) || state == null || state.searchPath().schemas().isEmpty()) {
-            return Calls.NONE;
+            return CodeBehind.NONE;
         }
         boolean remember = catalogShareable();
+        boolean shareable = true;
         Calls calls = Calls.NONE;
         for (TableRef relation : analysis.relationsMentioned()) {
-            TableInfo info = database.tableInfo(database.resolve(relation, state.searchPath(), physical, remember),
-                    physical, remember);
+            TableInfo info;
+            if (isTemporary(relation, state)) {
+                shareable = false;
+                info = temporaryInfo(relation);
+                if (info.known() && analysis.isWrite()) {
+                    calls = calls.plus(info.runsServerCode() ? Calls.UNKNOWN : info.writeCalls());
+                }
+            } else {
+                info = database.tableInfo(database.resolve(relation, state.searchPath(), physical, remember),
+                        physical, remember);
+            }
+            if (!info.known()) {
+                shareable = false;
+                calls = calls.plus(Calls.UNKNOWN);
+                continue;
+            }
             calls = calls.plus(info.readCalls()).plus(info.rowSecurity().calls());
         }
-        return calls;
+        return new CodeBehind(calls, shareable);
+    }
+
+    /** True if the statement names one of the session's temporary relations. */
+    private boolean namesTemporary(SqlAnalysis analysis, SessionState state) {
+        if (state.temporaryRelations().isEmpty()) {
+            return false;
+        }
+        for (TableRef relation : analysis.relationsMentioned()) {
+            if (isTemporary(relation, state)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True if {@code relation} names one of the session's temporary relations: unqualified (the temporary schema
+     * is searched first) or qualified with the temporary schema; where the dialect cannot look into the temporary
+     * schema, any qualified name of a temporary relation's name too.
+     */
+    private boolean isTemporary(TableRef relation, SessionState state) {
+        if (state.temporaryRelations().isEmpty()) {
+            return false;
+        }
+        TableRef.IdentifierCase identifierCase = dialect.identifierCase();
+        boolean named = state.temporaryRelations().contains(identifierCase.apply(relation.name()));
+        if (relation.schema() == null || dialect.temporarySchema() == null) {
+            return named;
+        }
+        String schema = identifierCase.apply(relation.schema());
+        return schema.equals(dialect.temporarySchema()) || schema.startsWith(dialect.temporarySchema() + "_");
+    }
+
+    /** The catalog's facts about a temporary relation of this session, read in its temporary schema every time. */
+    private TableInfo temporaryInfo(TableRef relation) {
+        String schema = dialect.temporarySchema();
+        if (schema == null) {
+            return TableInfo.UNKNOWN;
+        }
+        return database.tableInfo(TableRef.qualify(schema, dialect.identifierCase().apply(relation.name())), physical,
+                false);
     }
 
     /**
@@ -633,21 +707,21 @@ final class CacheSession {
             // Where the write's tables resolve is unknown: invalidate everything, and decide again next time.
             return WritePlan.everything(config, database, null, -1);
         }
+        SessionState state = currentState();
+        // A write naming a temporary relation of this session is planned afresh each time, and never for others.
+        boolean temporary = state != null && namesTemporary(analysis, state);
         WritePlan memo = analyzed.writePlan();
-        if (memo != null && memo.appliesTo(config, database, path, epoch)) {
+        if (!temporary && memo != null && memo.appliesTo(config, database, path, epoch)) {
             return memo;
         }
-        WritePlan plan = resolveWrite(analysis, path, epoch);
-        if (plan.catalogEpoch() == epoch && catalogShareable()) {
+        boolean remember = catalogShareable();
+        CodeBehind behind = codeBehindRelations(analysis, state);
+        WritePlan plan = WritePlans.decide(analysis, config, database, path, epoch, physical, remember,
+                behind.calls(), builtInsShadowed());
+        if (behind.shareable() && plan.catalogEpoch() == epoch && remember) {
             analyzed.writePlan(plan);
         }
         return plan;
-    }
-
-    private WritePlan resolveWrite(SqlAnalysis analysis, SearchPath path, long epoch) {
-        boolean remember = catalogShareable();
-        return WritePlans.decide(analysis, config, database, path, epoch, physical, remember,
-                codeBehindRelations(analysis, currentState()), builtInsShadowed());
     }
 
     /** After a write: invalidates again, and inside a transaction remembers the tables until it ends. */

@@ -530,8 +530,11 @@ public final class SqlAnalyzer {
             PlainSelect plain = (PlainSelect) select;
             if (plain.getIntoTables() != null && !plain.getIntoTables().isEmpty()) {
                 if (createsTemporaryTable(tokens)) {
-                    // Its query runs like any read: the functions it calls are judged.
-                    return new SqlAnalysis(Kind.SESSION_CHANGE, normalized, null, null, null, functions);
+                    // Its query runs like any read: the functions it calls are judged, and the code of the
+                    // relations it reads (a view calling a writing function).
+                    SqlAnalysis create = new SqlAnalysis(Kind.SESSION_CHANGE, normalized, null, null, null, functions);
+                    create.relationsMentioned(tables);
+                    return create;
                 }
                 List<TableRef> into = new ArrayList<>();
                 for (Table table : plain.getIntoTables()) {
@@ -975,7 +978,9 @@ public final class SqlAnalyzer {
         boolean read = READ_KEYWORDS.contains(first);
         boolean into = tokens.stream().anyMatch(t -> t.isWord("into"));
         if (read && into && createsTemporaryTable(tokens) && !containsDataChange(tokens)) {
-            return new SqlAnalysis(Kind.SESSION_CHANGE, normalized, null, null, null, functions);
+            SqlAnalysis create = new SqlAnalysis(Kind.SESSION_CHANGE, normalized, null, null, null, functions);
+            create.relationsMentioned(relationsAfterFrom(tokens));
+            return create;
         }
         if (read && !containsDataChange(tokens) && !into) {
             SqlAnalysis analysis = new SqlAnalysis(Kind.UNCACHEABLE_READ, normalized, null,
@@ -1325,9 +1330,12 @@ public final class SqlAnalyzer {
                     // CREATE TEMP TABLE x AS WITH d AS (DELETE ...) SELECT ...: a write too.
                     return new SqlAnalysis(Kind.WRITE_UNKNOWN, normalized);
                 }
-                // Its query (CREATE TEMP TABLE x AS SELECT f()) runs like any read: its calls are judged.
-                return new SqlAnalysis(Kind.SESSION_CHANGE, normalized, null, null, null,
+                // Its query (CREATE TEMP TABLE x AS SELECT f()) runs like any read: its calls are judged, and
+                // the code of the relations it reads (a view calling a writing function).
+                SqlAnalysis create = new SqlAnalysis(Kind.SESSION_CHANGE, normalized, null, null, null,
                         callsFromTokens(tokens, syntax, List.of()));
+                create.relationsMentioned(relationsAfterFrom(tokens));
+                return create;
             default:
                 return null;
         }
