@@ -44,6 +44,25 @@ class CodeBehindRelationsTest {
         });
     }
 
+    /**
+     * With pg_temp listed after the schema (SET search_path = s, pg_temp), an unqualified name is the permanent
+     * relation even though a temporary one of that name exists: the permanent view's code runs.
+     */
+    @Test
+    void aTemporaryTableListedLastLeavesThePermanentViewsCodeToRun() throws Exception {
+        controlThenCached(Database.POSTGRESQL, FIXTURE, (db, src) -> {
+            Connection a = src.get();
+            Connection b = src.get();
+            String schema = (String) query(a, "SELECT current_schema()::text").get(0).get(0);
+            exec(a, "CREATE TEMP TABLE bumping (n INT)", "SET search_path = " + schema + ", pg_temp");
+            assertThat(query(b, "SELECT n FROM counter")).isEqualTo(List.of(row(0)));
+            assertThat(query(b, "SELECT n FROM counter")).isEqualTo(List.of(row(0)));
+            assertThat(query(a, "SELECT n FROM bumping")).isEqualTo(List.of(row(1))); // the view: bump() ran
+            assertThat(query(b, "SELECT n FROM counter")).as("B after A read the permanent writing view")
+                    .isEqualTo(List.of(row(1)));
+        });
+    }
+
     /** A write to a temporary table runs its triggers: one that writes a permanent table invalidates its reads. */
     @Test
     void aTriggerOnATemporaryTableWritesAPermanentOneSeen() throws Exception {

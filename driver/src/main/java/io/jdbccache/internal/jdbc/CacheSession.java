@@ -373,25 +373,30 @@ final class CacheSession {
         boolean shareable = true;
         Calls calls = Calls.NONE;
         for (TableRef relation : analysis.relationsMentioned()) {
-            TableInfo info;
             if (isTemporary(relation, state)) {
                 shareable = false;
-                info = temporaryInfo(relation);
-                if (info.known() && analysis.isWrite()) {
-                    calls = calls.plus(info.runsServerCode() ? Calls.UNKNOWN : info.writeCalls());
+                TableInfo temporary = temporaryInfo(relation);
+                calls = calls.plus(readCalls(temporary));
+                if (temporary.known() && analysis.isWrite()) {
+                    calls = calls.plus(temporary.runsServerCode() ? Calls.UNKNOWN : temporary.writeCalls());
                 }
-            } else {
-                info = database.tableInfo(database.resolve(relation, state.searchPath(), physical, remember),
-                        physical, remember);
+                if (relation.schema() != null) {
+                    continue;
+                }
+                // Unqualified, it is the temporary one unless the path lists pg_temp after a schema holding the
+                // name: the code of both is judged.
             }
-            if (!info.known()) {
-                shareable = false;
-                calls = calls.plus(Calls.UNKNOWN);
-                continue;
-            }
-            calls = calls.plus(info.readCalls()).plus(info.rowSecurity().calls());
+            TableInfo info = database.tableInfo(database.resolve(relation, state.searchPath(), physical, remember),
+                    physical, remember);
+            shareable &= info.known();
+            calls = calls.plus(readCalls(info));
         }
         return new CodeBehind(calls, shareable);
+    }
+
+    /** What reading the relation runs: its view's and policies' code; unknown code if the catalog could not tell. */
+    private static Calls readCalls(TableInfo info) {
+        return info.known() ? info.readCalls().plus(info.rowSecurity().calls()) : Calls.UNKNOWN;
     }
 
     /** True if the statement names one of the session's temporary relations. */
