@@ -8,6 +8,10 @@ import java.lang.invoke.MethodType;
  * One public method of pgjdbc's internals, found once by name through the class loader of the first object it is
  * asked for (pgjdbc may live in another loader than this driver), and used only on objects of its class. Absent
  * (another driver, another pgjdbc), it answers null and its caller does without.
+ *
+ * <p>The handle is erased (every reference type {@code Object}) and called with {@code invokeExact}: a plain
+ * {@code invoke} adapts its type at the first call, which on a new JVM spins several classes (milliseconds of a
+ * cold start) for nothing.
  */
 final class PgjdbcMethod {
     /** The method's type, built with pgjdbc's own class loader (its return type may be a pgjdbc class). */
@@ -20,6 +24,7 @@ final class PgjdbcMethod {
     private final String name;
     private final TypeIn type;
     private volatile MethodHandle handle;
+    private volatile Class<?> ownerClass;
     private volatile boolean searched;
 
     PgjdbcMethod(String owner, String name, TypeIn type) {
@@ -28,19 +33,25 @@ final class PgjdbcMethod {
         this.type = type;
     }
 
-    /** The method as a handle taking {@code target} first, or null if {@code target} is not of its class. */
+    /**
+     * The method as an erased handle taking {@code target} (as {@code Object}) first, to be called with
+     * {@code invokeExact}; null if {@code target} is not of its class.
+     */
     MethodHandle on(Object target) {
         if (!searched) {
             try {
                 ClassLoader loader = target.getClass().getClassLoader();
                 Class<?> ownerClass = Class.forName(owner, false, loader);
-                handle = MethodHandles.publicLookup().findVirtual(ownerClass, name, type.of(ownerClass.getClassLoader()));
+                MethodHandle found = MethodHandles.publicLookup().findVirtual(ownerClass, name,
+                        type.of(ownerClass.getClassLoader()));
+                this.ownerClass = ownerClass;
+                handle = found.asType(found.type().erase());
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 handle = null;
             }
             searched = true;
         }
         MethodHandle found = handle;
-        return found != null && found.type().parameterType(0).isInstance(target) ? found : null;
+        return found != null && ownerClass.isInstance(target) ? found : null;
     }
 }

@@ -66,7 +66,7 @@ final class PostgresDialect implements Dialect {
             return null;
         }
         try {
-            Object state = transactionState.invoke(connection);
+            Object state = (Object) transactionState.invokeExact((Object) connection);
             if (state == null) {
                 return null;
             }
@@ -438,69 +438,72 @@ final class PostgresDialect implements Dialect {
     }
 
     /**
+     * The routines query: one row of five arrays (the first null unless its parameter is true). The recursion
+     * joins on one precomputed part-of relation: a join on several alternatives (OR, EXISTS) makes the planner's
+     * estimate explode, and PostgreSQL then spends half a second JIT-compiling it.
+     */
+    private static final String ROUTINES = "WITH RECURSIVE parts(part, whole) AS ("
+            + "   SELECT typbasetype, oid FROM pg_type WHERE typbasetype <> 0"
+            + "   UNION ALL SELECT typelem, oid FROM pg_type WHERE typelem <> 0"
+            + "   UNION ALL SELECT a.atttypid, t.oid FROM pg_type t JOIN pg_class k ON k.oid = t.typrelid"
+            + "     JOIN pg_attribute a ON a.attrelid = k.oid WHERE k.relkind = 'c' AND a.attnum > 0"
+            + "   UNION ALL SELECT rngsubtype, rngtypid FROM pg_range"
+            + "   UNION ALL SELECT rngsubtype, rngmultitypid FROM pg_range),"
+            // Domain constraints calling a user function (pg_depend) or a state-changing built-in (pinned, so only
+            // the expression tree names it), types with user input functions, targets of casts by user functions.
+            + " running(oid) AS ("
+            + " SELECT c.contypid FROM pg_constraint c JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass"
+            + "   AND d.objid = c.oid AND d.refclassid = 'pg_proc'::regclass WHERE c.contypid <> 0"
+            + " UNION SELECT c.contypid FROM pg_constraint c,"
+            + "   regexp_matches(c.conbin::text, ':(?:funcid|opfuncid) ([0-9]+)', 'g') m"
+            + "   JOIN pg_proc p ON p.oid = m[1]::oid"
+            + "   WHERE c.contypid <> 0 AND c.conbin IS NOT NULL AND p.proname IN (" + builtInList() + ")"
+            + " UNION SELECT t.oid FROM pg_type t JOIN pg_proc p ON p.oid = t.typinput"
+            + "   WHERE p.pronamespace <> 'pg_catalog'::regnamespace"
+            + "   AND NOT (p.provolatile = 'i' AND p.proparallel = 's')"
+            + " UNION SELECT c.casttarget FROM pg_cast c JOIN pg_proc p ON p.oid = c.castfunc"
+            + "   WHERE p.pronamespace <> 'pg_catalog'::regnamespace"
+            // and the types built from those: domains over them, arrays, composites and ranges of them
+            + " UNION SELECT e.whole FROM parts e JOIN running r ON e.part = r.oid)"
+            + " SELECT CASE WHEN ?::boolean THEN ARRAY(SELECT DISTINCT proname::text FROM pg_proc"
+            + "     WHERE pronamespace = 'pg_catalog'::regnamespace) END,"
+            + " ARRAY(SELECT DISTINCT proname::text FROM pg_proc"
+            + "   WHERE pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)),"
+            + " ARRAY(SELECT DISTINCT oprname::text FROM pg_operator WHERE oprnamespace <> 'pg_catalog'::regnamespace),"
+            + " ARRAY(SELECT DISTINCT t.typname::text FROM pg_type t JOIN running r ON r.oid = t.oid),"
+            + " ARRAY(SELECT name FROM (SELECT p.proname::text AS name, p.proparallel FROM pg_proc p"
+            + "   WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)"
+            + "   UNION ALL SELECT p.pronamespace::regnamespace::text || '.' || p.proname, p.proparallel"
+            + "   FROM pg_proc p"
+            + "   WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)) f"
+            + "   GROUP BY name HAVING bool_and(proparallel = 's'))";
+
+    /**
      * The built-in function names ({@code pg_catalog}), and what users defined beyond them: function names and
      * operator symbols in any other schema, and the types whose casts run user code (domains whose constraints
      * call user functions or state-changing built-ins, directly or through a base domain; types with user input
      * functions not declared IMMUTABLE and PARALLEL SAFE; targets of casts done by user functions), and the user
-     * function names declared PARALLEL SAFE. Five small catalog queries (four when the built-ins are known).
+     * function names declared PARALLEL SAFE. One catalog query.
      */
     @Override
     public Routines routines(Connection connection, Set<String> builtIns) throws SQLException {
-        Set<String> builtIn = builtIns != null ? builtIns : strings(connection, "SELECT DISTINCT proname::text"
-                + " FROM pg_proc WHERE pronamespace = 'pg_catalog'::regnamespace");
-        Set<String> userFunctions = strings(connection, "SELECT DISTINCT proname::text FROM pg_proc"
-                + " WHERE pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)");
-        Set<String> userOperators = strings(connection, "SELECT DISTINCT oprname::text FROM pg_operator"
-                + " WHERE oprnamespace <> 'pg_catalog'::regnamespace");
-        // Domain constraints calling a user function (pg_depend) or a state-changing built-in (pinned, so only
-        // the expression tree names it).
-        // The recursion joins on one precomputed part-of relation: a join on several alternatives (OR, EXISTS)
-        // makes the planner's estimate explode, and PostgreSQL then spends half a second JIT-compiling it.
-        Set<String> codeTypes = strings(connection, "WITH RECURSIVE parts(part, whole) AS ("
-                + "   SELECT typbasetype, oid FROM pg_type WHERE typbasetype <> 0"
-                + "   UNION ALL SELECT typelem, oid FROM pg_type WHERE typelem <> 0"
-                + "   UNION ALL SELECT a.atttypid, t.oid FROM pg_type t JOIN pg_class k ON k.oid = t.typrelid"
-                + "     JOIN pg_attribute a ON a.attrelid = k.oid WHERE k.relkind = 'c' AND a.attnum > 0"
-                + "   UNION ALL SELECT rngsubtype, rngtypid FROM pg_range"
-                + "   UNION ALL SELECT rngsubtype, rngmultitypid FROM pg_range),"
-                + " running(oid) AS ("
-                + " SELECT c.contypid FROM pg_constraint c JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass"
-                + "   AND d.objid = c.oid AND d.refclassid = 'pg_proc'::regclass WHERE c.contypid <> 0"
-                + " UNION SELECT c.contypid FROM pg_constraint c,"
-                + "   regexp_matches(c.conbin::text, ':(?:funcid|opfuncid) ([0-9]+)', 'g') m"
-                + "   JOIN pg_proc p ON p.oid = m[1]::oid"
-                + "   WHERE c.contypid <> 0 AND c.conbin IS NOT NULL AND p.proname IN (" + builtInList() + ")"
-                + " UNION SELECT t.oid FROM pg_type t JOIN pg_proc p ON p.oid = t.typinput"
-                + "   WHERE p.pronamespace <> 'pg_catalog'::regnamespace"
-                + "   AND NOT (p.provolatile = 'i' AND p.proparallel = 's')"
-                + " UNION SELECT c.casttarget FROM pg_cast c JOIN pg_proc p ON p.oid = c.castfunc"
-                + "   WHERE p.pronamespace <> 'pg_catalog'::regnamespace"
-                // and the types built from those: domains over them, arrays, composites and ranges of them
-                + " UNION SELECT e.whole FROM parts e JOIN running r ON e.part = r.oid)"
-                + " SELECT DISTINCT t.typname::text FROM pg_type t JOIN running r ON r.oid = t.oid");
-        Set<String> parallelSafe = strings(connection, "SELECT name FROM (SELECT p.proname::text AS name,"
-                + "   p.proparallel FROM pg_proc p"
-                + "   WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)"
-                + " UNION ALL SELECT p.pronamespace::regnamespace::text || '.' || p.proname, p.proparallel"
-                + "   FROM pg_proc p"
-                + "   WHERE p.pronamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)) f"
-                + " GROUP BY name HAVING bool_and(proparallel = 's')");
-        return new Routines(builtIn, userFunctions, userOperators, codeTypes, parallelSafe);
+        try (PreparedStatement statement = connection.prepareStatement(ROUTINES)) {
+            statement.setBoolean(1, builtIns == null);
+            try (ResultSet row = WithoutBegin.executeQuery(statement)) {
+                if (!row.next()) {
+                    throw new SQLException("jdbc-cache: the routines query returned no row");
+                }
+                Set<String> builtIn = builtIns != null ? builtIns : new HashSet<>(strings(row.getArray(1)));
+                return new Routines(builtIn, new HashSet<>(strings(row.getArray(2))),
+                        new HashSet<>(strings(row.getArray(3))), new HashSet<>(strings(row.getArray(4))),
+                        new HashSet<>(strings(row.getArray(5))));
+            }
+        }
     }
 
     /** {@link #STATE_CHANGING_BUILT_INS} as SQL literals (constant names: no quoting needed). */
     private static String builtInList() {
         return "'" + String.join("', '", STATE_CHANGING_BUILT_INS) + "'";
-    }
-
-    private static Set<String> strings(Connection connection, String sql) throws SQLException {
-        Set<String> result = new HashSet<>();
-        try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rows = WithoutBegin.executeQuery(statement)) {
-            while (rows.next()) {
-                result.add(rows.getString(1));
-            }
-        }
-        return result;
     }
 
     /** Runs a catalog query taking (schema, name) and returning (schema, name) rows, as {@code schema.name}. */

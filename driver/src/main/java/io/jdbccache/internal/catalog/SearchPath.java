@@ -22,6 +22,18 @@ public record SearchPath(List<String> schemas) {
         return schemas.isEmpty() ? null : schemas.get(0);
     }
 
+    // Written out: a record's generated equals and hashCode bootstrap method handles at their first call, which on a
+    // new JVM's first query costs milliseconds.
+    @Override
+    public boolean equals(Object other) {
+        return other == this || other instanceof SearchPath && schemas.equals(((SearchPath) other).schemas);
+    }
+
+    @Override
+    public int hashCode() {
+        return schemas.hashCode();
+    }
+
     @Override
     public String toString() {
         return String.join(",", schemas);

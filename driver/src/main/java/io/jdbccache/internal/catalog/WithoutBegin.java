@@ -29,7 +29,7 @@ final class WithoutBegin {
         MethodHandle execute = EXECUTE_WITH_FLAGS.on(statement);
         if (execute != null) {
             try {
-                execute.invoke(statement, QUERY_SUPPRESS_BEGIN);
+                boolean ignored = (boolean) execute.invokeExact((Object) statement, QUERY_SUPPRESS_BEGIN);
             } catch (SQLException e) {
                 throw e;
             } catch (Throwable e) {
