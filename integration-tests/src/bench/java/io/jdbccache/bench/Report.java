@@ -746,6 +746,14 @@ final class Report {
             200 ms, Caffeine and the latency histograms about 150 ms, the first read's catalog queries about \
             150 ms (some 18 statements in a new backend). The first three now run beside the connecting thread \
             (docs/design.md, "Cold start").
+            * **Cold start (298b5d8, df3b314).** The statements of a first connection plus query, from \
+            PostgreSQL's own log (`log_min_duration_statement=0` on a database of its own): 21, of which 11 \
+            looked one table up (pgjdbc's `getTables`, `max_index_keys`, `getExportedKeys`, `getPrimaryKeys`, \
+            `getColumns`, six dialect queries) and 5 read the routines; now 7, a relation and the routines one \
+            statement each. JFR at a 1 ms period on the connecting thread: the inexact `MethodHandle.invoke` of \
+            pgjdbc's `executeWithFlags` spun invokers at its first call, a record's `hashCode` bootstrapped method \
+            handles; both are gone. The rest is class loading and interpretation (about 1,060 more classes than \
+            raw pgjdbc), which an application CDS archive mostly removes (docs/design.md, "Cold start").
 
             """;
 
