@@ -166,6 +166,9 @@ public final class Catalog {
     }
 
     private TableInfo tableInfo(String resolvedName, Connection connection, int depth, boolean remember) {
+        // A session's temporary schema is its own: pg_temp is another relation in every session, and a pg_temp_N
+        // is reused by later backends.
+        remember &= !inTemporarySchema(resolvedName);
         TableInfo info = remember ? facts.get(resolvedName) : null;
         if (info == null) {
             info = lookUp(resolvedName, connection, depth, remember);
@@ -285,6 +288,15 @@ public final class Catalog {
             calls = calls.plus(info.readCalls()).plus(info.rowSecurity().calls());
         }
         return calls;
+    }
+
+    private boolean inTemporarySchema(String resolvedName) {
+        String temporary = dialect.temporarySchema();
+        if (temporary == null) {
+            return false;
+        }
+        String schema = TableRef.split(resolvedName)[0];
+        return schema != null && (schema.equals(temporary) || schema.startsWith(temporary + "_"));
     }
 
     private static RowSecurity merge(RowSecurity a, RowSecurity b) {

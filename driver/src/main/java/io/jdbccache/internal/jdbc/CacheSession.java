@@ -399,6 +399,22 @@ final class CacheSession {
         return info.known() ? info.readCalls().plus(info.rowSecurity().calls()) : Calls.UNKNOWN;
     }
 
+    /**
+     * True if the write's target is one of the session's temporary relations that is a view (or that the catalog
+     * cannot tell about): an updatable view's write lands in its base tables, rules or triggers.
+     */
+    private boolean writesThroughTemporaryView(SqlAnalysis analysis, SessionState state) {
+        for (TableRef target : analysis.tables()) {
+            if (isTemporary(target, state)) {
+                TableInfo info = temporaryInfo(target);
+                if (!info.known() || info.type().contains("VIEW") || !info.readsFrom().isEmpty()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** True if the statement names one of the session's temporary relations. */
     private boolean namesTemporary(SqlAnalysis analysis, SessionState state) {
         if (state.temporaryRelations().isEmpty()) {
@@ -715,6 +731,11 @@ final class CacheSession {
         SessionState state = currentState();
         // A write naming a temporary relation of this session is planned afresh each time, and never for others.
         boolean temporary = state != null && namesTemporary(analysis, state);
+        if (temporary && writesThroughTemporaryView(analysis, state)) {
+            // PostgreSQL writes the view's base tables, which the search path (without pg_temp) cannot tell: the
+            // whole database, decided again next time.
+            return WritePlan.everything(config, database, path, -1);
+        }
         WritePlan memo = analyzed.writePlan();
         if (!temporary && memo != null && memo.appliesTo(config, database, path, epoch)) {
             return memo;
