@@ -98,7 +98,7 @@ public final class MemoryTier implements ResultTier {
     }
 
     @Override
-    public TierEntry lookup(CacheKey key) {
+    public TierEntry lookup(CacheKey key, StampId[] expected) {
         ByteBuffer name = name(key);
         Stored stored = name == null ? null : store.entries.get(name);
         if (stored == null) {

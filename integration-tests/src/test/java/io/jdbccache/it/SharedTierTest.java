@@ -228,7 +228,7 @@ class SharedTierTest {
         }
 
         @Override
-        public TierEntry lookup(CacheKey key) {
+        public TierEntry lookup(CacheKey key, StampId[] expected) {
             throw failure();
         }
 

@@ -278,7 +278,7 @@ public final class ResultCache {
         }
         TierEntry found;
         try {
-            found = tier.lookup(key);
+            found = tier.lookup(key, stamp.ids());
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "jdbc-cache: second tier failed to look up", e);
             return null;

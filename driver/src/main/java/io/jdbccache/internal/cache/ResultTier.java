@@ -28,8 +28,14 @@ public interface ResultTier extends InvalidationListener {
     /** The tier's current versions of {@code stamps}, in order; null if the tier cannot tell (nothing is stored). */
     long[] versions(StampId[] stamps);
 
-    /** The entry stored under {@code key} if all its stamps' versions are still current, else null. */
-    TierEntry lookup(CacheKey key);
+    /**
+     * The entry stored under {@code key} if all its stamps' versions are still current, else null.
+     *
+     * @param expected the stamps of the reader's plan, which an entry of the same rules carries: a tier may read
+     *                 their versions together with the entry (one round trip instead of two), and must read the
+     *                 entry's own stamps' versions when they differ
+     */
+    TierEntry lookup(CacheKey key, StampId[] expected);
 
     /** Stores {@code entry} under {@code key}, unless one of its versions moved since they were taken. */
     void store(CacheKey key, TierEntry entry);

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -142,9 +143,14 @@ public final class RedisTier implements ResultTier {
             }
             pipeline.sync();
         }
-        long[] now = new long[stamps.length];
-        for (int i = 0; i < stamps.length; i++) {
-            byte[] value = values.get(i).get();
+        return tokens(values);
+    }
+
+    /** The tokens of synced GET replies of version keys (a missing key reads as 0, which no token is). */
+    private static long[] tokens(List<Response<byte[]>> replies) throws WireCodec.Rejected {
+        long[] now = new long[replies.size()];
+        for (int i = 0; i < now.length; i++) {
+            byte[] value = replies.get(i).get();
             now[i] = value == null ? 0 : token(value);
         }
         return now;
@@ -175,7 +181,7 @@ public final class RedisTier implements ResultTier {
     // ---- entries ----
 
     @Override
-    public TierEntry lookup(CacheKey key) {
+    public TierEntry lookup(CacheKey key, StampId[] expected) {
         byte[] keyBytes = KeyBytes.of(key).orElse(null);
         if (keyBytes == null || !breaker.allow()) {
             return null;
@@ -187,11 +193,17 @@ public final class RedisTier implements ResultTier {
             // The age is Redis's own (the entry's TTL less what its key has left), never the storing instance's
             // clock, which may run ahead of this one's. PTTL before GET: a key replaced in between makes the newer
             // entry look older than it is, never younger.
+            // The versions of the stamps the reader expects ride in the same pipeline, after the entry: an entry
+            // stored under the same rules carries exactly these stamps, so one round trip answers the lookup.
             Response<Long> pttl;
             Response<byte[]> value;
+            List<Response<byte[]>> expectedVersions = new ArrayList<>(expected.length);
             try (AbstractPipeline pipeline = redis.pipelined()) {
                 pttl = pipeline.pttl(name);
                 value = pipeline.get(name);
+                for (StampId stamp : expected) {
+                    expectedVersions.add(pipeline.get(versionKey(stamp)));
+                }
                 pipeline.sync();
             }
             byte[] stored = value.get();
@@ -205,7 +217,10 @@ public final class RedisTier implements ResultTier {
             WireCodec.Entry entry = codec.decodeEntry(stored, keyBytes);
             long leftMillis = Math.min(pttl.get(), entry.ttlMillis());
             long ageMillis = entry.ttlMillis() - leftMillis;
-            if (!same(entry.versions(), current(redis, entry.stamps()))) {
+            long[] now = Arrays.equals(entry.stamps(), expected)
+                    ? tokens(expectedVersions)
+                    : current(redis, entry.stamps()); // stored under other rules: its own stamps decide
+            if (!same(entry.versions(), now)) {
                 succeeded();
                 return null;
             }
