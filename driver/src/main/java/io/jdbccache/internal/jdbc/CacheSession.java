@@ -233,7 +233,10 @@ final class CacheSession {
                 return SESSION_UNKNOWN;
             }
         }
-        if (!state.temporaryRelations().isEmpty() && readsTemporary(analysis, state)) {
+        if (!state.temporaryRelations().isEmpty()) {
+            // A session's temporary relations change reads that never name them: a temporary child adds its rows
+            // to every read of its permanent parent, a temporary table's row type shadows a type of the same name
+            // in casts, 'name'::regclass resolves to it. Such a session neither stores nor is served.
             return TEMPORARY;
         }
         if (transaction.wroteAnyOf(plan.dependencies())) {
@@ -242,21 +245,6 @@ final class CacheSession {
         // Served in a snapshot transaction only on request (checked above); what it reads is its snapshot,
         // possibly older than the database now, so it is never stored for others.
         return inSnapshotTransaction() ? plan.servingOnly() : plan;
-    }
-
-    /** A name the session has a temporary relation of resolves to it first, wherever else it exists. */
-    private boolean readsTemporary(SqlAnalysis analysis, SessionState state) {
-        for (TableRef table : analysis.tables()) {
-            if (state.temporaryRelations().contains(dialect.identifierCase().apply(table.name()))) {
-                return true;
-            }
-        }
-        for (TableRef table : analysis.cteNames()) {
-            if (state.temporaryRelations().contains(dialect.identifierCase().apply(table.name()))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
