@@ -309,8 +309,8 @@ class RedisTierTest {
     @Test
     void aPausedRedisCostsEachQueryAtMostItsTimeoutAndIsHeardAgainWhenItResumes() throws Exception {
         try (RedisServers.Private redis = new RedisServers.Private();
-                Connection a = instance("a", redis.url(), "cache.redis.timeout", "100ms");
-                Connection b = instance("b", redis.url(), "cache.redis.timeout", "100ms")) {
+                Connection a = instance("a", redis.url(), "cache.redis.timeout", "250ms");
+                Connection b = instance("b", redis.url(), "cache.redis.timeout", "250ms")) {
             query(a, BY_ID, 1);
             redis.pause();
             // Each query beside the same query on a plain connection, so that what the machine's load adds to
@@ -335,11 +335,12 @@ class RedisTierTest {
             redis.resume();
             instances.awaitContact("b", true);
             assertThat(query(b, BY_ID, 1)).containsExactly(row(1, "apple", 14));
-            // With a 100 ms timeout, a query pays it about once before the circuit opens, and never waits for Redis
-            // to come back. The bound is loose: on a loaded 2-core machine the first query after the pause was seen
-            // at up to 1 s (its connection's first command), every later one at about nothing.
+            // With a 250 ms timeout, a query pays it once before the circuit opens, and never waits for Redis to
+            // come back. It used to pay twice (500 ms): the pool replaced the broken connection on the query's
+            // thread, and the new connection's handshake waited too (StandaloneConnections). The bound leaves room
+            // for a loaded 2-core machine, not for a second timeout.
             assertThat(TimeUnit.NANOSECONDS.toMillis(mostExtra)).as("most a query paused for Redis, ms " + extras)
-                    .isLessThan(2_000);
+                    .isLessThan(400);
             assertThat(extras.subList(1, extras.size())).as("after the first, the open circuit skips Redis")
                     .allMatch(extra -> extra < 500);
         }

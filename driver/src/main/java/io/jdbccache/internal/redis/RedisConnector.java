@@ -45,8 +45,10 @@ final class RedisConnector {
             case "sentinel" -> RedisSentinelClient.builder().masterName(settings.sentinelMaster())
                     .sentinels(hosts(nodes)).clientConfig(config).sentinelClientConfig(config(nodes.get(0), false))
                     .poolConfig(pool()).build();
-            default -> RedisClient.builder().hostAndPort(host(nodes.get(0))).clientConfig(config)
-                    .poolConfig(pool()).build();
+            // The client configuration names the protocol, so that building the client borrows no connection to
+            // learn it (against a hung server, a timeout on the first query before its own command).
+            default -> RedisClient.builder().clientConfig(config)
+                    .connectionProvider(new StandaloneConnections(host(nodes.get(0)), config, pool())).build();
         };
     }
 
