@@ -91,6 +91,11 @@ final class BenchRedis {
         final int port;
         private final Process process;
 
+        /** The server's process id (to pin it beside the client, {@link CpuPinning}). */
+        long pid() {
+            return process.pid();
+        }
+
         Private() throws IOException, InterruptedException {
             port = freePort();
             Path dir = Files.createTempDirectory("jdbc-cache-bench-redis-");

@@ -14,7 +14,9 @@ import java.util.Locale;
  * raw, ...): each pair of neighbouring blocks shares the moment's conditions, so the ratio of a pair cancels the
  * drift, and the spread of many pairs' ratios gives the error. A block's typical operation is its median, so one
  * garbage collection or scheduler hiccup moves only one block. Each operation is timed alone, so the untimed work
- * between two writes (putting 1,000 dependents back in the cache, before the raw writes too) is left out.
+ * between two writes (putting 1,000 dependents back in the cache, before the raw writes too) is left out. The
+ * measuring thread and the database backends share one CPU ({@link CpuPinning}): on this machine where the scheduler
+ * puts them otherwise moves a round trip by more than the driver's whole overhead.
  */
 final class OverheadCheck {
     /** Operations per block of a read: about 10-20 ms of database work, short against the drift it must cancel. */
@@ -24,7 +26,13 @@ final class OverheadCheck {
 
     /** One path's overhead: mean of the pairs' ratios, minus one, with its 95% confidence half-width. */
     record Overhead(String path, double percent, double halfWidthPercent, int pairs, int block, double rawMicros,
-            double cachedMicros, double target) {
+            double cachedMicros, double target, String pinning) {
+        /** The same figures, measured with {@code description} pinned (see {@link CpuPinning}). */
+        Overhead pinned(String description) {
+            return new Overhead(path, percent, halfWidthPercent, pairs, block, rawMicros, cachedMicros, target,
+                    description);
+        }
+
         boolean decided() {
             return halfWidthPercent < Math.abs(percent - target);
         }
@@ -62,7 +70,7 @@ final class OverheadCheck {
         raw.open();
         cached.open();
         writer.open();
-        try {
+        try (CpuPinning pinning = CpuPinning.pin(List.of(raw.connection, cached.connection, writer.connection))) {
             List<Overhead> results = new ArrayList<>();
             results.add(measure("miss (read + store) vs raw, same SQL", 5, secondsPerPath, READ_BLOCK,
                     () -> benchmark.rawMiss1Row(raw), () -> benchmark.miss1Row(cached)));
@@ -94,6 +102,7 @@ final class OverheadCheck {
                             writer.refill();
                         }
                     }));
+            results.replaceAll(overhead -> overhead.pinned(pinning.description()));
             return results;
         } finally {
             writer.close();
@@ -129,7 +138,7 @@ final class OverheadCheck {
         double variance = ratios.stream().mapToDouble(r -> (r - mean) * (r - mean)).sum() / (ratios.size() - 1);
         double halfWidth = 1.96 * Math.sqrt(variance / ratios.size());
         return new Overhead(path, 100 * (mean - 1), 100 * halfWidth, ratios.size(), block, median(rawMedians) / 1e3,
-                median(cachedMedians) / 1e3, target);
+                median(cachedMedians) / 1e3, target, "not pinned");
     }
 
     /** Runs one block; returns the median operation's nanoseconds. */

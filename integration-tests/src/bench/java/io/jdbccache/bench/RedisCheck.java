@@ -88,8 +88,11 @@ final class RedisCheck {
             OverheadCheck.Overhead time;
             try (Writer plain = new Writer("bench-redis-nowrite", null, null);
                     Writer shared = new Writer("bench-redis-write", redis.url(), prefix)) {
-                time = OverheadCheck.measure("autocommit UPDATE by key, with Redis vs without", 10, secondsPerPath,
-                        20, plain::write, shared::write);
+                try (CpuPinning pinning = CpuPinning.pin(List.of(plain.connection, shared.connection),
+                        redis.pid())) {
+                    time = OverheadCheck.measure("autocommit UPDATE by key, with Redis vs without", 10,
+                            secondsPerPath, 20, plain::write, shared::write).pinned(pinning.description());
+                }
             }
 
             long[] delays = new long[WRITES];

@@ -158,8 +158,8 @@ final class Report {
         int number = 5;
         for (OverheadCheck.Overhead overhead : overheads) {
             // Paired, interleaved blocks in one JVM (OverheadCheck): JMH's separate runs are in the table below.
-            String note = overhead.decided() ? "paired blocks (see below)"
-                    : "inconclusive: the target is inside the error bar";
+            String note = (overhead.decided() ? "paired blocks (see below)"
+                    : "inconclusive: the target is inside the error bar") + "; " + overhead.pinning();
             checks.add(new Check(number++ + ". " + overhead.path(), overhead.formatted(),
                     "<= " + fmt(overhead.target()) + "% slower", overhead.percent() <= overhead.target(), note));
         }
@@ -278,8 +278,8 @@ final class Report {
                 "1, pipelined (issue 14)", redis.roundTripsPerWrite() <= 1.0, "INFO commandstats deltas"));
         OverheadCheck.Overhead time = redis.writeTime();
         checks.add(new Check("R5. " + time.path(), time.formatted(), "<= " + fmt(time.target())
-                + "% slower (about one loopback round trip)", time.percent() <= time.target(), time.decided()
-                ? "paired blocks" : "inconclusive: the target is inside the error bar"));
+                + "% slower (about one loopback round trip)", time.percent() <= time.target(), (time.decided()
+                ? "paired blocks" : "inconclusive: the target is inside the error bar") + "; " + time.pinning()));
         checks.add(new Check("R6. bus delay, writer's UPDATE returned to reader heard every message of it",
                 String.format(Locale.ROOT, "p50 %.0f us, p99 %.0f us (%d writes, %d message(s) each; JMX from "
                         + "sent-at: p50 %.1f ms, p99 %.1f ms)", redis.busP50Micros(), redis.busP99Micros(),
@@ -433,7 +433,13 @@ final class Report {
                     + "drift lands on one side only and their error bars are wider than the 2-5% targets. These run "
                     + "both ways in one JVM on two connections, interleaved in short blocks (raw, cached, cached, raw, "
                     + "...); each block's median operation is compared with its neighbour's, and the error is the "
-                    + "95% confidence half-width of the mean of those ratios (`OverheadCheck`).\n\n");
+                    + "95% confidence half-width of the mean of those ratios (`OverheadCheck`). The measuring thread "
+                    + "and the connections' PostgreSQL backends (and the private redis-server of R5) are pinned to "
+                    + "one CPU with `taskset` (`CpuPinning`): on this virtual machine a round trip to a server on the "
+                    + "other core pays two cross-core wake-ups of tens of microseconds, and where the scheduler puts "
+                    + "the two sides changes from block to block, which moved a 35 us query between 35 and 100 us "
+                    + "and the unpinned miss and bypass overheads to +50% to +130%. Pinned, both ways hand over on "
+                    + "one core and the difference is the driver's own work; the JVM's other threads stay free.\n\n");
             md.append("| path | raw (median, us) | cached (median, us) | overhead | pairs x operations |\n"
                     + "|---|---:|---:|---:|---:|\n");
             for (OverheadCheck.Overhead o : overheads) {
@@ -780,7 +786,7 @@ final class Report {
             | `ThroughputBenchmark.hitThreads1` / `2` / `4` | 1-row PostgreSQL hits per microsecond with 1, 2 and 4 threads, each with its own connection, one shared cache |
             | `ThroughputBenchmark.h2HitThreads1` / `2` / `4` | the same on in-process H2 |
             | `ThroughputBenchmark.floorThreads1` / `2` / `4` | the floor's lookups per microsecond with 1, 2 and 4 threads over one shared Caffeine cache: the scaling the machine itself allows, which the hits' is divided by |
-            | `RedisBenchmark.l2Hit1Row` / `l2HitAggregate` / `raw1Row` / `rawAggregate` | an L2 hit: a cache with `cache.redis.strict=true` on the shared Redis keeps nothing in process, so every read is answered by Redis after the version check (entry GET, then a pipelined GET of its versions); for the 1-row lookup and for `SELECT category, count(*), sum(stock), avg(price), max(weight) FROM bench_items GROUP BY category` (50 rows over 100,000); beside plain pgjdbc |
+            | `RedisBenchmark.l2Hit1Row` / `l2HitAggregate` / `raw1Row` / `rawAggregate` | an L2 hit: a cache with `cache.redis.strict=true` on the shared Redis keeps nothing in process, so every read is answered by Redis after the version check (one pipeline: PTTL and GET of the entry, then GET of the versions of the stamps the plan names); for the 1-row lookup and for `SELECT category, count(*), sum(stock), avg(price), max(weight) FROM bench_items GROUP BY category` (50 rows over 100,000); beside plain pgjdbc |
             | `RedisBenchmark.l1HitWithRedis1Row` / `l1Hit1Row` | the in-process hit of a cache with Redis configured (and its channel heard) beside one without |
             | `RedisCheck` (not JMH) | on a private `redis-server`: round trips per autocommit UPDATE counted by a TCP proxy in front of it (the subscription's connection apart) and the commands behind them (`INFO commandstats` deltas); the UPDATE's time with Redis vs without as paired blocks (`OverheadCheck`); the bus delay between two caches in one JVM, from the writer's UPDATE returning until the reader heard every message of that write |
             | `InvalidationBenchmark.invalidate10Dependents` | `ResultCache.invalidate` of a table with 10 dependents, the cache holding 10,000 or 1,000,000 entries over 1,000 other tables; the 10 entries are stored again outside the measured time |
