@@ -183,13 +183,25 @@ public final class DatabaseScope {
         return version != null ? version : versions.computeIfAbsent(resolvedName, name -> new TableVersion(identity, name));
     }
 
-    /** This scope's stamp named by {@code id} (of this database), made if it was never used here. */
-    public TableVersion stamp(StampId id) {
+    /**
+     * This scope's stamp named by {@code id} (of this database), or null if it was never made here: no entry and no
+     * read in flight depends on it (a read makes its stamps before it goes to the database), so an event about it
+     * has nothing to invalidate. Never made for an event: a message from the shared tier names whatever its sender
+     * wrote, and whoever can write to Redis could name any number of tables and rows.
+     */
+    public TableVersion existingStamp(StampId id) {
+        if (id.kind() == TableVersion.Kind.DATABASE) {
+            return everything;
+        }
+        TableVersion table = versions.get(id.table());
+        if (table == null) {
+            return null;
+        }
         return switch (id.kind()) {
+            case TABLE -> table;
+            case ANY_ROW -> table.existingAnyRow();
+            case ROW -> table.existingRow(id.rowKey());
             case DATABASE -> everything;
-            case TABLE -> version(id.table());
-            case ANY_ROW -> version(id.table()).anyRow();
-            case ROW -> version(id.table()).row(id.rowKey());
         };
     }
 

@@ -410,7 +410,10 @@ public final class ResultCache {
                 } else if (localHitsAllowed) {
                     // Without entries of its own (every read checked against the tier), nothing here can be stale:
                     // moving the stamp would only keep the read in flight from storing into the tier.
-                    moveLocally(new TableVersion[] {database.stamp(event.stamp())});
+                    TableVersion stamp = database.existingStamp(event.stamp());
+                    if (stamp != null) {
+                        moveLocally(new TableVersion[] {stamp});
+                    }
                 }
             }
         }

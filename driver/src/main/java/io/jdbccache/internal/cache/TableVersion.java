@@ -127,6 +127,17 @@ public final class TableVersion {
         return version;
     }
 
+    /** The any-row stamp if one was made, else null (see {@link DatabaseScope#existingStamp}). */
+    TableVersion existingAnyRow() {
+        return anyRow;
+    }
+
+    /** The stamp of the row with this key if one is alive, else null (see {@link DatabaseScope#existingStamp}). */
+    TableVersion existingRow(long key) {
+        ConcurrentMap<Long, TableVersion> map = rows;
+        return map == null ? null : map.get(key);
+    }
+
     /** The stamp of the row with this integer primary key. */
     public TableVersion row(long key) {
         ConcurrentMap<Long, TableVersion> map = rows;
