@@ -6,9 +6,16 @@ import static io.jdbccache.it.TestDb.query;
 import static io.jdbccache.it.TestDb.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -623,7 +630,7 @@ class TemporaryRelationAttackTest {
     void aStatementPreparedBeforeTheTemporaryViewExisted() throws Exception {
         controlThenCached(Database.POSTGRESQL, FIXTURE, (db, src) -> {
             Connection a = src.get();
-            try (java.sql.PreparedStatement read = a.prepareStatement("SELECT v FROM items WHERE id >= ? ORDER BY id")) {
+            try (PreparedStatement read = a.prepareStatement("SELECT v FROM items WHERE id >= ? ORDER BY id")) {
                 read.setInt(1, 1);
                 assertThat(rows(read)).isEqualTo(List.of(row(10), row(20)));
                 assertThat(rows(read)).isEqualTo(List.of(row(10), row(20)));
@@ -665,8 +672,8 @@ class TemporaryRelationAttackTest {
      */
     @Test
     void errorsAboutTemporaryRelationsArePostgresqlsOwn() throws Exception {
-        List<String> raw = new java.util.ArrayList<>();
-        List<String> cached = new java.util.ArrayList<>();
+        List<String> raw = new ArrayList<>();
+        List<String> cached = new ArrayList<>();
         boolean[] first = {true};
         controlThenCached(Database.POSTGRESQL, FIXTURE, (db, src) -> {
             List<String> out = first[0] ? raw : cached;
@@ -703,13 +710,13 @@ class TemporaryRelationAttackTest {
         }
     }
 
-    private static com.zaxxer.hikari.HikariDataSource pool(TestDb db, String url, String name, int size) {
-        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+    private static HikariDataSource pool(TestDb db, String url, String name, int size) {
+        HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(size);
         config.setPoolName("tra-" + name + "-" + db.name);
-        return new com.zaxxer.hikari.HikariDataSource(config);
+        return new HikariDataSource(config);
     }
 
     /**
@@ -720,7 +727,7 @@ class TemporaryRelationAttackTest {
     @Test
     void aPooledConnectionKeepsItsTemporaryViewForTheNextBorrower() throws Exception {
         rawThenPooled(FIXTURE, (db, url) -> {
-            try (com.zaxxer.hikari.HikariDataSource pool = pool(db, url, "one", 1)) {
+            try (HikariDataSource pool = pool(db, url, "one", 1)) {
                 try (Connection c = pool.getConnection()) {
                     assertThat(query(c, "SELECT v FROM items ORDER BY id")).isEqualTo(List.of(row(10), row(20)));
                     assertThat(query(c, "SELECT v FROM items ORDER BY id")).isEqualTo(List.of(row(10), row(20)));
@@ -746,8 +753,8 @@ class TemporaryRelationAttackTest {
     @Test
     void twoPoolsOnOneCacheShareASessionsTemporaryChildRows() throws Exception {
         rawThenPooled(FIXTURE, (db, url) -> {
-            try (com.zaxxer.hikari.HikariDataSource first = pool(db, url, "first", 1);
-                    com.zaxxer.hikari.HikariDataSource second = pool(db, url, "second", 1)) {
+            try (HikariDataSource first = pool(db, url, "first", 1);
+                    HikariDataSource second = pool(db, url, "second", 1)) {
                 try (Connection c = first.getConnection()) {
                     exec(c, "CREATE TEMP TABLE staged () INHERITS (items)", "INSERT INTO staged VALUES (3, 30)");
                     assertThat(query(c, "SELECT id, v FROM items ORDER BY id"))
@@ -766,19 +773,19 @@ class TemporaryRelationAttackTest {
         try {
             query(connection, sql);
             return "no error";
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             return e.getClass().getName() + " " + e.getSQLState() + " " + e.getMessage();
         }
     }
 
-    private static List<List<Object>> rows(java.sql.PreparedStatement statement) throws java.sql.SQLException {
-        try (java.sql.ResultSet rs = statement.executeQuery()) {
+    private static List<List<Object>> rows(PreparedStatement statement) throws SQLException {
+        try (ResultSet rs = statement.executeQuery()) {
             return TestDb.rows(rs);
         }
     }
 
     private static String[] append(String[] base, String... more) {
-        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        String[] all = Arrays.copyOf(base, base.length + more.length);
         System.arraycopy(more, 0, all, base.length, more.length);
         return all;
     }
