@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
@@ -53,17 +54,27 @@ class ArchitectureTest {
                 .layer("Redis").definedBy("io.jdbccache.internal.redis..")
                 .layer("Jdbc").definedBy("io.jdbccache.internal.jdbc..")
                 .layer("Driver").definedBy(JavaClass.Predicates.belongToAnyOf(CachingDriver.class))
+                .layer("Micrometer").definedBy("io.jdbccache.micrometer..")
                 .whereLayer("Driver").mayNotBeAccessedByAnyLayer()
+                .whereLayer("Micrometer").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Jdbc").mayOnlyBeAccessedByLayers("Driver")
-                .whereLayer("Jmx").mayOnlyBeAccessedByLayers("Jdbc", "Driver")
+                .whereLayer("Jmx").mayOnlyBeAccessedByLayers("Jdbc", "Driver", "Micrometer")
                 .whereLayer("Redis").mayOnlyBeAccessedByLayers("Jdbc", "Driver")
-                .whereLayer("Cache").mayOnlyBeAccessedByLayers("Jmx", "Redis", "Jdbc", "Driver")
+                .whereLayer("Cache").mayOnlyBeAccessedByLayers("Jmx", "Redis", "Jdbc", "Driver", "Micrometer")
                 .whereLayer("Catalog").mayOnlyBeAccessedByLayers("Cache", "Jmx", "Redis", "Jdbc", "Driver")
                 .whereLayer("Config").mayOnlyBeAccessedByLayers("Cache", "Jmx", "Redis", "Jdbc", "Driver")
                 .whereLayer("Sql").mayOnlyBeAccessedByLayers("Catalog", "Config", "Cache", "Jmx", "Redis", "Jdbc",
-                        "Driver")
+                        "Driver", "Micrometer")
                 .whereLayer("Result").mayOnlyBeAccessedByLayers("Catalog", "Config", "Cache", "Jmx", "Redis", "Jdbc",
                         "Driver")
+                .check(classes);
+    }
+
+    /** Micrometer is optional: only the binder may name it, so the driver loads and works without it. */
+    @Test
+    void onlyTheBinderUsesMicrometer() {
+        ArchRuleDefinition.noClasses().that().resideOutsideOfPackage("io.jdbccache.micrometer..")
+                .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
                 .check(classes);
     }
 

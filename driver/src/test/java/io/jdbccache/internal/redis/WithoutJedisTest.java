@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Jedis is optional: a JVM without it on the class path loads the driver and caches (in process), and a connection
  * that asks for Redis fails with a message naming the missing dependency. Run in a child JVM whose class path is
- * this one's without Jedis.
+ * this one's without Jedis, and without Micrometer (optional too: only the binder needs it).
  */
 class WithoutJedisTest {
     @Test
@@ -27,7 +27,8 @@ class WithoutJedisTest {
         String full = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> kept = new ArrayList<>();
         for (String entry : full.split(File.pathSeparator)) {
-            if (!entry.contains(File.separator + "redis" + File.separator + "clients" + File.separator)) {
+            if (!entry.contains(File.separator + "redis" + File.separator + "clients" + File.separator)
+                    && !entry.contains(File.separator + "io" + File.separator + "micrometer" + File.separator)) {
                 kept.add(entry);
             }
         }
@@ -37,7 +38,7 @@ class WithoutJedisTest {
                 String.join(File.pathSeparator, kept), Child.class.getName()).redirectErrorStream(true).start();
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(output).contains("jedis absent").contains("hits 1").contains("refused 08001 redis.clients:jedis");
+        assertThat(output).contains("jedis absent").contains("micrometer absent").contains("hits 1").contains("refused 08001 redis.clients:jedis");
         assertThat(child.exitValue()).as(output).isZero();
     }
 
@@ -52,6 +53,12 @@ class WithoutJedisTest {
                 System.out.println("jedis present");
             } catch (ClassNotFoundException e) {
                 System.out.println("jedis absent");
+            }
+            try {
+                Class.forName("io.micrometer.core.instrument.MeterRegistry");
+                System.out.println("micrometer present");
+            } catch (ClassNotFoundException e) {
+                System.out.println("micrometer absent");
             }
             try (Connection connection = DriverManager.getConnection("jdbc:cache:h2:mem:nojedis;cache.name=nojedis");
                     Statement statement = connection.createStatement()) {
