@@ -23,10 +23,11 @@ class SourceHygieneTest {
             "(?<![\\w.])((?:java|javax|org|com|io)\\.(?:[a-z][a-z0-9_]*\\.)+)([A-Z][A-Za-z0-9_]*)");
     private static final Pattern STRING = Pattern.compile("\"(?:\\\\.|[^\"\\\\])*\"");
     /** Simple names that mean different types in one file, where one of them must stay qualified. */
-    /** Every source tree of the build: the driver's, and the integration tests' and benchmarks' beside it. */
+    /** Every source tree of the build: the driver's, and the integration, framework tests' and benchmarks' beside it. */
     private static final List<Path> ROOTS = Stream.of("src/main/java", "src/test/java",
             "../integration-tests/src/main/java", "../integration-tests/src/test/java",
-            "../integration-tests/src/bench/java").map(Path::of).filter(Files::isDirectory).toList();
+            "../integration-tests/src/bench/java", "../integration-tests/frameworks/src/test/java").map(Path::of)
+            .filter(Files::isDirectory).toList();
     private static final List<String> SHARED_SIMPLE_NAMES = List.of("Date", "Array", "Statement", "Field", "Value",
             "TypeInfo", "Session", "Result", "Timestamp", "Time");
 
