@@ -50,7 +50,9 @@ public enum CacheProperty {
                     + "then to jdbc-cache.properties on the classpath if present."),
     DETERMINISTIC_FUNCTIONS("cache.deterministicFunctions", "", ValueType.LIST, Scope.CONNECTION, Bounds.NONE,
             "Extra functions (comma-separated, case-insensitive) known to be deterministic, so queries calling them "
-                    + "may be cached. Functions not on the built-in or this list make a query uncacheable."),
+                    + "may be cached. Functions not on the built-in or this list make a query uncacheable. A listed "
+                    + "function is trusted: it must not write, change settings or make temporary objects, which the "
+                    + "driver then never looks for."),
     ENABLED("cache.enabled", "true", ValueType.BOOLEAN, Scope.CONNECTION, Bounds.NONE,
             "false turns caching off: every statement goes to the database; writes still invalidate."),
     KEY_SETTINGS("cache.keySettings", "", ValueType.LIST, Scope.CONNECTION,

@@ -178,8 +178,23 @@ final class PostgresDialect implements Dialect {
                 + " ARRAY(SELECT s::text FROM unnest(current_schemas(true)) WITH ORDINALITY AS u(s, i)"
                 + "   WHERE s <> coalesce((SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()), '')"
                 + "   ORDER BY i),"
-                + " ARRAY(SELECT c.relname::text FROM pg_class c"
-                + "   WHERE pg_my_temp_schema() <> 0 AND c.relnamespace = pg_my_temp_schema() ORDER BY 1),"
+                // The session's temporary objects: relations by name, and (marked, so that no relation name
+                // matches them) the types, functions, operators, collations and text search objects whose names
+                // PostgreSQL also looks up in the temporary schema first or that a statement may name there.
+                + " ARRAY(SELECT temp_objects.name FROM (SELECT c.relname::text FROM pg_class c"
+                + "   WHERE pg_my_temp_schema() <> 0 AND c.relnamespace = pg_my_temp_schema()"
+                + "   UNION ALL SELECT ' type ' || t.typname FROM pg_type t WHERE pg_my_temp_schema() <> 0"
+                + "     AND t.typnamespace = pg_my_temp_schema() AND t.typrelid = 0"
+                + "   UNION ALL SELECT ' function ' || p.proname FROM pg_proc p WHERE pg_my_temp_schema() <> 0"
+                + "     AND p.pronamespace = pg_my_temp_schema()"
+                + "   UNION ALL SELECT ' operator ' || o.oprname FROM pg_operator o WHERE pg_my_temp_schema() <> 0"
+                + "     AND o.oprnamespace = pg_my_temp_schema()"
+                + "   UNION ALL SELECT ' collation ' || l.collname FROM pg_collation l WHERE pg_my_temp_schema() <> 0"
+                + "     AND l.collnamespace = pg_my_temp_schema()"
+                + "   UNION ALL SELECT ' text search ' || f.cfgname FROM pg_ts_config f WHERE pg_my_temp_schema() <> 0"
+                + "     AND f.cfgnamespace = pg_my_temp_schema()"
+                + "   UNION ALL SELECT ' text search ' || d.dictname FROM pg_ts_dict d WHERE pg_my_temp_schema() <> 0"
+                + "     AND d.dictnamespace = pg_my_temp_schema()) temp_objects(name) ORDER BY 1),"
                 + " current_setting('standard_conforming_strings'),"
                 // The default, and this transaction's own (SET transaction_isolation, SET TRANSACTION, set_config).
                 + " current_setting('default_transaction_isolation') || ' ' || current_setting('transaction_isolation'),"

@@ -13,7 +13,10 @@ import java.util.Set;
  * @param settings                  {@code name=value} lines of every key setting, sorted: part of the key
  * @param settingNames              the names of the settings read (a key built from this state can stand for a
  *                                  result only if the settings it depends on are among them)
- * @param temporaryRelations        names of the session's temporary tables and views: reads naming them bypass
+ * @param temporaryRelations        names of the session's temporary tables and views, and of its other temporary
+ *                                  objects (types, functions, operators, collations, text search objects) marked
+ *                                  by a leading space so that no relation name matches them: while the set is not
+ *                                  empty, every read of the session bypasses
  * @param standardConformingStrings false when a backslash escapes in plain strings (PostgreSQL)
  * @param snapshotByDefault         new transactions are REPEATABLE READ or SERIALIZABLE by default, or the open one
  *                                  is (read inside it: {@code SET transaction_isolation} in any form)

@@ -20,7 +20,7 @@ public enum BypassReason {
     /** Reads a foreign table, a view over volatile functions or other relations whose changes are invisible. */
     UNCACHEABLE_RELATION("reads a relation whose changes the driver cannot see"),
     /** Reads a name this session has a temporary table (or view) of. */
-    TEMPORARY_TABLE("the session has temporary tables or views, which change reads that do not name them"),
+    TEMPORARY_TABLE("the session has temporary tables, views or types, which change reads that do not name them"),
     /** A row-level-security policy of a table read calls something the driver cannot vouch for. */
     ROW_SECURITY("a row-level-security policy the driver cannot key"),
     /** cache.neverCacheTables / neverCacheQueries / onlyCache*, or a TTL of 0 for a table read. */
