@@ -29,6 +29,8 @@ import redis.clients.jedis.UnifiedJedis;
  */
 final class RedisConnector {
     private final RedisSettings settings;
+    /** The standalone client's connections, once made. */
+    private volatile StandaloneConnections standalone;
 
     RedisConnector(RedisSettings settings) {
         this.settings = settings;
@@ -47,9 +49,24 @@ final class RedisConnector {
                     .poolConfig(pool()).build();
             // The client configuration names the protocol, so that building the client borrows no connection to
             // learn it (against a hung server, a timeout on the first query before its own command).
-            default -> RedisClient.builder().clientConfig(config)
-                    .connectionProvider(new StandaloneConnections(host(nodes.get(0)), config, pool())).build();
+            default -> {
+                StandaloneConnections connections = new StandaloneConnections(host(nodes.get(0)), config, pool());
+                standalone = connections;
+                yield RedisClient.builder().clientConfig(config).connectionProvider(connections).build();
+            }
         };
+    }
+
+    /**
+     * After a failed command: closes the idle pooled connections of a standalone server (see
+     * {@link StandaloneConnections#closeIdle}). Sentinel and Cluster clients build their pools inside Jedis, which
+     * finds dead connections one failed command at a time.
+     */
+    void closeIdleConnections() {
+        StandaloneConnections connections = standalone;
+        if (connections != null) {
+            connections.closeIdle();
+        }
     }
 
     /**

@@ -478,6 +478,7 @@ public final class RedisTier implements ResultTier {
     private void failed(String what, RuntimeException e) {
         errors.increment();
         breaker.failure();
+        connector.closeIdleConnections();
         // The message of a Jedis exception names the failure (timeout, refused), never a command's arguments.
         LOG.log(Level.FINE, "jdbc-cache: Redis failed to " + what + ": " + e);
     }

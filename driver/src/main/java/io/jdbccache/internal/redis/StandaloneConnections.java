@@ -54,6 +54,15 @@ final class StandaloneConnections implements ConnectionProvider {
         return getConnectionMap();
     }
 
+    /**
+     * Closes the idle connections: called when a command failed. What broke one (a restart, {@code CLIENT KILL}, a
+     * network cut) most likely broke all, and each dead idle connection would otherwise fail one later call and
+     * open the circuit again, its pause doubling each time (seconds to minutes without the tier after a restart).
+     */
+    void closeIdle() {
+        pool.clear();
+    }
+
     @Override
     public void close() {
         pool.close();
