@@ -132,19 +132,33 @@ class KeyedInvalidationTest {
     }
 
     @Test
-    void inATransactionAWriteByKeyCountsAsAnyRowUntilCommit() throws Exception {
+    void inATransactionAWriteByKeyInvalidatesOnlyItsRowAtCommitOrRollback() throws Exception {
         Connection other = db.cached();
-        byId(2);
+        query(other, BY_ID, 1);
+        query(other, BY_ID, 2);
         c.setAutoCommit(false);
         updateById("UPDATE products SET price = ? WHERE id = ?", 13, 1);
         long stores = db.statistics().storeCount();
+        assertThat(query(other, BY_ID, 1)).as("another session sees the committed row").containsExactly(
+                row(1, "apple", 10));
         assertThat(query(other, BY_ID, 3)).containsExactly(row(3, "plum", 30));
-        assertThat(db.statistics().storeCount()).as("no read by key of products stored while uncommitted").isEqualTo(stores);
-        assertThat(byId(1)).containsExactly(row(1, "apple", 13));
+        assertThat(db.statistics().storeCount()).as("row 3 stored; row 1 not, while its write is uncommitted")
+                .isEqualTo(stores + 1);
+        assertThat(byId(1)).as("the transaction sees its own write").containsExactly(row(1, "apple", 13));
         c.commit();
-        c.setAutoCommit(true);
         assertThat(query(other, BY_ID, 1)).containsExactly(row(1, "apple", 13));
+        TestDb.resetExecutions();
         assertThat(query(other, BY_ID, 2)).containsExactly(row(2, "pear", 20));
+        assertThat(query(other, BY_ID, 3)).containsExactly(row(3, "plum", 30));
+        assertThat(TestDb.executions()).as("rows 2 and 3 still cached after the commit").isZero();
+
+        updateById("UPDATE products SET price = ? WHERE id = ?", 99, 2);
+        c.rollback();
+        c.setAutoCommit(true);
+        assertThat(query(other, BY_ID, 2)).as("after the rollback").containsExactly(row(2, "pear", 20));
+        TestDb.resetExecutions();
+        assertThat(query(other, BY_ID, 3)).containsExactly(row(3, "plum", 30));
+        assertThat(TestDb.executions()).as("row 3 still cached after the rollback").isZero();
     }
 
     @Test

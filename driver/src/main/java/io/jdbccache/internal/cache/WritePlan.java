@@ -19,14 +19,16 @@ public record WritePlan(CacheConfig config, DatabaseScope database, SearchPath s
 
     /**
      * The stamps one execution bumps. {@code tables} holds each table's stamp and its any-row stamp; a write by
-     * integer primary key (outside a transaction, with an integral key) bumps its table's stamp and that row's
-     * stamp only, so reads by other keys stay cached.
+     * integer primary key (with an integral key) bumps its table's stamp and that row's stamp only, so reads by other
+     * keys stay cached, in autocommit and inside a transaction alike: the transaction holds the row's stamp as
+     * uncommitted until it ends (no reader stores that row meanwhile, and its own reads of that row bypass), and
+     * bumps it again at commit or rollback. Batches and multi-statement strings carry no parameters: any row.
      */
-    public TableVersion[] versions(Object[] parameters, boolean inTransaction) {
+    public TableVersion[] versions(Object[] parameters) {
         if (keyed == null) {
             return tables;
         }
-        TableVersion row = inTransaction ? null : keyed.row(parameters);
+        TableVersion row = keyed.row(parameters);
         TableVersion[] result = Arrays.copyOf(tables, tables.length + 2);
         result[tables.length] = keyed.table();
         result[tables.length + 1] = row == null ? keyed.table().anyRow() : row;

@@ -508,7 +508,7 @@ final class CacheSession {
             case WRITE:
             case WRITE_UNKNOWN:
                 WritePlan plan = writePlan(analyzed);
-                for (TableVersion table : plan.versions(parameters, true)) {
+                for (TableVersion table : plan.versions(parameters)) {
                     table.recordWrite();
                 }
                 if (analysis.changesSchema()) {
@@ -754,12 +754,12 @@ final class CacheSession {
         if (plan.everything()) {
             cache.invalidateDatabase(database, phase);
         } else {
-            cache.invalidate(plan.versions(parameters, inTransaction()), phase);
+            cache.invalidate(plan.versions(parameters), phase);
         }
     }
 
     private void remember(WritePlan plan, Object[] parameters) {
-        transaction.wrote(plan.everything() ? null : plan.versions(parameters, true),
+        transaction.wrote(plan.everything() ? null : plan.versions(parameters),
                 plan.everything() ? database.everything() : null);
     }
 
