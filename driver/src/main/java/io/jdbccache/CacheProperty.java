@@ -87,7 +87,8 @@ public enum CacheProperty {
                     + "(sentinel, with cache.redis.sentinelMaster), or seed nodes of a Redis Cluster (cluster)."),
     REDIS_POOL_SIZE("cache.redis.poolSize", "16", ValueType.INTEGER, Scope.CACHE, Bounds.atLeast("1"),
             "Connections to Redis per cache (per node in a cluster), besides the one that listens for "
-                    + "other instances' invalidations."),
+                    + "other instances' invalidations. A query finding them all busy waits a quarter of the timeout, "
+                    + "then goes without Redis."),
     REDIS_PREFIX("cache.redis.prefix", "jdbc-cache", ValueType.STRING, Scope.CACHE,
             Bounds.matching("[A-Za-z0-9_.:-]+", "letters, digits, '_', '.', ':' or '-'"),
             "Start of every Redis key and of the invalidation channel: instances with the same prefix share "

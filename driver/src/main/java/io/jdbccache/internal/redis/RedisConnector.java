@@ -121,7 +121,10 @@ final class RedisConnector {
         pool.setMaxTotal(settings.poolSize());
         pool.setMaxIdle(settings.poolSize());
         pool.setMinIdle(0);
-        pool.setMaxWait(Duration.ofMillis(settings.timeoutMillis()));
+        // A query waits for a busy pool a quarter of the timeout at most, then goes without the tier (not a Redis
+        // failure: the circuit stays closed), so that waiting for a connection and then for a hung server never
+        // costs it two timeouts.
+        pool.setMaxWait(Duration.ofMillis(Math.max(1, settings.timeoutMillis() / 4)));
         pool.setTestWhileIdle(false);
         pool.setTimeBetweenEvictionRuns(Duration.ofMillis(-1));
         pool.setJmxEnabled(false);

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -477,10 +478,26 @@ public final class RedisTier implements ResultTier {
 
     private void failed(String what, RuntimeException e) {
         errors.increment();
+        if (poolExhausted(e)) {
+            // Every pooled connection was busy for the pool's short wait: this call goes without the tier, and
+            // Redis itself has not failed, so the circuit stays as it is.
+            LOG.log(Level.FINE, "jdbc-cache: Redis pool busy, could not " + what);
+            return;
+        }
         breaker.failure();
         connector.closeIdleConnections();
         // The message of a Jedis exception names the failure (timeout, refused), never a command's arguments.
         LOG.log(Level.FINE, "jdbc-cache: Redis failed to " + what + ": " + e);
+    }
+
+    /** True if {@code e} says no pooled connection came free in time (commons-pool's NoSuchElementException). */
+    private static boolean poolExhausted(RuntimeException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof NoSuchElementException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- the bus ----
