@@ -23,6 +23,12 @@ public record RowKey(String column, int parameterIndex, long literal) {
 
     /** The first conjunct of {@code where} that is an equality of a column of {@code table} with a key value. */
     static RowKey find(Expression where, Table table) {
+        if (table.getAlias() != null && table.getAlias().getAliasColumns() != null
+                && !table.getAlias().getAliasColumns().isEmpty()) {
+            // FROM products AS t(price, name, id): the names in the WHERE are the alias's, and "id" may be another
+            // column than the key.
+            return null;
+        }
         List<Expression> conjuncts = new ArrayList<>();
         collectConjuncts(where, conjuncts);
         for (Expression conjunct : conjuncts) {
