@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jdbccache.CacheStatistics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(classes = ShopApplication.class)
 class SpringBootFrameworkTest {
-    private static final String CACHE = "spring-boot";
+    private static final String CACHE = ShopApplication.CACHE;
     private static final String DATABASE = "jdbc_cache_fw_boot";
 
     @Autowired
@@ -34,6 +35,8 @@ class SpringBootFrameworkTest {
     ProductRepository products;
     @Autowired
     ShopService shop;
+    @Autowired
+    PrometheusMeterRegistry prometheus;
 
     @DynamicPropertySource
     static void datasource(DynamicPropertyRegistry registry) {
@@ -112,6 +115,20 @@ class SpringBootFrameworkTest {
         assertThat(executionsOfRepeat(() -> assertThat(products.findByPriceLessThanOrderById(16))
                 .extracting(Product::getName).containsExactly("apple", "leek")))
                 .as("a derived query, second time").isZero();
+    }
+
+    @Test
+    void actuatorsPrometheusScrapeShowsTheCacheAsItsStatisticsDo() {
+        for (int i = 0; i < 3; i++) {
+            jdbc.queryForObject("SELECT title FROM categories WHERE id = ?", String.class, 1);
+        }
+        CacheStatistics statistics = FrameworkDatabase.statistics(CACHE);
+        String scrape = prometheus.scrape();
+        assertThat(scrape).contains("jdbc_cache_hits_total{cache=\"" + CACHE + "\"} " + (double) statistics.hitCount())
+                .contains("jdbc_cache_misses_total{cache=\"" + CACHE + "\"} " + (double) statistics.missCount())
+                .contains("jdbc_cache_hit_latency_seconds{cache=\"" + CACHE + "\",quantile=\"0.99\"}")
+                .contains("jdbc_cache_size_bytes{cache=\"" + CACHE + "\"}");
+        assertThat(statistics.hitCount()).isGreaterThanOrEqualTo(2);
     }
 
     @Test
