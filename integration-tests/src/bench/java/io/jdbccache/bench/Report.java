@@ -364,7 +364,7 @@ final class Report {
                 + "and, for the end-to-end run, a database `bench_e2e` with `bench_products`, `bench_categories`, "
                 + "`bench_cart_items`. H2 runs in-process. The Redis benchmarks use Redis 6.2+ on 127.0.0.1:6379 "
                 + "(under a prefix of their own, deleted after) and start a private `redis-server` (on the PATH) on a free "
-                + "loopback port. The whole run takes about 14 minutes on 2 cores.\n\n");
+                + "loopback port. The whole run takes about 20 minutes on 2 cores.\n\n");
         md.append("## Usage\n\n```sh\n").append(BenchmarkRunner.COMMAND).append("\n```\n\n");
         md.append("from the repository root. It builds the driver, compiles the benchmarks (run only with profile `bench`: "
                 + "`mvn verify` compiles them but never runs them), runs them with JMH, then the end-to-end, "
