@@ -109,14 +109,11 @@ public final class JdbcCacheMetrics implements MeterBinder {
                 null, bean -> bean.isL2Enabled() && !"closed".equals(bean.getL2CircuitState()) ? 1 : 0);
         gauge(registry, "jdbc.cache.l2.bus.connected", "1 while this instance hears other instances' writes", null,
                 bean -> bean.isL2BusConnected() ? 1 : 0);
-        TimeGauge.builder("jdbc.cache.l2.bus.delay", this, TimeUnit.MILLISECONDS,
-                metrics -> metrics.read(bean -> bean.getL2BusDelayP50Millis(), Double.NaN))
-                .tags(tags).tag("quantile", "0.5").description("delay from another instance's write to hearing it")
-                .strongReference(true).register(registry);
-        TimeGauge.builder("jdbc.cache.l2.bus.delay", this, TimeUnit.MILLISECONDS,
-                metrics -> metrics.read(bean -> bean.getL2BusDelayP99Millis(), Double.NaN))
-                .tags(tags).tag("quantile", "0.99").description("delay from another instance's write to hearing it")
-                .strongReference(true).register(registry);
+        String delay = "delay from another instance's write to hearing it";
+        timeGauge(registry, "jdbc.cache.l2.bus.delay", delay, "0.5", TimeUnit.MILLISECONDS,
+                CacheMXBean::getL2BusDelayP50Millis);
+        timeGauge(registry, "jdbc.cache.l2.bus.delay", delay, "0.99", TimeUnit.MILLISECONDS,
+                CacheMXBean::getL2BusDelayP99Millis);
     }
 
     private void counter(MeterRegistry registry, String name, String description, ToDoubleFunction<CacheMXBean> f) {
@@ -132,9 +129,13 @@ public final class JdbcCacheMetrics implements MeterBinder {
 
     private void latency(MeterRegistry registry, String name, String description, String quantile,
             ToDoubleFunction<CacheMXBean> micros) {
-        TimeGauge.builder(name, this, TimeUnit.MICROSECONDS, metrics -> metrics.read(micros, Double.NaN))
-                .tags(tags).tag("quantile", quantile).description(description).strongReference(true)
-                .register(registry);
+        timeGauge(registry, name, description, quantile, TimeUnit.MICROSECONDS, micros);
+    }
+
+    private void timeGauge(MeterRegistry registry, String name, String description, String quantile, TimeUnit unit,
+            ToDoubleFunction<CacheMXBean> f) {
+        TimeGauge.builder(name, this, unit, metrics -> metrics.read(f, Double.NaN)).tags(tags)
+                .tag("quantile", quantile).description(description).strongReference(true).register(registry);
     }
 
     /** {@code f} of the current cache's bean, or {@code absent} while no cache has the name. */

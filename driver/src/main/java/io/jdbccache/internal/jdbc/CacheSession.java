@@ -266,7 +266,7 @@ final class CacheSession {
                 beforeStatement(part, null);
             }
         } else if (analysis.isWrite()) {
-            invalidate(writePlan(analyzed), parameters, InvalidationEvent.Phase.BEFORE_WRITE);
+            invalidate(stampsWritten(writePlan(analyzed), parameters), InvalidationEvent.Phase.BEFORE_WRITE);
         } else if (mayWrite(analyzed)) {
             cache.invalidateDatabase(database, InvalidationEvent.Phase.BEFORE_WRITE);
         }
@@ -738,11 +738,12 @@ final class CacheSession {
         return plan;
     }
 
-    /** After a write: invalidates again, and inside a transaction remembers the tables until it ends. */
+    /** After a write: invalidates again, and inside a transaction remembers the stamps until it ends. */
     private void completeWrite(WritePlan plan, Object[] parameters) {
-        invalidate(plan, parameters, InvalidationEvent.Phase.AFTER_WRITE);
+        TableVersion[] stamps = stampsWritten(plan, parameters);
+        invalidate(stamps, InvalidationEvent.Phase.AFTER_WRITE);
         if (inTransaction()) {
-            remember(plan, parameters);
+            transaction.wrote(stamps, stamps == null ? database.everything() : null);
         }
     }
 
@@ -750,17 +751,18 @@ final class CacheSession {
         completeWrite(plan, null);
     }
 
-    private void invalidate(WritePlan plan, Object[] parameters, InvalidationEvent.Phase phase) {
-        if (plan.everything()) {
-            cache.invalidateDatabase(database, phase);
-        } else {
-            cache.invalidate(plan.versions(parameters), phase);
-        }
+    /** The stamps one execution of {@code plan} moves, or null when it writes the whole database. */
+    private static TableVersion[] stampsWritten(WritePlan plan, Object[] parameters) {
+        return plan.everything() ? null : plan.versions(parameters);
     }
 
-    private void remember(WritePlan plan, Object[] parameters) {
-        transaction.wrote(plan.everything() ? null : plan.versions(parameters),
-                plan.everything() ? database.everything() : null);
+    /** Moves {@code stamps} (null: the whole database). */
+    private void invalidate(TableVersion[] stamps, InvalidationEvent.Phase phase) {
+        if (stamps == null) {
+            cache.invalidateDatabase(database, phase);
+        } else {
+            cache.invalidate(stamps, phase);
+        }
     }
 
     /**
