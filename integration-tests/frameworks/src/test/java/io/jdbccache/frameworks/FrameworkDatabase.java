@@ -1,5 +1,7 @@
 package io.jdbccache.frameworks;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.jdbccache.CacheStatistics;
 import io.jdbccache.CachingDriver;
 import io.jdbccache.testing.CountingDriver;
@@ -7,6 +9,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.hibernate.SessionFactory;
+import org.hibernate.cfg.AvailableSettings;
+import org.hibernate.cfg.Configuration;
 
 /**
  * A PostgreSQL database of the framework tests' own, made afresh by each test class, and the URLs to reach it: plain
@@ -44,6 +51,39 @@ final class FrameworkDatabase {
     /** Statements that reached PostgreSQL through cached connections so far (all caches, all databases). */
     static long executions() {
         return CountingDriver.executions();
+    }
+
+    /**
+     * A HikariCP pool of {@code size} cached connections to a fresh database {@code database}, migrated by Flyway
+     * through the pool to the schema and data of {@code db/migration}.
+     */
+    static HikariDataSource migratedPool(String database, String cacheName, int size) {
+        create(database);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(cachedUrl(database, cacheName));
+        config.setDriverClassName("io.jdbccache.CachingDriver");
+        config.setMaximumPoolSize(size);
+        HikariDataSource pool = new HikariDataSource(config);
+        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        return pool;
+    }
+
+    /** Hibernate over {@code pool}, with its second-level and query caches off, mapping the shop's entities. */
+    static SessionFactory hibernate(DataSource pool) {
+        Configuration configuration = new Configuration().addAnnotatedClass(Product.class)
+                .addAnnotatedClass(Category.class);
+        configuration.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, pool);
+        configuration.setProperty(AvailableSettings.USE_SECOND_LEVEL_CACHE, "false");
+        configuration.setProperty(AvailableSettings.USE_QUERY_CACHE, "false");
+        return configuration.buildSessionFactory();
+    }
+
+    /** Runs {@code read} once to warm it, then again: the statements the second run sent to PostgreSQL. */
+    static long executionsOfRepeat(Runnable read) {
+        read.run();
+        long before = executions();
+        read.run();
+        return executions() - before;
     }
 
     static CacheStatistics statistics(String cacheName) {

@@ -2,18 +2,14 @@ package io.jdbccache.frameworks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import jakarta.persistence.criteria.CriteriaBuilder;
 import jakarta.persistence.criteria.CriteriaQuery;
 import jakarta.persistence.criteria.Root;
 import java.util.List;
 import java.util.function.Consumer;
-import org.flywaydb.core.Flyway;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
-import org.hibernate.cfg.AvailableSettings;
-import org.hibernate.cfg.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,19 +28,8 @@ class HibernateFrameworkTest {
 
     @BeforeAll
     static void start() {
-        FrameworkDatabase.create(DATABASE);
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(FrameworkDatabase.cachedUrl(DATABASE, CACHE));
-        config.setDriverClassName("io.jdbccache.CachingDriver");
-        config.setMaximumPoolSize(2);
-        pool = new HikariDataSource(config);
-        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
-        Configuration configuration = new Configuration().addAnnotatedClass(Product.class)
-                .addAnnotatedClass(Category.class);
-        configuration.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, pool);
-        configuration.setProperty(AvailableSettings.USE_SECOND_LEVEL_CACHE, "false");
-        configuration.setProperty(AvailableSettings.USE_QUERY_CACHE, "false");
-        sessions = configuration.buildSessionFactory();
+        pool = FrameworkDatabase.migratedPool(DATABASE, CACHE, 2);
+        sessions = FrameworkDatabase.hibernate(pool);
     }
 
     @AfterAll
@@ -55,10 +40,7 @@ class HibernateFrameworkTest {
 
     /** {@code work} in a new session and transaction, once to warm, then again: the second's statements. */
     private static long executionsOfRepeat(Consumer<Session> work) {
-        sessions.inTransaction(work);
-        long before = FrameworkDatabase.executions();
-        sessions.inTransaction(work);
-        return FrameworkDatabase.executions() - before;
+        return FrameworkDatabase.executionsOfRepeat(() -> sessions.inTransaction(work));
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.table;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.util.List;
 import org.flywaydb.core.Flyway;
@@ -28,13 +27,7 @@ class JooqAndFlywayFrameworkTest {
 
     @BeforeAll
     static void migrate() {
-        FrameworkDatabase.create(DATABASE);
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(FrameworkDatabase.cachedUrl(DATABASE, CACHE));
-        config.setDriverClassName("io.jdbccache.CachingDriver");
-        config.setMaximumPoolSize(2);
-        pool = new HikariDataSource(config);
-        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        pool = FrameworkDatabase.migratedPool(DATABASE, CACHE, 2);
     }
 
     @AfterAll
@@ -42,25 +35,18 @@ class JooqAndFlywayFrameworkTest {
         pool.close();
     }
 
-    private static long executionsOfRepeat(Runnable read) {
-        read.run();
-        long before = FrameworkDatabase.executions();
-        read.run();
-        return FrameworkDatabase.executions() - before;
-    }
-
     @Test
     void boundAndInlinedValuesHitAndWritesAreSeen() {
         DSLContext bound = DSL.using(pool, SQLDialect.POSTGRES);
         DSLContext inlined = DSL.using(pool, SQLDialect.POSTGRES,
                 new Settings().withStatementType(StatementType.STATIC_STATEMENT));
-        assertThat(executionsOfRepeat(() -> assertThat(bound.select(field("name", String.class))
+        assertThat(FrameworkDatabase.executionsOfRepeat(() -> assertThat(bound.select(field("name", String.class))
                 .from(table("products")).where(field("id").eq(3)).fetchOne(0, String.class)).isEqualTo("plum")))
                 .as("bound, second time").isZero();
-        assertThat(executionsOfRepeat(() -> assertThat(inlined.select(field("name", String.class))
+        assertThat(FrameworkDatabase.executionsOfRepeat(() -> assertThat(inlined.select(field("name", String.class))
                 .from(table("products")).where(field("id").eq(3)).fetchOne(0, String.class)).isEqualTo("plum")))
                 .as("inlined, second time").isZero();
-        assertThat(executionsOfRepeat(() -> assertThat(bound.select(field("p.name", String.class))
+        assertThat(FrameworkDatabase.executionsOfRepeat(() -> assertThat(bound.select(field("p.name", String.class))
                 .from(table("products").as("p")).join(table("categories").as("c"))
                 .on(field("p.category_id").eq(field("c.id"))).where(field("c.title").eq("vegetables"))
                 .orderBy(field("p.id")).limit(1).offset(1).fetch(0, String.class)).containsExactly("kale")))

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.table;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -14,10 +13,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.flywaydb.core.Flyway;
 import org.hibernate.SessionFactory;
-import org.hibernate.cfg.AvailableSettings;
-import org.hibernate.cfg.Configuration;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
@@ -43,19 +39,8 @@ class MixedApiSweepTest {
 
     @BeforeAll
     static void start() throws SQLException {
-        FrameworkDatabase.create(DATABASE);
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(FrameworkDatabase.cachedUrl(DATABASE, CACHE));
-        config.setDriverClassName("io.jdbccache.CachingDriver");
-        config.setMaximumPoolSize(3);
-        pool = new HikariDataSource(config);
-        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
-        Configuration configuration = new Configuration().addAnnotatedClass(Product.class)
-                .addAnnotatedClass(Category.class);
-        configuration.getProperties().put(AvailableSettings.JAKARTA_NON_JTA_DATASOURCE, pool);
-        configuration.setProperty(AvailableSettings.USE_SECOND_LEVEL_CACHE, "false");
-        configuration.setProperty(AvailableSettings.USE_QUERY_CACHE, "false");
-        sessions = configuration.buildSessionFactory();
+        pool = FrameworkDatabase.migratedPool(DATABASE, CACHE, 3);
+        sessions = FrameworkDatabase.hibernate(pool);
         raw = DriverManager.getConnection(FrameworkDatabase.rawUrl(DATABASE));
     }
 

@@ -49,14 +49,6 @@ class SpringBootFrameworkTest {
         registry.add("spring.jpa.open-in-view", () -> "false");
     }
 
-    /** Runs {@code read} once to warm it, then again: the statements the second run sent to PostgreSQL. */
-    private static long executionsOfRepeat(Runnable read) {
-        read.run();
-        long before = FrameworkDatabase.executions();
-        read.run();
-        return FrameworkDatabase.executions() - before;
-    }
-
     @Test
     void flywayMigratedThroughThePoolAndEveryPooledConnectionStillHits() {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM flyway_schema_history WHERE success", Integer.class))
@@ -74,7 +66,7 @@ class SpringBootFrameworkTest {
 
     @Test
     void jdbcTemplateReadsHitAndItsWritesAreSeenAtOnce() {
-        assertThat(executionsOfRepeat(() -> jdbc.queryForObject("SELECT price FROM products WHERE id = ?",
+        assertThat(FrameworkDatabase.executionsOfRepeat(() -> jdbc.queryForObject("SELECT price FROM products WHERE id = ?",
                 Integer.class, 1))).isZero();
         long before = FrameworkDatabase.executions();
         jdbc.update("UPDATE products SET price = price + 100 WHERE id = ?", 1);
@@ -105,14 +97,14 @@ class SpringBootFrameworkTest {
 
     @Test
     void springDataRepositoriesHitAcrossTransactions() {
-        assertThat(executionsOfRepeat(() -> assertThat(products.findById(5).orElseThrow().getName())
+        assertThat(FrameworkDatabase.executionsOfRepeat(() -> assertThat(products.findById(5).orElseThrow().getName())
                 .isEqualTo("kale"))).as("findById, second time").isZero();
-        assertThat(executionsOfRepeat(() -> {
+        assertThat(FrameworkDatabase.executionsOfRepeat(() -> {
             Page<Product> page = products.inCategory("fruit", PageRequest.of(1, 2, Sort.unsorted()));
             assertThat(page.getContent()).extracting(Product::getName).containsExactly("plum");
             assertThat(page.getTotalElements()).isEqualTo(3);
         })).as("a page and its count, second time").isZero();
-        assertThat(executionsOfRepeat(() -> assertThat(products.findByPriceLessThanOrderById(16))
+        assertThat(FrameworkDatabase.executionsOfRepeat(() -> assertThat(products.findByPriceLessThanOrderById(16))
                 .extracting(Product::getName).containsExactly("apple", "leek")))
                 .as("a derived query, second time").isZero();
     }
